@@ -1,0 +1,48 @@
+"""Starting the window: the QApplication, the main window, and the --screenshot mode."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from gui.main_window import MainWindow
+from model.storage import Notebook
+
+logger = logging.getLogger(__name__)
+
+
+def application(version: str = "") -> QApplication:
+    """The one QApplication, named so QSettings and the desktop know it."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Rapport")
+    app.setOrganizationName("Rapport")
+    app.setApplicationVersion(version)
+    app.setDesktopFileName("rapport")
+    return app
+
+
+def save_screenshot(window: MainWindow, path: str) -> bool:
+    """Render the window, with its data, to a PNG."""
+    QApplication.processEvents()
+    ok = window.grab().save(path, "PNG")
+    if not ok:
+        print(f"rapport: cannot write the screenshot to {path}", file=sys.stderr)
+    return ok
+
+
+def run(notebook: Notebook, files: list[str], screenshot: str | None, version: str) -> int:
+    app = application(version)
+    window = MainWindow(notebook, version)
+    window.show()
+    if files:
+        names = ", ".join(files)
+        window.statusBar().showMessage(f"Importing files is not available yet: {names}", 10000)
+        print(f"rapport: importing files is not available yet ({names})", file=sys.stderr)
+    if screenshot:
+        QTimer.singleShot(0, lambda: app.exit(0 if save_screenshot(window, screenshot) else 1))
+    status = app.exec()
+    notebook.close()
+    return status

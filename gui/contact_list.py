@@ -1,0 +1,191 @@
+"""The left pane: a search field, sort and tag choices, and the list of people."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QHBoxLayout, QLineEdit, QListView, QStyle, QStyledItemDelegate,
+    QStyleOptionViewItem, QVBoxLayout, QWidget,
+)
+
+from gui.models.contact_list_model import ContactListModel
+from gui.widgets.avatar import avatar_pixmap
+from model import contacts
+
+SORT_CHOICES = [("name", "Sort by name"), ("company", "Sort by company"), ("changed", "Sort by last change")]
+_AVATAR = 34
+
+
+class ContactRowDelegate(QStyledItemDelegate):
+    """Paints a person as two lines beside their initials: the name, then organisation · title."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        height = QFontMetrics(option.font).height()
+        return QSize(200, max(_AVATAR + 12, height * 2 + 16))
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        self.initStyleOption(option, index)
+        style = option.widget.style() if option.widget else None
+        option.text = ""
+        if style:
+            style.drawControl(QStyle.CE_ItemViewItem, option, painter, option.widget)
+        name = index.data(Qt.DisplayRole) or ""
+        subtitle = index.data(ContactListModel.SubtitleRole) or ""
+        rect = option.rect
+        painter.save()
+        top = rect.top() + (rect.height() - _AVATAR) // 2
+        painter.drawPixmap(rect.left() + 8, top, avatar_pixmap(name, None, _AVATAR, painter.device().devicePixelRatioF()))
+        selected = bool(option.state & QStyle.State_Selected)
+        text_colour = option.palette.color(QPalette.HighlightedText if selected else QPalette.Text)
+        left = rect.left() + _AVATAR + 18
+        width = rect.right() - left - 6
+        bold = QFont(option.font)
+        bold.setWeight(QFont.DemiBold)
+        line = QFontMetrics(option.font).height()
+        middle = rect.top() + rect.height() // 2
+        painter.setFont(bold)
+        painter.setPen(text_colour)
+        name_top = middle - line if subtitle else middle - line // 2
+        painter.drawText(QRect(left, name_top, width, line), Qt.AlignLeft | Qt.AlignVCenter,
+                         QFontMetrics(bold).elidedText(name, Qt.ElideRight, width))
+        if subtitle:
+            painter.setFont(option.font)
+            dim = option.palette.color(QPalette.HighlightedText if selected else QPalette.PlaceholderText)
+            painter.setPen(dim)
+            painter.drawText(QRect(left, middle, width, line), Qt.AlignLeft | Qt.AlignVCenter,
+                             QFontMetrics(option.font).elidedText(subtitle, Qt.ElideRight, width))
+        painter.restore()
+
+
+class ContactList(QWidget):
+    """Search, sort, filter by tag, and pick a person."""
+
+    contact_selected = Signal(object)  # a contact id, or None when nothing is selected
+    contact_activated = Signal(int)  # double-click or Enter: edit
+    query_changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = ContactListModel(self)
+        self.search_field = QLineEdit(placeholderText="Search names, companies, places, notes…")
+        self.search_field.setClearButtonEnabled(True)
+        self.search_field.setAccessibleName("Search contacts")
+        self.sort_box = QComboBox()
+        for key, text in SORT_CHOICES:
+            self.sort_box.addItem(text, key)
+        self.tag_box = QComboBox()
+        self.tag_box.setAccessibleName("Filter by tag")
+        self.view = QListView()
+        self.view.setModel(self.model)
+        self.view.setItemDelegate(ContactRowDelegate(self.view))
+        self.view.setUniformItemSizes(True)
+        self.view.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        self.view.setVerticalScrollMode(QAbstractItemView.ScrollPerPixel)
+        self.view.setAccessibleName("Contacts")
+
+        choices = QHBoxLayout()
+        choices.addWidget(self.sort_box, 1)
+        choices.addWidget(self.tag_box, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 0, 6)
+        layout.addWidget(self.search_field)
+        layout.addLayout(choices)
+        layout.addWidget(self.view, 1)
+
+        # Search as the user types, but let a burst of keystrokes settle first.
+        self._search_timer = QTimer(self, singleShot=True, interval=120)
+        self._search_timer.timeout.connect(self._apply_search)
+        self.search_field.textChanged.connect(self._search_timer.start)
+        self.search_field.returnPressed.connect(self._apply_search)
+        self.sort_box.currentIndexChanged.connect(self._apply_sort)
+        self.tag_box.currentIndexChanged.connect(self._apply_tag)
+        self.view.selectionModel().currentChanged.connect(self._current_changed)
+        self.view.activated.connect(lambda index: self.contact_activated.emit(index.data(ContactListModel.IdRole)))
+        self.model.modelReset.connect(self._after_reset)
+        self.refresh_tags()
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key_Escape and self.search_field.text():
+            self.search_field.clear()
+            self._apply_search()
+            return
+        super().keyPressEvent(event)
+
+    def focus_search(self) -> None:
+        self.search_field.setFocus(Qt.ShortcutFocusReason)
+        self.search_field.selectAll()
+
+    # -- Filters ------------------------------------------------------------------------
+
+    def _apply_search(self) -> None:
+        self._search_timer.stop()
+        if self.search_field.text().strip() != self.model.search_text:
+            self._reload(lambda: self.model.set_query(text=self.search_field.text()))
+            self.sort_box.setEnabled(not self.model.search_text)  # matches come best first
+
+    def _apply_sort(self) -> None:
+        self._reload(lambda: self.model.set_query(sort=self.sort_box.currentData()))
+
+    def _apply_tag(self) -> None:
+        self._reload(lambda: self.model.set_query(tag=self.tag_box.currentData()))
+
+    def set_sort(self, key: str) -> None:
+        self.sort_box.setCurrentIndex(max(0, self.sort_box.findData(key)))
+
+    def refresh_tags(self) -> None:
+        """Offer the tags now in use, keeping the current choice when it still exists."""
+        current = self.tag_box.currentData()
+        self.tag_box.blockSignals(True)
+        self.tag_box.clear()
+        self.tag_box.addItem("All tags", None)
+        for name, count in contacts.tags_in_use():
+            self.tag_box.addItem(f"{name} ({count})", name)
+        index = self.tag_box.findData(current) if current else 0
+        self.tag_box.setCurrentIndex(max(0, index))
+        self.tag_box.blockSignals(False)
+        if current and index < 0:
+            self._apply_tag()
+
+    # -- Selection ----------------------------------------------------------------------
+
+    def current_id(self) -> int | None:
+        index = self.view.currentIndex()
+        return index.data(ContactListModel.IdRole) if index.isValid() else None
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted(index.row() for index in self.view.selectionModel().selectedIndexes())
+        ids = [self.model.index(row).data(ContactListModel.IdRole) for row in rows]
+        if not ids and self.current_id() is not None:
+            ids = [self.current_id()]
+        return ids
+
+    def select(self, contact_id: int | None) -> None:
+        """Select `contact_id`, or the first person when it is not in the list."""
+        row = self.model.row_of(contact_id) if contact_id is not None else None
+        if row is None:
+            row = 0
+        index = self.model.index(row)
+        if index.isValid():
+            self.view.setCurrentIndex(index)
+            self.view.scrollTo(index)
+        else:
+            self.contact_selected.emit(None)
+
+    def refresh(self, keep: int | None = None) -> None:
+        """Reload after the notebook changed, keeping `keep` (or the current person) selected."""
+        self._reload(self.model.refresh, keep=keep)
+        self.refresh_tags()
+
+    def _reload(self, change, keep: int | None = None) -> None:
+        keep = keep if keep is not None else self.current_id()
+        change()
+        self.select(keep)
+        self.query_changed.emit()
+
+    def _after_reset(self) -> None:
+        if self.model.rowCount() == 0:
+            self.contact_selected.emit(None)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.contact_selected.emit(current.data(ContactListModel.IdRole) if current.isValid() else None)

@@ -1,0 +1,178 @@
+"""The right pane: one person, with their photo, names, work, contact points, tags and notes."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QFont
+from PySide6.QtWidgets import (
+    QFormLayout, QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget,
+)
+
+from gui.widgets.avatar import Avatar
+from gui.widgets.palette import secondary_text
+from model.contacts import ContactRecord, describe_date, service_name
+
+_KIND_TITLES = {"phone": "Phone", "email": "Email", "address": "Address", "url": "Web"}
+
+
+def _link(text: str, href: str) -> str:
+    if not href:
+        return html.escape(text).replace("\n", "<br>")
+    return f'<a href="{html.escape(href, quote=True)}">{html.escape(text)}</a>'
+
+
+class ContactPage(QWidget):
+    """Shows one person; Edit and Delete hand the choice back to the window."""
+
+    edit_requested = Signal()
+    delete_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.avatar = Avatar(88)
+        self.name_label = QLabel()
+        name_font = QFont(self.font())
+        name_font.setPointSizeF(self.font().pointSizeF() * 1.6)
+        name_font.setWeight(QFont.DemiBold)
+        self.name_label.setFont(name_font)
+        self.name_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.name_label.setWordWrap(True)
+        self.work_label = QLabel()
+        self.work_label.setWordWrap(True)
+        self.tags_label = QLabel()
+        self.tags_label.setTextFormat(Qt.RichText)
+        edit_button = QPushButton("Edit")
+        edit_button.setToolTip("Edit this person (Ctrl+E)")
+        delete_button = QPushButton("Delete")
+        delete_button.setToolTip("Delete this person (Del); Undo brings them back")
+        edit_button.clicked.connect(self.edit_requested)
+        delete_button.clicked.connect(self.delete_requested)
+
+        titles = QVBoxLayout()
+        titles.setSpacing(2)
+        titles.addWidget(self.name_label)
+        titles.addWidget(self.work_label)
+        titles.addWidget(self.tags_label)
+        titles.addStretch(1)
+        buttons = QVBoxLayout()
+        buttons.addWidget(edit_button)
+        buttons.addWidget(delete_button)
+        buttons.addStretch(1)
+        header = QHBoxLayout()
+        header.setSpacing(16)
+        header.addWidget(self.avatar, 0, Qt.AlignTop)
+        header.addLayout(titles, 1)
+        header.addLayout(buttons)
+
+        self.details = QWidget()
+        self.form = QFormLayout(self.details)
+        self.form.setLabelAlignment(Qt.AlignRight | Qt.AlignTop)
+        self.form.setFormAlignment(Qt.AlignLeft | Qt.AlignTop)
+        self.form.setHorizontalSpacing(18)
+        self.form.setVerticalSpacing(8)
+        self.form.setRowWrapPolicy(QFormLayout.DontWrapRows)
+        scroll = QScrollArea()
+        scroll.setWidget(self.details)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.NoFrame)
+
+        rule = QFrame()
+        rule.setFrameShape(QFrame.HLine)
+        rule.setFrameShadow(QFrame.Sunken)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 16, 18, 10)
+        layout.addLayout(header)
+        layout.addSpacing(6)
+        layout.addWidget(rule)
+        layout.addWidget(scroll, 1)
+        self.record: ContactRecord | None = None
+
+    def show_contact(self, record: ContactRecord) -> None:
+        self.record = record
+        self.avatar.show_person(record.display_name, record.photo)
+        self.name_label.setText(record.display_name)
+        work = [record.title, record.department, record.organisation]
+        self.work_label.setText(" · ".join(part for part in work if part))
+        self.work_label.setVisible(any(work))
+        chips = " ".join(
+            f'<span style="background-color: palette(midlight); padding: 2px 6px;">&nbsp;{html.escape(tag)}&nbsp;</span>'
+            for tag in record.tags)
+        self.tags_label.setText(chips)
+        self.tags_label.setVisible(bool(record.tags))
+        self._fill_details(record)
+
+    def _fill_details(self, record: ContactRecord) -> None:
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        for point in record.points:
+            title = service_name(point.service) if point.kind == "handle" else _KIND_TITLES.get(point.kind, point.kind)
+            dim = secondary_text(self.palette()).name()
+            label = f" <span style='color: {dim}'>{html.escape(point.label)}</span>" if point.label else ""
+            self._add_row(title, _link(point.value, point.href()) + label)
+        if record.birthday:
+            self._add_row("Birthday", html.escape(describe_date(record.birthday)))
+        if record.anniversary:
+            self._add_row("Anniversary", html.escape(describe_date(record.anniversary)))
+        if record.place:
+            self._add_row("Lives in", html.escape(record.place))
+        if record.nickname:
+            self._add_row("Nickname", html.escape(record.nickname))
+        if record.how_met:
+            self._add_row("How we met", html.escape(record.how_met))
+        if record.notes:
+            self._add_row("Notes", html.escape(record.notes).replace("\n", "<br>"))
+        if not self.form.rowCount():
+            self._add_row("", "<i>Nothing else yet. Use Edit to add phones, emails and notes.</i>")
+
+    def _add_row(self, title: str, rich_text: str) -> None:
+        value = QLabel(rich_text)
+        value.setTextFormat(Qt.RichText)
+        value.setWordWrap(True)
+        value.setTextInteractionFlags(Qt.TextBrowserInteraction)
+        value.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
+        value.setAlignment(Qt.AlignLeft | Qt.AlignTop)
+        value.linkActivated.connect(lambda href: QDesktopServices.openUrl(QUrl(href)))
+        caption = QLabel(title)
+        caption.setAlignment(Qt.AlignRight | Qt.AlignTop)
+        caption.setStyleSheet(f"color: {secondary_text(self.palette()).name()}")
+        self.form.addRow(caption, value)
+
+
+class WelcomePage(QWidget):
+    """What an empty notebook shows: where to start."""
+
+    def __init__(self, actions, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        heading = QLabel("Your notebook is empty")
+        font = QFont(self.font())
+        font.setPointSizeF(self.font().pointSizeF() * 1.8)
+        font.setWeight(QFont.DemiBold)
+        heading.setFont(font)
+        text = QLabel(
+            "Rapport keeps the people you meet online, your history with them, and what to say "
+            "when you call. Start by bringing in the contacts your phone exports, or look around "
+            "the sample notebook first.")
+        text.setWordWrap(True)
+        text.setFixedWidth(460)
+        text.setAlignment(Qt.AlignHCenter)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(heading, 0, Qt.AlignHCenter)
+        layout.addSpacing(8)
+        layout.addWidget(text, 0, Qt.AlignHCenter)
+        layout.addSpacing(16)
+        for action in actions:
+            button = QPushButton(action.text().replace("&", ""))
+            button.setMinimumWidth(260)
+            button.clicked.connect(action.trigger)
+            layout.addWidget(button, 0, Qt.AlignHCenter)
+        layout.addStretch(2)
+
+
+class NothingSelectedPage(QLabel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Select a person on the left, or type two letters to find one.", parent)
+        self.setAlignment(Qt.AlignCenter)
+        self.setStyleSheet(f"color: {secondary_text(self.palette()).name()}")

@@ -1,0 +1,230 @@
+"""The main window: the contact list on the left, the selected person on the right."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget, QWidget
+
+from gui.contact_editor import ContactEditor
+from gui.contact_list import SORT_CHOICES, ContactList
+from gui.contact_page import ContactPage, NothingSelectedPage, WelcomePage
+from gui.undo_commands import AddContact, DeleteContacts, EditContact
+from model import contacts, sample, storage
+from model.storage import Notebook, NotebookError
+
+
+class MainWindow(QMainWindow):
+    """Rapport's one window over one open notebook."""
+
+    def __init__(self, notebook: Notebook, version: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.notebook = notebook
+        self.version = version
+        self.undo_stack = QUndoStack(self)
+        self._build_actions()
+
+        self.contact_list = ContactList()
+        self.contact_page = ContactPage()
+        self.welcome_page = WelcomePage([self.open_sample_action, self.new_contact_action])
+        self.nothing_page = NothingSelectedPage()
+        self.pages = QStackedWidget()
+        for page in (self.welcome_page, self.nothing_page, self.contact_page):
+            self.pages.addWidget(page)
+        self.splitter = QSplitter(Qt.Horizontal)
+        self.splitter.addWidget(self.contact_list)
+        self.splitter.addWidget(self.pages)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([320, 700])
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+        self._build_menus()
+        self._build_toolbar()
+        self.count_label = QLabel()
+        self.statusBar().addPermanentWidget(self.count_label)
+
+        self.contact_list.contact_selected.connect(self.show_contact)
+        self.contact_list.contact_activated.connect(lambda _id: self.edit_contact())
+        self.contact_list.query_changed.connect(self._update_count)
+        self.contact_page.edit_requested.connect(self.edit_contact)
+        self.contact_page.delete_requested.connect(self.delete_contacts)
+        self._restore_settings()
+        self._update_title()
+        self.contact_list.select(None)
+        self._update_count()
+
+    # -- Building -----------------------------------------------------------------------
+
+    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        self.new_contact_action = self._action("&New contact…", self.new_contact, QKeySequence.New, "Add a person")
+        self.open_action = self._action("&Open notebook…", self.choose_notebook, QKeySequence.Open)
+        self.open_sample_action = self._action("Open &sample notebook", self.open_sample,
+                                               tip="Look around a notebook of forty sample people")
+        self.quit_action = self._action("&Quit", self.close, QKeySequence.Quit)
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), *QKeySequence.keyBindings(QKeySequence.Redo)])
+        self.edit_action = self._action("&Edit contact…", self.edit_contact, "Ctrl+E")
+        self.delete_action = self._action("&Delete contact", self.delete_contacts, QKeySequence.Delete)
+        self.find_action = self._action("&Find", lambda: self.contact_list.focus_search(), QKeySequence.Find)
+        self.about_action = self._action("&About Rapport", self.show_about)
+        self.sort_actions = QActionGroup(self)
+        for key, text in SORT_CHOICES:
+            action = self._action(text, lambda _=False, k=key: self.contact_list.set_sort(k))
+            action.setCheckable(True)
+            action.setData(key)
+            self.sort_actions.addAction(action)
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar().addMenu("&File")
+        menu.addActions([self.new_contact_action, self.open_action, self.open_sample_action])
+        menu.addSeparator()
+        menu.addAction(self.quit_action)
+        menu = self.menuBar().addMenu("&Edit")
+        menu.addActions([self.undo_action, self.redo_action])
+        menu.addSeparator()
+        menu.addActions([self.edit_action, self.delete_action])
+        menu.addSeparator()
+        menu.addAction(self.find_action)
+        menu = self.menuBar().addMenu("&View")
+        menu.addActions(self.sort_actions.actions())
+        self.contact_list.sort_box.currentIndexChanged.connect(self._sync_sort_actions)
+        menu = self.menuBar().addMenu("&Help")
+        menu.addAction(self.about_action)
+
+    def _build_toolbar(self) -> None:
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("main-toolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonTextOnly)
+        toolbar.addActions([self.new_contact_action, self.edit_action, self.delete_action])
+
+    def _sync_sort_actions(self) -> None:
+        key = self.contact_list.sort_box.currentData()
+        for action in self.sort_actions.actions():
+            action.setChecked(action.data() == key)
+
+    # -- Showing ------------------------------------------------------------------------
+
+    def show_contact(self, contact_id: int | None) -> None:
+        record = contacts.get_contact(contact_id) if contact_id is not None else None
+        has_contacts = contacts.count_contacts() > 0
+        if record is not None:
+            self.contact_page.show_contact(record)
+            self.pages.setCurrentWidget(self.contact_page)
+        else:
+            self.pages.setCurrentWidget(self.nothing_page if has_contacts else self.welcome_page)
+        self.edit_action.setEnabled(record is not None)
+        self.delete_action.setEnabled(record is not None)
+
+    def _update_count(self) -> None:
+        total = contacts.count_contacts()
+        shown = self.contact_list.model.rowCount()
+        noun = "contact" if total == 1 else "contacts"
+        if self.contact_list.model.search_text or self.contact_list.model.tag:
+            self.count_label.setText(f"{shown} of {total} {noun}")
+        else:
+            self.count_label.setText(f"{total} {noun}")
+
+    def _update_title(self) -> None:
+        self.setWindowTitle(f"{self.notebook.path.name} — Rapport")
+
+    def _changed(self, contact_id: int | None) -> None:
+        """After any change to the notebook: reload the list and show `contact_id`."""
+        self.contact_list.refresh(keep=contact_id)
+        self.show_contact(self.contact_list.current_id())
+        self._update_count()
+
+    # -- Editing ------------------------------------------------------------------------
+
+    def new_contact(self) -> None:
+        editor = ContactEditor(parent=self)
+        if editor.exec():
+            self.undo_stack.push(AddContact(editor.result_record(), self._changed))
+
+    def edit_contact(self) -> None:
+        contact_id = self.contact_list.current_id()
+        before = contacts.get_contact(contact_id) if contact_id is not None else None
+        if before is None:
+            return
+        editor = ContactEditor(before, parent=self)
+        if editor.exec():
+            after = editor.result_record()
+            if after != before:
+                self.undo_stack.push(EditContact(before, after, self._changed))
+
+    def delete_contacts(self) -> None:
+        ids = self.contact_list.selected_ids()
+        if ids:
+            self.undo_stack.push(DeleteContacts(ids, self._changed))
+            self.statusBar().showMessage(f"{self.undo_stack.undoText()}. Undo with {QKeySequence(QKeySequence.Undo).toString(QKeySequence.NativeText)}.", 6000)
+
+    # -- Notebooks ----------------------------------------------------------------------
+
+    def switch_notebook(self, notebook: Notebook) -> None:
+        self.notebook.close()
+        self.notebook = notebook
+        self.undo_stack.clear()
+        self.contact_list.search_field.clear()
+        self.contact_list.refresh()
+        self.contact_list.select(None)
+        self._update_title()
+        self._update_count()
+
+    def choose_notebook(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Open notebook", str(self.notebook.path.parent),
+                                              "Rapport notebooks (*.rapport);;All files (*)")
+        if name:
+            self.open_notebook_file(Path(name))
+
+    def open_notebook_file(self, path: Path) -> bool:
+        try:
+            notebook = storage.open_notebook(path)
+        except NotebookError as error:
+            QMessageBox.warning(self, "Open notebook", str(error))
+            return False
+        self.switch_notebook(notebook)
+        return True
+
+    def open_sample(self) -> None:
+        path = Path(tempfile.mkdtemp(prefix="rapport-sample-")) / "sample.rapport"
+        self.switch_notebook(sample.build_sample_notebook(path))
+        self.statusBar().showMessage("This is a copy of the sample notebook; your own notebook is untouched.", 8000)
+
+    # -- Window -------------------------------------------------------------------------
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self, "About Rapport",
+            f"<h3>Rapport {self.version}</h3><p>A contact notebook for taking the relationships "
+            "you start online to the phone and face to face.</p>"
+            f"<p>Notebook: {self.notebook.path}</p>")
+
+    def _restore_settings(self) -> None:
+        settings = QSettings()
+        if not self.restoreGeometry(settings.value("window/geometry", b"")):
+            self.resize(1120, 740)
+        self.splitter.restoreState(settings.value("window/splitter", b""))
+        self.contact_list.set_sort(settings.value("list/sort", "name"))
+        self._sync_sort_actions()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        settings = QSettings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/splitter", self.splitter.saveState())
+        settings.setValue("list/sort", self.contact_list.model.sort)
+        super().closeEvent(event)

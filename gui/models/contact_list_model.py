@@ -1,0 +1,120 @@
+"""The contact list as a Qt item model that reads its rows from model/ a page at a time.
+
+The model knows how many rows there are (one COUNT query) and fetches a page of 256 rows only
+when the view asks for a row in it, so a notebook of 100,000 people opens and scrolls as fast
+as one of 100. Pages are forgotten again past a small cache, so memory stays flat.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+
+from model import contacts, search
+from model.contacts import ContactRow
+
+PAGE_SIZE = 256
+_CACHED_PAGES = 64
+
+
+class ContactListModel(QAbstractListModel):
+    """People in the notebook, filtered by search text and tag, in the chosen order."""
+
+    IdRole = Qt.UserRole + 1
+    SubtitleRole = Qt.UserRole + 2
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._text = ""
+        self._tag: str | None = None
+        self._sort = "name"
+        self._count = 0
+        self._pages: OrderedDict[int, list[ContactRow]] = OrderedDict()
+        self._reload()
+
+    # -- What is shown ------------------------------------------------------------------
+
+    @property
+    def search_text(self) -> str:
+        return self._text
+
+    @property
+    def tag(self) -> str | None:
+        return self._tag
+
+    @property
+    def sort(self) -> str:
+        return self._sort
+
+    def set_query(self, *, text: str | None = None, tag: str | None | bool = False, sort: str | None = None) -> None:
+        """Change the search text, tag filter (None for all) or order, and reload."""
+        if text is not None:
+            self._text = text.strip()
+        if tag is not False:
+            self._tag = tag or None
+        if sort is not None:
+            self._sort = sort
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the rows again, after the notebook changed."""
+        self.beginResetModel()
+        self._reload()
+        self.endResetModel()
+
+    def _reload(self) -> None:
+        self._pages.clear()
+        if self._text:
+            self._count = search.count_matches(self._text, tag=self._tag)
+        else:
+            self._count = contacts.count_contacts(self._tag)
+
+    def _fetch_page(self, page: int) -> list[ContactRow]:
+        offset = page * PAGE_SIZE
+        if self._text:
+            return contacts.rows_for(search.search(self._text, PAGE_SIZE, offset, tag=self._tag))
+        return contacts.list_contacts(self._sort, self._tag, offset, PAGE_SIZE)
+
+    def contact_row(self, row: int) -> ContactRow | None:
+        if not 0 <= row < self._count:
+            return None
+        page = row // PAGE_SIZE
+        rows = self._pages.get(page)
+        if rows is None:
+            rows = self._pages[page] = self._fetch_page(page)
+            if len(self._pages) > _CACHED_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(page)
+        index = row % PAGE_SIZE
+        return rows[index] if index < len(rows) else None
+
+    def row_of(self, contact_id: int) -> int | None:
+        """The row showing `contact_id`, or None when it is not in the list."""
+        for page, rows in self._pages.items():
+            for index, row in enumerate(rows):
+                if row.id == contact_id:
+                    return page * PAGE_SIZE + index
+        if self._text:
+            return None
+        return contacts.position_of(contact_id, self._sort, self._tag)
+
+    # -- QAbstractListModel -------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else self._count
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.DisplayRole):
+        row = self.contact_row(index.row()) if index.isValid() else None
+        if row is None:
+            return None
+        if role == Qt.DisplayRole:
+            return row.display_name
+        if role == self.IdRole:
+            return row.id
+        if role == self.SubtitleRole:
+            return " · ".join(part for part in (row.organisation, row.title) if part)
+        if role == Qt.ToolTipRole:
+            return "\n".join(part for part in (row.display_name, row.title, row.organisation) if part)
+        return None

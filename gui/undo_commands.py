@@ -1,0 +1,66 @@
+"""Undoable changes to the notebook, for the window's QUndoStack.
+
+Each command asks model/ to make the change and to undo it; `changed` is called afterwards
+with the contact to show, so the window can refresh what it displays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtGui import QUndoCommand
+
+from model import contacts
+from model.contacts import ContactRecord
+
+Changed = Callable[[int | None], None]
+
+
+class AddContact(QUndoCommand):
+    def __init__(self, record: ContactRecord, changed: Changed) -> None:
+        super().__init__(f"Add {record.display_name}")
+        self._record = record
+        self._changed = changed
+
+    def redo(self) -> None:
+        if self._record.id is None:
+            contacts.add_contact(self._record)  # sets the id that undo and redo reuse
+        else:
+            contacts.restore_contacts([self._record])
+        self._changed(self._record.id)
+
+    def undo(self) -> None:
+        contacts.delete_contacts([self._record.id])
+        self._changed(None)
+
+
+class EditContact(QUndoCommand):
+    def __init__(self, before: ContactRecord, after: ContactRecord, changed: Changed) -> None:
+        super().__init__(f"Edit {after.display_name}")
+        self._before, self._after, self._changed = before, after, changed
+
+    def redo(self) -> None:
+        contacts.update_contact(self._after)
+        self._changed(self._after.id)
+
+    def undo(self) -> None:
+        contacts.update_contact(self._before)
+        self._changed(self._before.id)
+
+
+class DeleteContacts(QUndoCommand):
+    def __init__(self, contact_ids: list[int], changed: Changed) -> None:
+        super().__init__("Delete contact" if len(contact_ids) == 1 else f"Delete {len(contact_ids)} contacts")
+        self._ids = contact_ids
+        self._deleted: list[ContactRecord] = []
+        self._changed = changed
+
+    def redo(self) -> None:
+        self._deleted = contacts.delete_contacts(self._ids)
+        if len(self._deleted) == 1:
+            self.setText(f"Delete {self._deleted[0].display_name}")
+        self._changed(None)
+
+    def undo(self) -> None:
+        contacts.restore_contacts(self._deleted)
+        self._changed(self._ids[0] if self._ids else None)

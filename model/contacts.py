@@ -1,0 +1,366 @@
+"""People in the notebook: the records the GUI and the command line read and write.
+
+A `ContactRecord` is a plain dataclass holding everything about one person, contact points,
+tags and kept vCard properties included. The functions here are the only way contacts are
+written, so that the search index and derived columns stay in step; every one of them runs
+in a single transaction.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from model import normalise, search
+from model.schema import Contact, ContactPoint, ContactTag, Tag, VCardProperty, database, utc_now
+
+POINT_KINDS = ("phone", "email", "address", "url", "handle")
+SORT_ORDERS = ("name", "company", "changed")
+
+# Display names of the services a handle can belong to (channel keys and IMPP schemes).
+SERVICE_NAMES = {
+    "linkedin": "LinkedIn", "x": "X/Twitter", "facebook": "Facebook", "instagram": "Instagram",
+    "mastodon": "Mastodon", "whatsapp": "WhatsApp", "signal": "Signal", "telegram": "Telegram",
+    "skype": "Skype", "xmpp": "Jabber", "aim": "AIM", "github": "GitHub", "icq": "ICQ",
+    "msn": "MSN", "yahoo": "Yahoo", "qq": "QQ", "sip": "SIP", "gadugadu": "Gadu-Gadu",
+}
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"]
+
+
+def service_name(key: str) -> str:
+    return SERVICE_NAMES.get(key.lower(), key.capitalize() if key else "Handle")
+
+
+def describe_date(value: str, today: dt.date | None = None) -> str:
+    """A birthday or anniversary as people say it: "12 April 1979 (47)", or "30 June"."""
+    today = today or dt.date.today()
+    text = value.strip()
+    if text.startswith("--"):
+        match = re.match(r"^--(\d{2})-?(\d{2})", text)
+        if match:
+            month, day = int(match.group(1)), int(match.group(2))
+            if 1 <= month <= 12:
+                return f"{day} {_MONTHS[month - 1]}"
+        return text
+    match = re.match(r"^(\d{4})-?(\d{2})-?(\d{2})", text)
+    if not match:
+        return text
+    year, month, day = (int(group) for group in match.groups())
+    if not 1 <= month <= 12:
+        return text
+    age = today.year - year - ((today.month, today.day) < (month, day))
+    suffix = f" ({age})" if 0 <= age < 130 else ""
+    return f"{day} {_MONTHS[month - 1]} {year}{suffix}"
+
+
+@dataclass
+class ContactPointRecord:
+    """One phone, email, address, web page or handle, with its label."""
+
+    kind: str
+    value: str
+    label: str = ""
+    service: str = ""  # for handles: the channel key ("linkedin", "x", "skype" ...)
+    preferred: bool = False
+    normalised: str = ""  # filled in when saved
+
+    def href(self) -> str:
+        """A URL that opens this point in the system's program for it, or ""."""
+        value = self.value.strip()
+        if self.kind == "phone":
+            return "tel:" + (self.normalised or "".join(value.split()))
+        if self.kind == "email":
+            return "mailto:" + value
+        if self.kind in ("url", "handle") and value.lower().startswith(("http://", "https://")):
+            return value
+        if self.kind == "url" and "." in value and " " not in value:
+            return "https://" + value
+        return ""
+
+
+@dataclass
+class ContactRecord:
+    """Everything the notebook knows about one person."""
+
+    id: int | None = None
+    formatted_name: str = ""
+    prefix: str = ""
+    given_name: str = ""
+    additional_names: str = ""
+    family_name: str = ""
+    suffix: str = ""
+    nickname: str = ""
+    organisation: str = ""
+    department: str = ""
+    title: str = ""
+    birthday: str = ""
+    anniversary: str = ""
+    gender: str = ""
+    notes: str = ""
+    photo: bytes | None = None
+    photo_type: str = ""
+    uid: str = ""
+    revision: str = ""
+    city: str = ""
+    region: str = ""
+    country: str = ""
+    time_zone: str = ""
+    time_zone_source: str = ""
+    call_hours: str = ""
+    how_met: str = ""
+    met_on: str = ""
+    introduced_by: int | None = None
+    cadence_days: int = 0
+    tags: list[str] = field(default_factory=list)
+    points: list[ContactPointRecord] = field(default_factory=list)
+    vcard_properties: list[str] = field(default_factory=list)
+    created_at: str = ""
+    updated_at: str = ""
+
+    @property
+    def display_name(self) -> str:
+        """The name to show: FN, else the structured name, else what else identifies them."""
+        if self.formatted_name.strip():
+            return self.formatted_name.strip()
+        parts = [self.prefix, self.given_name, self.additional_names, self.family_name, self.suffix]
+        name = " ".join(part.strip() for part in parts if part.strip())
+        if name:
+            return name
+        for fallback in (self.nickname, self.organisation):
+            if fallback.strip():
+                return fallback.strip()
+        for point in self.points:
+            if point.kind in ("email", "phone") and point.value.strip():
+                return point.value.strip()
+        return "(no name)"
+
+    @property
+    def sort_key(self) -> str:
+        """Family name first, folded, so "Zoë Ångström" sorts among the A's."""
+        family, given = self.family_name.strip(), self.given_name.strip()
+        if family:
+            return normalise.fold(f"{family} {given}")
+        return normalise.fold(self.display_name)
+
+    @property
+    def place(self) -> str:
+        return ", ".join(part for part in (self.city, self.region, self.country) if part)
+
+    def points_of(self, kind: str) -> list[ContactPointRecord]:
+        return [point for point in self.points if point.kind == kind]
+
+
+# The columns a ContactRecord shares with the contact table, by name.
+_COLUMNS = [
+    f.name for f in dataclasses.fields(ContactRecord)
+    if f.name not in ("id", "tags", "points", "vcard_properties", "introduced_by", "created_at", "updated_at")
+]
+
+
+@dataclass
+class ContactRow:
+    """What the contact list shows for one person."""
+
+    id: int
+    display_name: str
+    organisation: str
+    title: str
+    has_photo: bool
+
+
+def _row_values(record: ContactRecord) -> dict:
+    values = {name: getattr(record, name) for name in _COLUMNS}
+    values["introduced_by"] = record.introduced_by
+    values["display_name"] = record.display_name
+    values["sort_key"] = record.sort_key
+    return values
+
+
+def _write_children(contact_id: int, record: ContactRecord) -> None:
+    for point in record.points:
+        if point.kind == "handle":
+            point.normalised, point.service = normalise.handle(point.value, point.service)
+        else:
+            point.normalised = normalise.contact_point(point.kind, point.value, point.service)
+    if record.points:
+        ContactPoint.insert_many([
+            {"contact": contact_id, "kind": p.kind, "label": p.label, "value": p.value,
+             "normalised": p.normalised, "service": p.service, "preferred": p.preferred,
+             "position": position}
+            for position, p in enumerate(record.points)
+        ]).execute()
+    if record.vcard_properties:
+        VCardProperty.insert_many([
+            {"contact": contact_id, "position": position, "line": line}
+            for position, line in enumerate(record.vcard_properties)
+        ]).execute()
+    for name in dict.fromkeys(tag.strip() for tag in record.tags):
+        if name:
+            tag, _ = Tag.get_or_create(name=name)
+            ContactTag.insert(contact=contact_id, tag=tag).on_conflict_ignore().execute()
+
+
+def _clear_children(contact_id: int) -> None:
+    ContactPoint.delete().where(ContactPoint.contact == contact_id).execute()
+    VCardProperty.delete().where(VCardProperty.contact == contact_id).execute()
+    ContactTag.delete().where(ContactTag.contact == contact_id).execute()
+
+
+def add_contact(record: ContactRecord) -> int:
+    """Save a new person and return their id (kept if `record.id` is set, as undo does)."""
+    with database.atomic():
+        values = _row_values(record)
+        now = utc_now()
+        values["created_at"] = record.created_at or now
+        values["updated_at"] = record.updated_at or now
+        if record.id is not None:
+            values["id"] = record.id
+        contact_id = Contact.insert(values).execute()
+        _write_children(contact_id, record)
+        search.reindex([contact_id])
+    record.id = contact_id
+    return contact_id
+
+
+def update_contact(record: ContactRecord) -> None:
+    """Replace what the notebook knows of `record.id` with `record`."""
+    if record.id is None:
+        raise ValueError("update_contact needs a saved contact")
+    with database.atomic():
+        values = _row_values(record)
+        values["updated_at"] = utc_now()
+        Contact.update(values).where(Contact.id == record.id).execute()
+        _clear_children(record.id)
+        _write_children(record.id, record)
+        search.reindex([record.id])
+    _delete_unused_tags()
+
+
+def get_contact(contact_id: int) -> ContactRecord | None:
+    """Everything about one person, or None when there is no such contact."""
+    row = Contact.get_or_none(Contact.id == contact_id)
+    if row is None:
+        return None
+    return _records_for([row])[0]
+
+
+def get_contacts(contact_ids: Sequence[int]) -> list[ContactRecord]:
+    """Several people at once, in the order of `contact_ids` (missing ones left out)."""
+    rows = {row.id: row for row in Contact.select().where(Contact.id.in_(list(contact_ids)))}
+    records = _records_for(list(rows.values()))
+    by_id = {record.id: record for record in records}
+    return [by_id[i] for i in contact_ids if i in by_id]
+
+
+def _records_for(rows: list[Contact]) -> list[ContactRecord]:
+    ids = [row.id for row in rows]
+    points: dict[int, list[ContactPointRecord]] = {i: [] for i in ids}
+    for p in ContactPoint.select().where(ContactPoint.contact.in_(ids)).order_by(ContactPoint.position):
+        points[p.contact_id].append(ContactPointRecord(
+            kind=p.kind, value=p.value, label=p.label, service=p.service,
+            preferred=p.preferred, normalised=p.normalised))
+    extras: dict[int, list[str]] = {i: [] for i in ids}
+    for prop in VCardProperty.select().where(VCardProperty.contact.in_(ids)).order_by(VCardProperty.position):
+        extras[prop.contact_id].append(prop.line)
+    tags: dict[int, list[str]] = {i: [] for i in ids}
+    query = (Tag.select(Tag.name, ContactTag.contact).join(ContactTag)
+             .where(ContactTag.contact.in_(ids)).order_by(Tag.name))
+    for tag in query.objects():
+        tags[tag.contact].append(tag.name)
+    records = []
+    for row in rows:
+        values = {name: getattr(row, name) for name in _COLUMNS}
+        if isinstance(values["photo"], memoryview):
+            values["photo"] = bytes(values["photo"])
+        records.append(ContactRecord(
+            id=row.id, introduced_by=row.introduced_by_id, tags=tags[row.id], points=points[row.id],
+            vcard_properties=extras[row.id], created_at=row.created_at, updated_at=row.updated_at,
+            **values))
+    return records
+
+
+def delete_contacts(contact_ids: Iterable[int]) -> list[ContactRecord]:
+    """Delete people; returns what they were, so that `restore_contacts` can undo it."""
+    ids = list(contact_ids)
+    with database.atomic():
+        records = get_contacts(ids)
+        Contact.delete().where(Contact.id.in_(ids)).execute()
+        search.forget(ids)
+    _delete_unused_tags()
+    return records
+
+
+def restore_contacts(records: Iterable[ContactRecord]) -> None:
+    """Put deleted people back, with their ids, as they were."""
+    with database.atomic():
+        for record in records:
+            add_contact(dataclasses.replace(record, tags=list(record.tags),
+                                            points=[dataclasses.replace(p) for p in record.points]))
+
+
+def _delete_unused_tags() -> None:
+    Tag.delete().where(Tag.id.not_in(ContactTag.select(ContactTag.tag))).execute()
+
+
+def count_contacts(tag: str | None = None) -> int:
+    query = Contact.select()
+    if tag:
+        query = query.join(ContactTag).join(Tag).where(Tag.name == tag)
+    return query.count()
+
+
+def tags_in_use() -> list[tuple[str, int]]:
+    """Every tag with how many people carry it, by name."""
+    from peewee import fn
+
+    query = (Tag.select(Tag.name, fn.COUNT(ContactTag.contact).alias("n"))
+             .join(ContactTag).group_by(Tag.id).order_by(Tag.name))
+    return [(row.name, row.n) for row in query.objects()]
+
+
+_ORDER_SQL = {
+    "name": "c.sort_key, c.id",
+    "company": "c.organisation = '', c.organisation COLLATE NOCASE, c.sort_key, c.id",
+    "changed": "c.updated_at DESC, c.id DESC",
+}
+
+
+def _tag_join(tag: str | None) -> tuple[str, list]:
+    if not tag:
+        return "", []
+    return "JOIN contact_tag ct ON ct.contact_id = c.id JOIN tag t ON t.id = ct.tag_id AND t.name = ?", [tag]
+
+
+def list_contacts(sort: str = "name", tag: str | None = None, offset: int = 0, limit: int = 200) -> list[ContactRow]:
+    """A page of the contact list in the given order, optionally only people with `tag`."""
+    join, params = _tag_join(tag)
+    sql = (f"SELECT c.id, c.display_name, c.organisation, c.title, c.photo IS NOT NULL "
+           f"FROM contact c {join} ORDER BY {_ORDER_SQL[sort]} LIMIT ? OFFSET ?")
+    cursor = database.execute_sql(sql, (*params, limit, offset))
+    return [ContactRow(*row) for row in cursor.fetchall()]
+
+
+def position_of(contact_id: int, sort: str = "name", tag: str | None = None) -> int | None:
+    """Where `contact_id` stands in `list_contacts(sort, tag)`, counting from 0; None if absent."""
+    join, params = _tag_join(tag)
+    cursor = database.execute_sql(
+        f"SELECT n FROM (SELECT c.id, row_number() OVER (ORDER BY {_ORDER_SQL[sort]}) - 1 AS n "
+        f"FROM contact c {join}) WHERE id = ?", (*params, contact_id))
+    row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def rows_for(contact_ids: Sequence[int]) -> list[ContactRow]:
+    """List rows for the given people, in the given order."""
+    if not contact_ids:
+        return []
+    marks = ",".join("?" * len(contact_ids))
+    cursor = database.execute_sql(
+        f"SELECT id, display_name, organisation, title, photo IS NOT NULL FROM contact WHERE id IN ({marks})",
+        list(contact_ids))
+    rows = {row[0]: ContactRow(*row) for row in cursor.fetchall()}
+    return [rows[i] for i in contact_ids if i in rows]

@@ -1,0 +1,175 @@
+"""The schema's history: one step per version, applied in order by `storage.open_notebook`.
+
+Each step is frozen SQL, never generated from the current models, so that what version N
+means never changes when the models in schema.py grow. A new version appends a step here and
+adds its columns or tables to schema.py.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+# "RAPT": marks a SQLite file as a Rapport notebook (PRAGMA application_id).
+APPLICATION_ID = 0x52415054
+
+_VERSION_1 = """
+CREATE TABLE "contact" (
+    "id" INTEGER NOT NULL PRIMARY KEY,
+    "formatted_name" TEXT NOT NULL DEFAULT '', "prefix" TEXT NOT NULL DEFAULT '',
+    "given_name" TEXT NOT NULL DEFAULT '', "additional_names" TEXT NOT NULL DEFAULT '',
+    "family_name" TEXT NOT NULL DEFAULT '', "suffix" TEXT NOT NULL DEFAULT '',
+    "nickname" TEXT NOT NULL DEFAULT '', "organisation" TEXT NOT NULL DEFAULT '',
+    "department" TEXT NOT NULL DEFAULT '', "title" TEXT NOT NULL DEFAULT '',
+    "birthday" TEXT NOT NULL DEFAULT '', "anniversary" TEXT NOT NULL DEFAULT '',
+    "gender" TEXT NOT NULL DEFAULT '', "notes" TEXT NOT NULL DEFAULT '',
+    "photo" BLOB, "photo_type" TEXT NOT NULL DEFAULT '',
+    "uid" TEXT NOT NULL DEFAULT '', "revision" TEXT NOT NULL DEFAULT '',
+    "city" TEXT NOT NULL DEFAULT '', "region" TEXT NOT NULL DEFAULT '',
+    "country" TEXT NOT NULL DEFAULT '', "time_zone" TEXT NOT NULL DEFAULT '',
+    "time_zone_source" TEXT NOT NULL DEFAULT '', "call_hours" TEXT NOT NULL DEFAULT '',
+    "how_met" TEXT NOT NULL DEFAULT '', "met_on" TEXT NOT NULL DEFAULT '',
+    "introduced_by_id" INTEGER REFERENCES "contact" ("id") ON DELETE SET NULL,
+    "cadence_days" INTEGER NOT NULL DEFAULT 0,
+    "display_name" TEXT NOT NULL DEFAULT '', "sort_key" TEXT NOT NULL DEFAULT '',
+    "created_at" TEXT NOT NULL, "updated_at" TEXT NOT NULL
+);
+CREATE INDEX "contact_uid" ON "contact" ("uid");
+CREATE INDEX "contact_introduced_by_id" ON "contact" ("introduced_by_id");
+CREATE INDEX "contact_sort_key" ON "contact" ("sort_key");
+CREATE INDEX "contact_updated_at" ON "contact" ("updated_at");
+CREATE INDEX "contact_organisation" ON "contact" ("organisation" COLLATE NOCASE, "sort_key");
+
+CREATE TABLE "contact_point" (
+    "id" INTEGER NOT NULL PRIMARY KEY,
+    "contact_id" INTEGER NOT NULL REFERENCES "contact" ("id") ON DELETE CASCADE,
+    "kind" TEXT NOT NULL, "label" TEXT NOT NULL DEFAULT '', "value" TEXT NOT NULL,
+    "normalised" TEXT NOT NULL DEFAULT '', "service" TEXT NOT NULL DEFAULT '',
+    "preferred" INTEGER NOT NULL DEFAULT 0, "position" INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX "contact_point_contact_id" ON "contact_point" ("contact_id");
+CREATE INDEX "contact_point_normalised" ON "contact_point" ("normalised");
+
+CREATE TABLE "tag" ("id" INTEGER NOT NULL PRIMARY KEY, "name" TEXT NOT NULL);
+CREATE UNIQUE INDEX "tag_name" ON "tag" ("name");
+
+CREATE TABLE "contact_tag" (
+    "contact_id" INTEGER NOT NULL REFERENCES "contact" ("id") ON DELETE CASCADE,
+    "tag_id" INTEGER NOT NULL REFERENCES "tag" ("id") ON DELETE CASCADE,
+    PRIMARY KEY ("contact_id", "tag_id")
+);
+CREATE INDEX "contact_tag_tag_id" ON "contact_tag" ("tag_id");
+
+CREATE TABLE "vcard_property" (
+    "id" INTEGER NOT NULL PRIMARY KEY,
+    "contact_id" INTEGER NOT NULL REFERENCES "contact" ("id") ON DELETE CASCADE,
+    "position" INTEGER NOT NULL DEFAULT 0, "line" TEXT NOT NULL
+);
+CREATE INDEX "vcard_property_contact_id" ON "vcard_property" ("contact_id");
+
+-- Full-text search; rowid is the contact's id. Kept in step by model/search.py.
+CREATE VIRTUAL TABLE "contact_search" USING fts5(
+    name, organisation, place, notes, handles, history,
+    tokenize = "unicode61 remove_diacritics 2", prefix = '2 3'
+);
+"""
+
+_VERSION_2 = """
+CREATE TABLE "channel" (
+    "id" INTEGER NOT NULL PRIMARY KEY, "key" TEXT NOT NULL, "name" TEXT NOT NULL,
+    "step" INTEGER NOT NULL DEFAULT 0, "position" INTEGER NOT NULL DEFAULT 0,
+    "hidden" INTEGER NOT NULL DEFAULT 0, "built_in" INTEGER NOT NULL DEFAULT 0
+);
+CREATE UNIQUE INDEX "channel_key" ON "channel" ("key");
+
+CREATE TABLE "meeting" (
+    "id" INTEGER NOT NULL PRIMARY KEY, "uid" TEXT NOT NULL,
+    "title" TEXT NOT NULL DEFAULT '', "kind" TEXT NOT NULL DEFAULT 'phone',
+    "starts_at" TEXT NOT NULL, "ends_at" TEXT NOT NULL,
+    "time_zone" TEXT NOT NULL DEFAULT '', "location" TEXT NOT NULL DEFAULT '',
+    "agenda" TEXT NOT NULL DEFAULT '', "status" TEXT NOT NULL DEFAULT 'planned',
+    "outcome" TEXT NOT NULL DEFAULT '', "reminder_minutes" INTEGER,
+    "recurrence" TEXT NOT NULL DEFAULT '',
+    "created_at" TEXT NOT NULL, "updated_at" TEXT NOT NULL
+);
+CREATE UNIQUE INDEX "meeting_uid" ON "meeting" ("uid");
+CREATE INDEX "meeting_starts_at" ON "meeting" ("starts_at");
+
+CREATE TABLE "meeting_attendee" (
+    "id" INTEGER NOT NULL PRIMARY KEY,
+    "meeting_id" INTEGER NOT NULL REFERENCES "meeting" ("id") ON DELETE CASCADE,
+    "contact_id" INTEGER REFERENCES "contact" ("id") ON DELETE CASCADE,
+    "name" TEXT NOT NULL DEFAULT '', "email" TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX "meeting_attendee_meeting_id" ON "meeting_attendee" ("meeting_id");
+CREATE INDEX "meeting_attendee_contact_id" ON "meeting_attendee" ("contact_id");
+
+CREATE TABLE "interaction" (
+    "id" INTEGER NOT NULL PRIMARY KEY,
+    "contact_id" INTEGER NOT NULL REFERENCES "contact" ("id") ON DELETE CASCADE,
+    "channel_id" INTEGER NOT NULL REFERENCES "channel" ("id") ON DELETE RESTRICT,
+    "occurred_at" TEXT NOT NULL, "direction" TEXT NOT NULL DEFAULT 'out',
+    "duration_minutes" INTEGER, "summary" TEXT NOT NULL DEFAULT '',
+    "notes" TEXT NOT NULL DEFAULT '',
+    "meeting_id" INTEGER REFERENCES "meeting" ("id") ON DELETE SET NULL
+);
+CREATE INDEX "interaction_channel_id" ON "interaction" ("channel_id");
+CREATE INDEX "interaction_meeting_id" ON "interaction" ("meeting_id");
+CREATE INDEX "interaction_contact_id_occurred_at" ON "interaction" ("contact_id", "occurred_at");
+CREATE INDEX "interaction_occurred_at" ON "interaction" ("occurred_at");
+
+CREATE TABLE "prep_item" (
+    "id" INTEGER NOT NULL PRIMARY KEY,
+    "contact_id" INTEGER NOT NULL REFERENCES "contact" ("id") ON DELETE CASCADE,
+    "section" TEXT NOT NULL, "text" TEXT NOT NULL, "done" INTEGER NOT NULL DEFAULT 0,
+    "position" INTEGER NOT NULL DEFAULT 0, "created_at" TEXT NOT NULL
+);
+CREATE INDEX "prep_item_contact_id" ON "prep_item" ("contact_id");
+
+CREATE TABLE "relationship" (
+    "id" INTEGER NOT NULL PRIMARY KEY,
+    "contact_id" INTEGER NOT NULL REFERENCES "contact" ("id") ON DELETE CASCADE,
+    "other_id" INTEGER NOT NULL REFERENCES "contact" ("id") ON DELETE CASCADE,
+    "description" TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX "relationship_contact_id" ON "relationship" ("contact_id");
+CREATE INDEX "relationship_other_id" ON "relationship" ("other_id");
+"""
+
+# key, name, step (0 online, 1 email, 2 phone or video, 3 in person)
+BUILT_IN_CHANNELS = [
+    ("phone", "Phone", 2), ("video", "Video call", 2), ("in_person", "In person", 3),
+    ("email", "Email", 1), ("sms", "SMS", 0), ("whatsapp", "WhatsApp", 0),
+    ("signal", "Signal", 0), ("telegram", "Telegram", 0), ("linkedin", "LinkedIn", 0),
+    ("x", "X/Twitter", 0), ("facebook", "Facebook", 0), ("instagram", "Instagram", 0),
+    ("mastodon", "Mastodon", 0), ("other", "Other", 0),
+]
+
+
+def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
+    def step(connection: sqlite3.Connection) -> None:
+        for statement in sql.split(";\n"):
+            if statement.strip():
+                connection.execute(statement)
+    return step
+
+
+def _seed_channels(connection: sqlite3.Connection) -> None:
+    connection.executemany(
+        'INSERT INTO "channel" ("key", "name", "step", "position", "hidden", "built_in")'
+        " VALUES (?, ?, ?, ?, 0, 1)",
+        [(key, name, step, position) for position, (key, name, step) in enumerate(BUILT_IN_CHANNELS)],
+    )
+
+
+def _version_2(connection: sqlite3.Connection) -> None:
+    _script(_VERSION_2)(connection)
+    _seed_channels(connection)
+
+
+# MIGRATIONS[n] brings a notebook from version n to version n + 1.
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _script(_VERSION_1),
+    _version_2,
+]
+CURRENT_VERSION = len(MIGRATIONS)

@@ -1,0 +1,42 @@
+"""Contact photos: checked, and scaled down to a sensible size before they are stored.
+
+A phone may export a 50 MB photo; the notebook keeps at most `MAX_SIDE` pixels a side as JPEG
+(PNG when the picture has transparency), so the file stays small and the list stays fast.
+"""
+
+from __future__ import annotations
+
+import io
+
+MAX_SIDE = 512
+MAX_INPUT_BYTES = 64 * 1024 * 1024
+_MIME = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp", "BMP": "image/bmp"}
+
+
+class PhotoError(ValueError):
+    """A photo that cannot be used; the message says why."""
+
+
+def prepare(data: bytes) -> tuple[bytes, str]:
+    """(bytes, mime type) of `data` as the notebook keeps it: decoded, checked, downscaled."""
+    from PIL import Image, UnidentifiedImageError
+
+    if not data:
+        raise PhotoError("the photo is empty")
+    if len(data) > MAX_INPUT_BYTES:
+        raise PhotoError(f"the photo is too large ({len(data) // (1024 * 1024)} MB)")
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError) as error:
+        raise PhotoError(f"the photo cannot be read ({error})") from error
+    fmt = image.format or ""
+    if max(image.size) <= MAX_SIDE and fmt in _MIME:
+        return data, _MIME[fmt]
+    image.thumbnail((MAX_SIDE, MAX_SIDE))
+    out = io.BytesIO()
+    if image.mode in ("RGBA", "LA", "P") and "transparency" in image.info or image.mode in ("RGBA", "LA"):
+        image.save(out, "PNG", optimize=True)
+        return out.getvalue(), "image/png"
+    image.convert("RGB").save(out, "JPEG", quality=85)
+    return out.getvalue(), "image/jpeg"

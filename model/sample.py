@@ -1,0 +1,56 @@
+"""The sample notebook: forty varied people with history and call prep, for a first look.
+
+Built from resources/sample/people.json into a fresh notebook file (never the user's own);
+dates in the history are relative to today so the sample always looks current.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import resources
+from model import contacts, search, storage
+from model.contacts import ContactPointRecord, ContactRecord
+from model.schema import Channel, Interaction, PrepItem, database
+
+_PREP_SECTIONS = ("small_talk", "family", "interests", "avoid", "ask_next")
+
+
+def _record(person: dict) -> ContactRecord:
+    points = [ContactPointRecord("phone", number, label) for label, number in person.get("phones", [])]
+    points += [ContactPointRecord("email", address, label) for label, address in person.get("emails", [])]
+    points += [ContactPointRecord("handle", handle, service=service) for service, handle in person.get("handles", [])]
+    photo = None
+    if person.get("photo"):
+        photo = resources.path("sample", f"{person['photo']}.jpg").read_bytes()
+    return ContactRecord(
+        given_name=person["given"], family_name=person["family"], organisation=person.get("org", ""),
+        title=person.get("title", ""), city=person.get("city", ""), region=person.get("region", ""),
+        country=person.get("country", ""), time_zone=person.get("tz", ""),
+        time_zone_source="set by you" if person.get("tz") else "", birthday=person.get("birthday", ""),
+        notes=person.get("notes", ""), how_met=person.get("how_met", ""),
+        cadence_days=person.get("cadence", 0), tags=person.get("tags", []), points=points,
+        photo=photo, photo_type="image/jpeg" if photo else "",
+    )
+
+
+def build_sample_notebook(path: str | Path) -> storage.Notebook:
+    """Create a new notebook at `path` holding the sample people."""
+    notebook = storage.open_notebook(path)
+    people = json.loads(resources.path("sample", "people.json").read_text(encoding="utf-8"))
+    channels = {channel.key: channel.id for channel in Channel.select()}
+    now = dt.datetime.now(dt.timezone.utc).replace(minute=0, second=0, microsecond=0)
+    with database.atomic():
+        for person in people:
+            contact_id = contacts.add_contact(_record(person))
+            for days_ago, channel, direction, summary in person.get("history", []):
+                when = now - dt.timedelta(days=days_ago, hours=(days_ago * 7) % 9)
+                Interaction.create(contact=contact_id, channel=channels[channel], direction=direction,
+                                   occurred_at=when.isoformat(), summary=summary)
+            for section in _PREP_SECTIONS:
+                for position, text in enumerate(person.get("prep", {}).get(section, [])):
+                    PrepItem.create(contact=contact_id, section=section, text=text, position=position)
+        search.rebuild()
+    return notebook

@@ -1,0 +1,114 @@
+"""Finding people by a few typed letters: SQLite FTS5 over names, organisations, places,
+notes, tags, contact points and history.
+
+The index (`contact_search`, rowid = contact id) is rebuilt for a contact whenever the
+contact's data changes; the functions that write contacts or history call `reindex` inside
+their own transaction, so the index never disagrees with the data.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from model.schema import database
+
+# Relative weight of each indexed column when ranking (bm25): a name match beats a note match.
+_WEIGHTS = "10.0, 5.0, 3.0, 1.0, 4.0, 1.0"
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+_DOCUMENT_SQL = """
+SELECT c.id,
+  c.display_name || ' ' || c.given_name || ' ' || c.family_name || ' ' || c.nickname
+    || ' ' || c.additional_names,
+  c.organisation || ' ' || c.department || ' ' || c.title,
+  c.city || ' ' || c.region || ' ' || c.country || ' ' ||
+    coalesce((SELECT group_concat(p.value, ' ') FROM contact_point p
+              WHERE p.contact_id = c.id AND p.kind = 'address'), ''),
+  c.notes || ' ' || c.how_met || ' ' ||
+    coalesce((SELECT group_concat(t.name, ' ') FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id
+              WHERE ct.contact_id = c.id), ''),
+  coalesce((SELECT group_concat(p.value || ' ' || p.normalised || ' ' || {digits}, ' ')
+            FROM contact_point p WHERE p.contact_id = c.id AND p.kind != 'address'), ''),
+  {history}
+FROM contact c WHERE c.id IN ({marks})
+"""
+
+# A phone's digits run together, so that "9125" finds "(912) 555-0123"; and the E.164 number
+# without its country code (one to three digits), so "912555" finds "+1 912 555 0143" too.
+_PUNCTUATION = " -().+"
+_DIGITS_SQL = (
+    "CASE p.kind WHEN 'phone' THEN "
+    + "replace(" * len(_PUNCTUATION) + "p.value" + "".join(f", '{char}', '')" for char in _PUNCTUATION)
+    + " || ' ' || substr(p.normalised, 3) || ' ' || substr(p.normalised, 4) || ' ' || substr(p.normalised, 5)"
+    + " ELSE '' END"
+)
+
+_HISTORY_SQL = """coalesce((SELECT group_concat(i.summary || ' ' || i.notes, ' ') FROM interaction i
+            WHERE i.contact_id = c.id), '')"""
+
+
+def _has_history_table() -> bool:
+    cursor = database.execute_sql("SELECT 1 FROM sqlite_master WHERE name = 'interaction'")
+    return cursor.fetchone() is not None
+
+
+def reindex(contact_ids: Sequence[int]) -> None:
+    """Bring the index in step with the data for these contacts (call inside a transaction)."""
+    history = _HISTORY_SQL if _has_history_table() else "''"
+    for start in range(0, len(contact_ids), 500):
+        chunk = list(contact_ids[start:start + 500])
+        marks = ",".join("?" * len(chunk))
+        database.execute_sql(f"DELETE FROM contact_search WHERE rowid IN ({marks})", chunk)
+        database.execute_sql(
+            "INSERT INTO contact_search (rowid, name, organisation, place, notes, handles, history) "
+            + _DOCUMENT_SQL.format(history=history, digits=_DIGITS_SQL, marks=marks), chunk)
+
+
+def forget(contact_ids: Iterable[int]) -> None:
+    """Drop deleted contacts from the index."""
+    ids = list(contact_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        database.execute_sql(f"DELETE FROM contact_search WHERE rowid IN ({marks})", chunk)
+
+
+def rebuild() -> None:
+    """Rebuild the whole index (after a bulk change that bypassed `reindex`)."""
+    with database.atomic():
+        database.execute_sql("DELETE FROM contact_search")
+        ids = [row[0] for row in database.execute_sql("SELECT id FROM contact").fetchall()]
+        reindex(ids)
+
+
+def match_expression(text: str) -> str:
+    """The FTS5 query for what a user typed: every word, as a prefix, must match."""
+    words = _WORD.findall(text)
+    return " ".join(f'"{word}"*' for word in words)
+
+
+_TAG_FILTER = " AND rowid IN (SELECT ct.contact_id FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id WHERE t.name = ?)"
+
+
+def search(text: str, limit: int = 500, offset: int = 0, tag: str | None = None) -> list[int]:
+    """Ids of the contacts matching `text` (and carrying `tag`, if given), best match first."""
+    expression = match_expression(text)
+    if not expression:
+        return []
+    params: list = [expression] + ([tag] if tag else []) + [limit, offset]
+    cursor = database.execute_sql(
+        "SELECT rowid FROM contact_search WHERE contact_search MATCH ?" + (_TAG_FILTER if tag else "")
+        + f" ORDER BY bm25(contact_search, {_WEIGHTS}) LIMIT ? OFFSET ?", params)
+    return [row[0] for row in cursor.fetchall()]
+
+
+def count_matches(text: str, tag: str | None = None) -> int:
+    """How many contacts `search` would find for `text`."""
+    expression = match_expression(text)
+    if not expression:
+        return 0
+    params = [expression] + ([tag] if tag else [])
+    cursor = database.execute_sql(
+        "SELECT count(*) FROM contact_search WHERE contact_search MATCH ?" + (_TAG_FILTER if tag else ""), params)
+    return cursor.fetchone()[0]

@@ -1,0 +1,58 @@
+"""Typing two letters finds people by name, company, place, notes, tags, handles and numbers."""
+
+from model import contacts, search
+from model.contacts import ContactPointRecord as Point
+from model.contacts import ContactRecord
+
+
+def names(ids):
+    return [c.display_name for c in contacts.get_contacts(ids)]
+
+
+def test_two_letters_find_by_every_kind_of_field(sample_notebook):
+    assert "Cathy Rogers" in names(search.search("ca"))
+    assert names(search.search("doxb")) == ["Cheryl Lopata"]
+    assert set(names(search.search("savannah"))) == {"Cathy Rogers", "Heather Townsend", "Betsy Groves"}
+    assert names(search.search("sailing")) == ["Cathy Rogers"]
+    assert "Kwame Mensah" in names(search.search("fintech"))  # a tag
+    assert names(search.search("aprilob")) == ["April O'Brien"]  # an X handle
+    assert names(search.search("9125550143")) == ["Cathy Rogers"]  # a phone's digits
+
+
+def test_accents_and_case_do_not_matter(sample_notebook):
+    assert names(search.search("zoe angs")) == ["Zoë Ångström"]
+    assert names(search.search("LUKASZ")) == ["Łukasz Nowak"] or names(search.search("Łukasz")) == ["Łukasz Nowak"]
+    assert names(search.search("мар")) == ["Мария Иванова"]
+
+
+def test_a_name_match_ranks_above_a_note_match(notebook):
+    contacts.add_contact(ContactRecord(given_name="Anna", notes="Met Sailor at the harbour"))
+    contacts.add_contact(ContactRecord(given_name="Sailor", family_name="Moon"))
+    assert names(search.search("sailor")) == ["Sailor Moon", "Anna"]
+
+
+def test_every_word_must_match(sample_notebook):
+    assert names(search.search("groves realty betsy")) == ["Betsy Groves"]
+    assert search.count_matches("groves realty") == 2
+
+
+def test_the_index_follows_edits_and_deletes(notebook):
+    contact_id = contacts.add_contact(ContactRecord(given_name="Faye", points=[Point("email", "faye@rossi.it")]))
+    record = contacts.get_contact(contact_id)
+    record.organisation = "Rossi Vini"
+    contacts.update_contact(record)
+    assert search.search("vini") == [contact_id]
+    contacts.delete_contacts([contact_id])
+    assert search.search("faye") == []
+
+
+def test_punctuation_alone_finds_nothing_and_quotes_are_safe(sample_notebook):
+    assert search.search("  -- ") == []
+    assert search.search('"cathy') == search.search("cathy")
+    assert names(search.search("o'brien")) == ["April O'Brien"]
+
+
+def test_search_within_a_tag(sample_notebook):
+    everyone = set(names(search.search("sa")))
+    investors = set(names(search.search("sa", tag="investors")))
+    assert investors and investors < everyone

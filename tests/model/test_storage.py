@@ -1,0 +1,99 @@
+"""Opening, creating, refusing and migrating notebook files."""
+
+import sqlite3
+
+import pytest
+
+from model import contacts, migrations, search
+from model.contacts import ContactRecord
+from model.storage import NotebookError, open_notebook
+
+
+def test_a_new_notebook_is_marked_and_current(tmp_path):
+    notebook = open_notebook(tmp_path / "new.rapport")
+    notebook.close()
+    connection = sqlite3.connect(tmp_path / "new.rapport")
+    assert connection.execute("PRAGMA application_id").fetchone()[0] == migrations.APPLICATION_ID
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == migrations.CURRENT_VERSION
+    assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    channels = [row[0] for row in connection.execute("SELECT key FROM channel ORDER BY position")]
+    assert channels[:3] == ["phone", "video", "in_person"] and "linkedin" in channels and "mastodon" in channels
+
+
+def test_foreign_keys_are_enforced(notebook):
+    with pytest.raises(Exception, match="FOREIGN KEY"):
+        notebook.database.execute_sql("INSERT INTO contact_point (contact_id, kind, value) VALUES (999, 'phone', '1')")
+
+
+def test_opening_a_version_1_notebook_migrates_it_after_a_backup(tmp_path):
+    path = tmp_path / "old.rapport"
+    old = open_notebook(path, target_version=1)
+    assert old.schema_version == 1
+    contacts.add_contact(ContactRecord(given_name="Cathy", family_name="Rogers", notes="sailing"))
+    old.close()
+
+    notebook = open_notebook(path)
+    assert notebook.schema_version == migrations.CURRENT_VERSION
+    assert notebook.backup_path is not None and notebook.backup_path.exists()
+    assert [c.display_name for c in contacts.get_contacts([1])] == ["Cathy Rogers"]
+    assert search.search("sail") == [1]
+    assert notebook.stats()["interactions"] == 0  # the version 2 tables exist now
+    notebook.close()
+
+    backup = sqlite3.connect(notebook.backup_path)
+    assert backup.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert backup.execute("SELECT given_name FROM contact").fetchall() == [("Cathy",)]
+
+
+def test_a_current_notebook_is_not_backed_up_again(tmp_path):
+    open_notebook(tmp_path / "n.rapport").close()
+    notebook = open_notebook(tmp_path / "n.rapport")
+    assert notebook.backup_path is None
+    assert sorted(p.name for p in tmp_path.iterdir() if "backup" in p.name) == []
+    notebook.close()
+
+
+def test_a_file_that_is_not_sqlite_is_refused_and_untouched(tmp_path):
+    path = tmp_path / "letter.rapport"
+    path.write_bytes(b"Dear Cathy,\nthis is not a database.\n" * 100)
+    before = path.read_bytes()
+    with pytest.raises(NotebookError, match="not a Rapport notebook"):
+        open_notebook(path)
+    assert path.read_bytes() == before
+
+
+def test_another_programs_database_is_refused_and_untouched(tmp_path):
+    path = tmp_path / "other.sqlite"
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TABLE songs (title TEXT)")
+    connection.commit()
+    connection.close()
+    before = path.read_bytes()
+    with pytest.raises(NotebookError, match="not a Rapport notebook"):
+        open_notebook(path)
+    assert path.read_bytes() == before
+
+
+def test_a_notebook_from_a_newer_rapport_is_refused(tmp_path):
+    path = tmp_path / "future.rapport"
+    open_notebook(path).close()
+    connection = sqlite3.connect(path)
+    connection.execute(f"PRAGMA user_version = {migrations.CURRENT_VERSION + 5}")
+    connection.close()
+    before = path.read_bytes()
+    with pytest.raises(NotebookError, match="newer Rapport"):
+        open_notebook(path)
+    assert path.read_bytes() == before
+
+
+def test_a_missing_folder_is_an_error_unless_asked_to_create_it(tmp_path):
+    with pytest.raises(NotebookError, match="does not exist"):
+        open_notebook(tmp_path / "no" / "such" / "n.rapport")
+    notebook = open_notebook(tmp_path / "data" / "n.rapport", create_folder=True)
+    assert notebook.path.exists()
+    notebook.close()
+
+
+def test_a_folder_is_not_a_notebook(tmp_path):
+    with pytest.raises(NotebookError, match="folder"):
+        open_notebook(tmp_path)

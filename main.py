@@ -48,10 +48,12 @@ def notebook_path(arguments: argparse.Namespace) -> Path:
 
 
 def open_notebook(arguments: argparse.Namespace):
-    from model import sample, storage
+    from model import storage
 
     path = notebook_path(arguments)
     if arguments.demo:
+        from model import sample
+
         return sample.build_sample_notebook(path)
     return storage.open_notebook(path, create_folder=path == storage.default_notebook_path())
 

@@ -7,9 +7,24 @@ import re
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QFrame, QGridLayout, QGroupBox,
-    QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QScrollArea, QToolButton,
-    QVBoxLayout, QWidget,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from gui.widgets.avatar import Avatar
@@ -83,8 +98,8 @@ class PointRow:
         if kind == "handle":
             index = self.service.findText(self.service.currentText())
             service = self.service.itemData(index) if index >= 0 else self.service.currentText().strip().lower()
-        return ContactPointRecord(kind=kind, value=text.strip(), label="" if kind == "handle" else self.label.currentText().strip(),
-                                  service=service, preferred=self._preferred)
+        label = "" if kind == "handle" else self.label.currentText().strip()
+        return ContactPointRecord(kind, text.strip(), label, service=service, preferred=self._preferred)
 
 
 class ContactEditor(QDialog):
@@ -133,7 +148,7 @@ class ContactEditor(QDialog):
         add_buttons = QHBoxLayout()
         for kind, text in _KINDS:
             button = QPushButton(f"Add {text.lower()}")
-            button.clicked.connect(lambda _=False, k=kind: self.add_point(ContactPointRecord(kind, ""), focus=True))
+            button.clicked.connect(lambda _=False, k=kind: self.add_point(ContactPointRecord(k, ""), focus=True))
             add_buttons.addWidget(button)
         add_buttons.addStretch(1)
         points_group = QGroupBox("Phones, emails, addresses, web pages and handles")
@@ -194,7 +209,7 @@ class ContactEditor(QDialog):
         index = len(self.point_rows)
         self.point_rows.append(row)
         # kind | label or service (only one is visible) | value | remove
-        for widget, column in zip(row.widgets(), (0, 1, 1, 2, 3)):
+        for widget, column in zip(row.widgets(), (0, 1, 1, 2, 3), strict=True):
             self.points_grid.addWidget(widget, index, column, Qt.AlignTop)
         if focus:
             row.value.setFocus()
@@ -209,7 +224,8 @@ class ContactEditor(QDialog):
     # -- Photo --------------------------------------------------------------------------
 
     def _choose_photo(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Choose a photo", "", "Images (*.jpg *.jpeg *.png *.gif *.webp *.bmp)")
+        images = "Images (*.jpg *.jpeg *.png *.gif *.webp *.bmp)"
+        name, _ = QFileDialog.getOpenFileName(self, "Choose a photo", "", images)
         if name:
             self.set_photo_file(name)
 
@@ -232,7 +248,8 @@ class ContactEditor(QDialog):
         self.remove_photo.setEnabled(self._photo[0] is not None)
 
     def _name_for_avatar(self) -> str:
-        return " ".join(self.fields[n].text() for n in ("given_name", "family_name")).strip() or self._original.display_name
+        typed = " ".join(self.fields[name].text() for name in ("given_name", "family_name")).strip()
+        return typed or self._original.display_name
 
     # -- Result -------------------------------------------------------------------------
 

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QPainter, QPalette
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QLineEdit, QListView, QStyle, QStyledItemDelegate,
-    QStyleOptionViewItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from gui.models.contact_list_model import ContactListModel
@@ -20,9 +29,12 @@ _AVATAR = 34
 class ContactRowDelegate(QStyledItemDelegate):
     """Paints a person as two lines beside their initials: the name, then organisation · title."""
 
+    @staticmethod
+    def row_height(font: QFont) -> int:
+        return max(_AVATAR + 12, QFontMetrics(font).height() * 2 + 16)
+
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
-        height = QFontMetrics(option.font).height()
-        return QSize(200, max(_AVATAR + 12, height * 2 + 16))
+        return QSize(200, self.row_height(option.font))
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         self.initStyleOption(option, index)
@@ -35,7 +47,8 @@ class ContactRowDelegate(QStyledItemDelegate):
         rect = option.rect
         painter.save()
         top = rect.top() + (rect.height() - _AVATAR) // 2
-        painter.drawPixmap(rect.left() + 8, top, avatar_pixmap(name, None, _AVATAR, painter.device().devicePixelRatioF()))
+        ratio = painter.device().devicePixelRatioF()
+        painter.drawPixmap(rect.left() + 8, top, avatar_pixmap(name, None, _AVATAR, ratio))
         selected = bool(option.state & QStyle.State_Selected)
         text_colour = option.palette.color(QPalette.HighlightedText if selected else QPalette.Text)
         left = rect.left() + _AVATAR + 18
@@ -76,12 +89,22 @@ class ContactList(QWidget):
             self.sort_box.addItem(text, key)
         self.tag_box = QComboBox()
         self.tag_box.setAccessibleName("Filter by tag")
-        self.view = QListView()
-        self.view.setModel(self.model)
+        # A one-column table with fixed row heights: it places row n without visiting rows
+        # 0..n-1, which QListView and QTreeView both do (a Python call per row, 100,000 times).
+        self.view = QTableView()
+        self.view.horizontalHeader().hide()
+        self.view.horizontalHeader().setStretchLastSection(True)
+        rows = self.view.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.Fixed)
+        rows.setDefaultSectionSize(ContactRowDelegate.row_height(self.font()))
+        self.view.setShowGrid(False)
+        self.view.setWordWrap(False)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.view.setItemDelegate(ContactRowDelegate(self.view))
-        self.view.setUniformItemSizes(True)
         self.view.setSelectionMode(QAbstractItemView.ExtendedSelection)
         self.view.setVerticalScrollMode(QAbstractItemView.ScrollPerPixel)
+        self.view.setModel(self.model)
         self.view.setAccessibleName("Contacts")
 
         choices = QHBoxLayout()
@@ -154,7 +177,7 @@ class ContactList(QWidget):
         return index.data(ContactListModel.IdRole) if index.isValid() else None
 
     def selected_ids(self) -> list[int]:
-        rows = sorted(index.row() for index in self.view.selectionModel().selectedIndexes())
+        rows = sorted(index.row() for index in self.view.selectionModel().selectedRows())
         ids = [self.model.index(row).data(ContactListModel.IdRole) for row in rows]
         if not ids and self.current_id() is not None:
             ids = [self.current_id()]

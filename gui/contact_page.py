@@ -7,7 +7,15 @@ import html
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QFont
 from PySide6.QtWidgets import (
-    QFormLayout, QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
 )
 
 from gui.widgets.avatar import Avatar
@@ -96,9 +104,8 @@ class ContactPage(QWidget):
         work = [record.title, record.department, record.organisation]
         self.work_label.setText(" · ".join(part for part in work if part))
         self.work_label.setVisible(any(work))
-        chips = " ".join(
-            f'<span style="background-color: palette(midlight); padding: 2px 6px;">&nbsp;{html.escape(tag)}&nbsp;</span>'
-            for tag in record.tags)
+        chip = '<span style="background-color: palette(midlight);">&nbsp;{}&nbsp;</span>'
+        chips = " ".join(chip.format(html.escape(tag)) for tag in record.tags)
         self.tags_label.setText(chips)
         self.tags_label.setVisible(bool(record.tags))
         self._fill_details(record)

@@ -9,11 +9,10 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget, QWidget
 
-from gui.contact_editor import ContactEditor
 from gui.contact_list import SORT_CHOICES, ContactList
 from gui.contact_page import ContactPage, NothingSelectedPage, WelcomePage
 from gui.undo_commands import AddContact, DeleteContacts, EditContact
-from model import contacts, sample, storage
+from model import contacts, storage
 from model.storage import Notebook, NotebookError
 
 
@@ -77,7 +76,10 @@ class MainWindow(QMainWindow):
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence.Undo)
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), *QKeySequence.keyBindings(QKeySequence.Redo)])
+        redo_keys = QKeySequence.keyBindings(QKeySequence.Redo)
+        if QKeySequence("Ctrl+Shift+Z") not in redo_keys:  # the platform's Redo may lack it
+            redo_keys.insert(0, QKeySequence("Ctrl+Shift+Z"))
+        self.redo_action.setShortcuts(redo_keys)
         self.edit_action = self._action("&Edit contact…", self.edit_contact, "Ctrl+E")
         self.delete_action = self._action("&Delete contact", self.delete_contacts, QKeySequence.Delete)
         self.find_action = self._action("&Find", lambda: self.contact_list.focus_search(), QKeySequence.Find)
@@ -152,6 +154,8 @@ class MainWindow(QMainWindow):
     # -- Editing ------------------------------------------------------------------------
 
     def new_contact(self) -> None:
+        from gui.contact_editor import ContactEditor  # loaded on first use: faster start-up
+
         editor = ContactEditor(parent=self)
         if editor.exec():
             self.undo_stack.push(AddContact(editor.result_record(), self._changed))
@@ -161,6 +165,8 @@ class MainWindow(QMainWindow):
         before = contacts.get_contact(contact_id) if contact_id is not None else None
         if before is None:
             return
+        from gui.contact_editor import ContactEditor
+
         editor = ContactEditor(before, parent=self)
         if editor.exec():
             after = editor.result_record()
@@ -171,7 +177,8 @@ class MainWindow(QMainWindow):
         ids = self.contact_list.selected_ids()
         if ids:
             self.undo_stack.push(DeleteContacts(ids, self._changed))
-            self.statusBar().showMessage(f"{self.undo_stack.undoText()}. Undo with {QKeySequence(QKeySequence.Undo).toString(QKeySequence.NativeText)}.", 6000)
+            keys = QKeySequence(QKeySequence.Undo).toString(QKeySequence.NativeText)
+            self.statusBar().showMessage(f"{self.undo_stack.undoText()}. Undo with {keys}.", 6000)
 
     # -- Notebooks ----------------------------------------------------------------------
 
@@ -201,6 +208,8 @@ class MainWindow(QMainWindow):
         return True
 
     def open_sample(self) -> None:
+        from model import sample
+
         path = Path(tempfile.mkdtemp(prefix="rapport-sample-")) / "sample.rapport"
         self.switch_notebook(sample.build_sample_notebook(path))
         self.statusBar().showMessage("This is a copy of the sample notebook; your own notebook is untouched.", 8000)

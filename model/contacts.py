@@ -180,28 +180,36 @@ def _row_values(record: ContactRecord) -> dict:
     return values
 
 
-def _write_children(contact_id: int, record: ContactRecord) -> None:
+def _normalise_points(record: ContactRecord) -> None:
     for point in record.points:
         if point.kind == "handle":
             point.normalised, point.service = normalise.handle(point.value, point.service)
-        else:
+        elif not point.normalised:
             point.normalised = normalise.contact_point(point.kind, point.value, point.service)
-    if record.points:
-        ContactPoint.insert_many([
-            {"contact": contact_id, "kind": p.kind, "label": p.label, "value": p.value,
-             "normalised": p.normalised, "service": p.service, "preferred": p.preferred,
-             "position": position}
-            for position, p in enumerate(record.points)
-        ]).execute()
-    if record.vcard_properties:
-        VCardProperty.insert_many([
-            {"contact": contact_id, "position": position, "line": line}
-            for position, line in enumerate(record.vcard_properties)
-        ]).execute()
-    for name in dict.fromkeys(tag.strip() for tag in record.tags):
-        if name:
-            tag, _ = Tag.get_or_create(name=name)
-            ContactTag.insert(contact=contact_id, tag=tag).on_conflict_ignore().execute()
+
+
+def _write_children(items: list[tuple[int, ContactRecord]]) -> None:
+    """Insert the points, kept properties and tags of saved contacts, in batches."""
+    points, properties, tag_links = [], [], []
+    tag_ids = {tag.name: tag.id for tag in Tag.select()}
+    for contact_id, record in items:
+        _normalise_points(record)
+        points += [
+            {"contact": contact_id, "kind": p.kind, "label": p.label, "value": p.value, "normalised": p.normalised,
+             "service": p.service, "preferred": p.preferred, "position": position}
+            for position, p in enumerate(record.points)]
+        properties += [{"contact": contact_id, "position": position, "line": line}
+                       for position, line in enumerate(record.vcard_properties)]
+        for name in dict.fromkeys(tag.strip() for tag in record.tags):
+            if name and name not in tag_ids:
+                tag_ids[name] = Tag.insert(name=name).execute()
+            if name:
+                tag_links.append({"contact": contact_id, "tag": tag_ids[name]})
+    for model, rows in ((ContactPoint, points), (VCardProperty, properties)):
+        for start in range(0, len(rows), 500):
+            model.insert_many(rows[start:start + 500]).execute()
+    for start in range(0, len(tag_links), 500):
+        ContactTag.insert_many(tag_links[start:start + 500]).on_conflict_ignore().execute()
 
 
 def _clear_children(contact_id: int) -> None:
@@ -212,18 +220,23 @@ def _clear_children(contact_id: int) -> None:
 
 def add_contact(record: ContactRecord) -> int:
     """Save a new person and return their id (kept if `record.id` is set, as undo does)."""
+    return add_contacts([record])[0]
+
+
+def add_contacts(records: Sequence[ContactRecord]) -> list[int]:
+    """Save new people in one transaction; sets and returns their ids."""
+    now = utc_now()
     with database.atomic():
-        values = _row_values(record)
-        now = utc_now()
-        values["created_at"] = record.created_at or now
-        values["updated_at"] = record.updated_at or now
-        if record.id is not None:
-            values["id"] = record.id
-        contact_id = Contact.insert(values).execute()
-        _write_children(contact_id, record)
-        search.reindex([contact_id])
-    record.id = contact_id
-    return contact_id
+        for record in records:
+            values = _row_values(record)
+            values["created_at"] = record.created_at or now
+            values["updated_at"] = record.updated_at or now
+            if record.id is not None:
+                values["id"] = record.id
+            record.id = Contact.insert(values).execute()
+        _write_children([(record.id, record) for record in records])
+        search.reindex([record.id for record in records])
+    return [record.id for record in records]
 
 
 def update_contact(record: ContactRecord) -> None:
@@ -235,7 +248,7 @@ def update_contact(record: ContactRecord) -> None:
         values["updated_at"] = utc_now()
         Contact.update(values).where(Contact.id == record.id).execute()
         _clear_children(record.id)
-        _write_children(record.id, record)
+        _write_children([(record.id, record)])
         search.reindex([record.id])
     _delete_unused_tags()
 
@@ -296,10 +309,9 @@ def delete_contacts(contact_ids: Iterable[int]) -> list[ContactRecord]:
 
 def restore_contacts(records: Iterable[ContactRecord]) -> None:
     """Put deleted people back, with their ids, as they were."""
-    with database.atomic():
-        for record in records:
-            add_contact(dataclasses.replace(record, tags=list(record.tags),
-                                            points=[dataclasses.replace(p) for p in record.points]))
+    copies = [dataclasses.replace(r, tags=list(r.tags), points=[dataclasses.replace(p) for p in r.points])
+              for r in records]
+    add_contacts(copies)
 
 
 def _delete_unused_tags() -> None:

@@ -41,7 +41,7 @@ def build_sample_notebook(path: str | Path) -> storage.Notebook:
     notebook = storage.open_notebook(path)
     people = json.loads(resources.path("sample", "people.json").read_text(encoding="utf-8"))
     channels = {channel.key: channel.id for channel in Channel.select()}
-    now = dt.datetime.now(dt.timezone.utc).replace(minute=0, second=0, microsecond=0)
+    now = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
     with database.atomic():
         for person in people:
             contact_id = contacts.add_contact(_record(person))

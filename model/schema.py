@@ -19,7 +19,7 @@ database = pw.DatabaseProxy()
 
 def utc_now() -> str:
     """The current instant as stored in the notebook."""
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 class BaseModel(pw.Model):

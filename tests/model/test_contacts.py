@@ -18,7 +18,8 @@ def test_a_contact_comes_back_as_it_was_saved(notebook):
         uid="urn:uuid:1", city="Stockholm", country="Sweden", tags=["europe", "consulting"],
         vcard_properties=["X-ANDROID-CUSTOM:vnd.android.cursor.item/nickname;Zo;1;;;;;;;;;;;;;"],
         points=[Point("phone", "(912) 555-0123", "mobile"), Point("email", "Zoe@Example.COM", "work"),
-                Point("handle", "https://www.linkedin.com/in/zoe-a/"), Point("address", "1 Main St\nStockholm", "home")],
+                Point("handle", "https://www.linkedin.com/in/zoe-a/"),
+                Point("address", "1 Main St\nStockholm", "home")],
     )
     contact_id = contacts.add_contact(record)
     saved = contacts.get_contact(contact_id)
@@ -36,13 +37,15 @@ def test_a_contact_comes_back_as_it_was_saved(notebook):
 
 def test_international_numbers_are_normalised_to_e164(notebook):
     contact_id = contacts.add_contact(person(given_name="Anna", points=[
-        Point("phone", "+48 12 555 0101"), Point("phone", "+44 (0)1223 555012"), Point("phone", "tel:+1-418-656-9254")]))
+        Point("phone", "+48 12 555 0101"), Point("phone", "+44 (0)1223 555012"),
+        Point("phone", "tel:+1-418-656-9254")]))
     assert [p.normalised for p in contacts.get_contact(contact_id).points] == [
         "+48125550101", "+441223555012", "+14186569254"]
 
 
 def test_update_replaces_points_and_tags_and_forgets_unused_tags(notebook):
-    contact_id = contacts.add_contact(person(given_name="Joe", tags=["old"], points=[Point("phone", "+1 416 555 0190")]))
+    joe = person(given_name="Joe", tags=["old"], points=[Point("phone", "+1 416 555 0190")])
+    contact_id = contacts.add_contact(joe)
     record = contacts.get_contact(contact_id)
     record.tags = ["new"]
     record.points = [Point("email", "joe@smithco.ca")]

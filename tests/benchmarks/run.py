@@ -1,0 +1,107 @@
+"""`make bench`: Rapport's speed and memory figures, printed as a table.
+
+Each section measures one capability against its target from the issues. Run from the
+repository root: `make bench` (or `python tests/benchmarks/run.py [section ...]`).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tests.benchmarks import workloads  # noqa: E402
+
+Row = tuple[str, str, str, str]  # what, figure, target, verdict
+
+
+def timed_process(arguments: list[str]) -> tuple[float, float]:
+    """(seconds from start to exit, peak resident MB) of a child process."""
+    environment = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    start = time.perf_counter()
+    process = subprocess.Popen(arguments, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if status != 0:
+        raise RuntimeError(f"{arguments} failed with status {status}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
+
+
+def startup(sizes=(10_000, 100_000), runs: int = 5) -> list[Row]:
+    """Process start to the window shown with data, against a bare PySide6 window."""
+    rows = []
+    workloads.OUTPUT.mkdir(exist_ok=True)
+    png = workloads.OUTPUT / "startup.png"
+    bare = [timed_process([sys.executable, str(ROOT / "tests/benchmarks/bare_window.py"), str(png)])[0]
+            for _ in range(runs)]
+    bare_median = statistics.median(bare)
+    rows.append(("start-up, bare PySide6 window", f"{bare_median * 1000:.0f} ms", "", ""))
+    for size in sizes:
+        path = workloads.notebook_file(size)
+        results = [timed_process([sys.executable, str(ROOT / "main.py"), "--db", str(path), "--screenshot", str(png)])
+                   for _ in range(runs)]
+        median = statistics.median(seconds for seconds, _ in results)
+        peak = max(mb for _, mb in results)
+        ratio = median / bare_median
+        rows.append((f"start-up, {size:,} contacts", f"{median * 1000:.0f} ms ({ratio:.2f}x bare)",
+                     "<= 1.5x bare" if size == 100_000 else "", verdict(ratio <= 1.5) if size == 100_000 else ""))
+        rows.append((f"peak memory, window on {size:,} contacts", f"{peak:.0f} MB",
+                     "< 300 MB" if size == 100_000 else "", verdict(peak < 300) if size == 100_000 else ""))
+    return rows
+
+
+def search_latency(size: int = 100_000, queries: int = 200) -> list[Row]:
+    """What one keystroke in the search field costs: the count and the first page of rows."""
+    from model import contacts, search, storage
+    from tests.benchmarks.workloads import FAMILY, GIVEN, NOTES
+
+    notebook = storage.open_notebook(workloads.notebook_file(size))
+    rng = random.Random(7)
+    words = GIVEN + FAMILY + ["Savannah", "Berlin", "Doxbond", "sailing", "Tokyo", "555"] + NOTES[0].split()
+    typed = []
+    while len(typed) < queries:
+        word = rng.choice(words)
+        typed += [word[:n] for n in range(2, len(word) + 1)]  # each keystroke from the second letter on
+    timings = []
+    for text in typed[:queries]:
+        start = time.perf_counter()
+        search.count_matches(text)
+        contacts.rows_for(search.search(text, 256, 0))
+        timings.append((time.perf_counter() - start) * 1000)
+    notebook.close()
+    timings.sort()
+    median, p95 = statistics.median(timings), timings[int(len(timings) * 0.95) - 1]
+    return [(f"search per keystroke, {size:,} contacts, median", f"{median:.1f} ms", "< 10 ms", verdict(median < 10)),
+            (f"search per keystroke, {size:,} contacts, 95th pct", f"{p95:.1f} ms", "< 30 ms", verdict(p95 < 30))]
+
+
+SECTIONS = {"startup": startup, "search": search_latency}
+
+
+def main(names: list[str]) -> int:
+    rows: list[Row] = []
+    for name in names or list(SECTIONS):
+        print(f"… {name}", file=sys.stderr, flush=True)
+        rows += SECTIONS[name]()
+    widths = [max(len(row[i]) for row in rows + [("what", "figure", "target", "")]) for i in range(4)]
+    header = ("what", "figure", "target", "")
+    print("  ".join(text.ljust(width) for text, width in zip(header, widths, strict=True)))
+    print("  ".join("-" * width for width in widths))
+    for row in rows:
+        print("  ".join(text.ljust(width) for text, width in zip(row, widths, strict=True)))
+    return 0 if all(row[3] != "MISSED" for row in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,71 @@
+"""main.py as scripts call it: flags, JSON keys, exit codes, and no tracebacks."""
+
+import json
+import os
+import subprocess
+import sys
+
+from PySide6.QtGui import QImage
+
+from tests.conftest import ROOT
+
+
+def rapport(*arguments, env=None, tmp_path=None):
+    environment = dict(os.environ, QT_QPA_PLATFORM="offscreen", **(env or {}))
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *arguments], capture_output=True, text=True,
+                          env=environment, timeout=120)
+
+
+def test_stats_json_of_the_sample(tmp_path):
+    result = rapport("--demo", "--stats", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"contacts": 40, "interactions": 82, "meetings": 0, "schema_version": 2}
+
+
+def test_db_flag_and_environment_variable_create_the_notebook(tmp_path):
+    path = tmp_path / "mine.rapport"
+    assert rapport("--db", str(path), "--stats", "--json").returncode == 0
+    assert path.exists()
+    other = tmp_path / "env.rapport"
+    result = rapport("--stats", "--json", env={"RAPPORT_DB": str(other)})
+    assert json.loads(result.stdout)["contacts"] == 0 and other.exists()
+
+
+def test_the_default_notebook_lives_in_the_user_data_folder(tmp_path):
+    result = rapport("--stats", "--json", env={"XDG_DATA_HOME": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "Rapport" / "notebook.rapport").exists()
+
+
+def test_demo_never_touches_the_users_notebook(tmp_path):
+    rapport("--demo", "--stats", env={"XDG_DATA_HOME": str(tmp_path)})
+    assert not (tmp_path / "Rapport").exists()
+
+
+def test_bad_notebooks_give_one_line_and_exit_1(tmp_path):
+    garbage = tmp_path / "garbage.rapport"
+    garbage.write_bytes(os.urandom(4096))
+    before = garbage.read_bytes()
+    for path in (garbage, tmp_path / "missing-folder" / "n.rapport", tmp_path):
+        result = rapport("--db", str(path), "--stats", "--json")
+        assert result.returncode == 1
+        assert result.stdout == ""
+        assert "Traceback" not in result.stderr
+        assert result.stderr.startswith("rapport: ") and result.stderr.count("\n") == 1
+    assert garbage.read_bytes() == before
+
+
+def test_version():
+    result = rapport("--version")
+    assert result.returncode == 0 and result.stdout.startswith("Rapport ")
+
+
+def test_screenshot_is_a_picture_of_the_window_with_data(tmp_path):
+    out = tmp_path / "window.png"
+    result = rapport("--demo", "--screenshot", str(out))
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(out))
+    assert image.width() >= 800 and image.height() >= 500
+    # Not a blank grab: the list and the page paint many distinct colours.
+    colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
+    assert len(colours) > 50

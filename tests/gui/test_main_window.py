@@ -1,0 +1,147 @@
+"""The main window as a user drives it: search, select, edit, delete, undo."""
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QDialog
+
+from gui.contact_editor import ContactEditor
+from gui.main_window import MainWindow
+from model import contacts
+from tests.gui.conftest import shown_names
+
+
+def current_name(window) -> str:
+    return window.contact_page.name_label.text()
+
+
+def test_opens_on_the_first_person_with_the_count_in_the_status_bar(window):
+    assert window.contact_list.model.rowCount() == 40
+    assert window.count_label.text() == "40 contacts"
+    assert window.pages.currentWidget() is window.contact_page
+    assert current_name(window) == shown_names(window)[0] == "Ngozi Adeyemi"
+
+
+def test_typing_two_letters_filters_and_escape_clears(window, qtbot):
+    qtbot.keyClicks(window.contact_list.search_field, "sav")
+    qtbot.waitUntil(lambda: window.contact_list.model.rowCount() == 3)
+    assert set(shown_names(window)) == {"Cathy Rogers", "Heather Townsend", "Betsy Groves"}
+    assert window.count_label.text() == "3 of 40 contacts"
+    assert current_name(window) in shown_names(window)
+    qtbot.keyClick(window.contact_list.search_field, Qt.Key_Escape)
+    assert window.contact_list.search_field.text() == ""
+    assert window.contact_list.model.rowCount() == 40
+
+
+def test_selecting_a_person_shows_their_points_as_links(window, qtbot):
+    row = shown_names(window).index("Cathy Rogers")
+    window.contact_list.view.setCurrentIndex(window.contact_list.model.index(row))
+    assert current_name(window) == "Cathy Rogers"
+    texts = [window.contact_page.form.itemAt(i).widget().text() for i in range(window.contact_page.form.count())]
+    joined = "\n".join(texts)
+    assert 'href="tel:+19125550143"' in joined
+    assert 'href="mailto:cathy@highcallingblogs.com"' in joined
+    assert "Savannah, GA, United States" in joined
+    assert "12 April 1979" in joined
+
+
+def test_sort_by_company_and_filter_by_tag(window, qtbot):
+    window.contact_list.set_sort("company")
+    assert shown_names(window)[0] == contacts.list_contacts("company")[0].display_name
+    first_orgs = [window.contact_list.model.contact_row(r).organisation for r in range(5)]
+    assert first_orgs == sorted(first_orgs, key=str.casefold)
+    box = window.contact_list.tag_box
+    box.setCurrentIndex(box.findData("investors"))
+    assert window.contact_list.model.rowCount() == contacts.count_contacts("investors") == 6
+    assert window.count_label.text() == "6 of 40 contacts"
+
+
+def edit_with(monkeypatch, change):
+    """Make the editor's exec() apply `change` to its real widgets, then press Save."""
+    def exec_(editor):
+        change(editor)
+        editor.accept()
+        return editor.result()
+    monkeypatch.setattr(ContactEditor, "exec", exec_)
+
+
+def test_edit_then_undo_and_redo(window, qtbot, monkeypatch):
+    name = current_name(window)
+    old_title = contacts.get_contact(window.contact_list.current_id()).title
+    def retitle(editor):
+        editor.fields["title"].clear()
+        qtbot.keyClicks(editor.fields["title"], "Chief Sailor")
+    edit_with(monkeypatch, retitle)
+    window.edit_action.trigger()
+    assert "Chief Sailor" in window.contact_page.work_label.text()
+    contact_id = window.contact_list.current_id()
+    assert contacts.get_contact(contact_id).title == "Chief Sailor"
+
+    qtbot.keyClick(window, Qt.Key_Z, Qt.ControlModifier)
+    assert contacts.get_contact(contact_id).title == old_title
+    assert current_name(window) == name and "Chief Sailor" not in window.contact_page.work_label.text()
+    qtbot.keyClick(window, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
+    assert contacts.get_contact(contact_id).title == "Chief Sailor"
+
+
+def test_delete_asks_nothing_and_undo_brings_the_person_back(window, qtbot):
+    row = shown_names(window).index("Cathy Rogers")
+    window.contact_list.view.setCurrentIndex(window.contact_list.model.index(row))
+    before = contacts.get_contact(window.contact_list.current_id())
+    window.delete_action.trigger()
+    assert "Cathy Rogers" not in shown_names(window)
+    assert window.count_label.text() == "39 contacts"
+    assert "Undo" in window.statusBar().currentMessage()
+    window.undo_action.trigger()
+    assert "Cathy Rogers" in shown_names(window)
+    assert current_name(window) == "Cathy Rogers"
+    assert contacts.get_contact(before.id) == before
+
+
+def test_new_contact_with_points_through_the_editor(window, qtbot, monkeypatch):
+    def fill(editor):
+        qtbot.keyClicks(editor.fields["given_name"], "Grace")
+        qtbot.keyClicks(editor.fields["family_name"], "Hopper")
+        qtbot.keyClicks(editor.fields["tags"], "navy, pioneers")
+        row = editor.add_point(contacts.ContactPointRecord("phone", ""))
+        qtbot.keyClicks(row.value, "+1 202 555 0199")
+        row = editor.add_point(contacts.ContactPointRecord("email", ""))
+        qtbot.keyClicks(row.value, "grace@navy.example")
+    edit_with(monkeypatch, fill)
+    window.new_contact_action.trigger()
+    assert current_name(window) == "Grace Hopper"
+    saved = contacts.get_contact(window.contact_list.current_id())
+    points = [(p.kind, p.normalised) for p in saved.points]
+    assert points == [("phone", "+12025550199"), ("email", "grace@navy.example")]
+    assert saved.tags == ["navy", "pioneers"]
+    assert window.count_label.text() == "41 contacts"
+    window.undo_action.trigger()
+    assert "Grace Hopper" not in shown_names(window)
+
+
+def test_editor_refuses_a_malformed_birthday(qtbot):
+    editor = ContactEditor()
+    qtbot.addWidget(editor)
+    qtbot.keyClicks(editor.fields["given_name"], "Tom")
+    qtbot.keyClicks(editor.fields["birthday"], "next tuesday")
+    editor.accept()
+    assert editor.result() != QDialog.Accepted
+    assert "1980-03-22" in editor.error_label.text()
+
+
+def test_empty_notebook_shows_the_welcome_page_and_opens_the_sample(empty_window, qtbot):
+    assert empty_window.pages.currentWidget() is empty_window.welcome_page
+    assert not empty_window.edit_action.isEnabled()
+    empty_window.open_sample_action.trigger()
+    assert empty_window.contact_list.model.rowCount() == 40
+    assert empty_window.pages.currentWidget() is empty_window.contact_page
+    assert "sample" in empty_window.windowTitle()
+
+
+def test_window_size_and_sort_are_remembered(window, qtbot, sample_notebook):
+    window.resize(780, 540)
+    window.contact_list.set_sort("company")
+    window.close()
+    assert QSettings().value("list/sort") == "company"
+    again = MainWindow(sample_notebook, "test")
+    qtbot.addWidget(again)
+    assert (again.width(), again.height()) == (780, 540)
+    assert again.contact_list.model.sort == "company"

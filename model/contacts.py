@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -67,6 +68,7 @@ class ContactPointRecord:
     service: str = ""  # for handles: the channel key ("linkedin", "x", "skype" ...)
     preferred: bool = False
     normalised: str = ""  # filled in when saved
+    parts: list[str] = field(default_factory=list)  # for addresses: the seven vCard ADR parts
 
     def href(self) -> str:
         """A URL that opens this point in the system's program for it, or ""."""
@@ -196,7 +198,8 @@ def _write_children(items: list[tuple[int, ContactRecord]]) -> None:
         _normalise_points(record)
         points += [
             {"contact": contact_id, "kind": p.kind, "label": p.label, "value": p.value, "normalised": p.normalised,
-             "service": p.service, "preferred": p.preferred, "position": position}
+             "service": p.service, "preferred": p.preferred, "position": position,
+             "parts": json.dumps(p.parts, ensure_ascii=False) if p.parts else ""}
             for position, p in enumerate(record.points)]
         properties += [{"contact": contact_id, "position": position, "line": line}
                        for position, line in enumerate(record.vcard_properties)]
@@ -275,7 +278,7 @@ def _records_for(rows: list[Contact]) -> list[ContactRecord]:
     for p in ContactPoint.select().where(ContactPoint.contact.in_(ids)).order_by(ContactPoint.position):
         points[p.contact_id].append(ContactPointRecord(
             kind=p.kind, value=p.value, label=p.label, service=p.service,
-            preferred=p.preferred, normalised=p.normalised))
+            preferred=p.preferred, normalised=p.normalised, parts=json.loads(p.parts) if p.parts else []))
     extras: dict[int, list[str]] = {i: [] for i in ids}
     for prop in VCardProperty.select().where(VCardProperty.contact.in_(ids)).order_by(VCardProperty.position):
         extras[prop.contact_id].append(prop.line)
@@ -309,7 +312,7 @@ def delete_contacts(contact_ids: Iterable[int]) -> list[ContactRecord]:
 
 def restore_contacts(records: Iterable[ContactRecord]) -> None:
     """Put deleted people back, with their ids, as they were."""
-    copies = [dataclasses.replace(r, tags=list(r.tags), points=[dataclasses.replace(p) for p in r.points])
+    copies = [dataclasses.replace(r, tags=list(r.tags), points=[dataclasses.replace(p, parts=list(p.parts)) for p in r.points])
               for r in records]
     add_contacts(copies)
 

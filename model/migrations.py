@@ -167,9 +167,16 @@ def _version_2(connection: sqlite3.Connection) -> None:
     _seed_channels(connection)
 
 
+# Version 3: an address keeps its vCard ADR parts (post box, extended, street, locality,
+# region, postal code, country) as a JSON list, so an export writes back the same ADR.
+_VERSION_3 = """
+ALTER TABLE "contact_point" ADD COLUMN "parts" TEXT NOT NULL DEFAULT '';
+"""
+
 # MIGRATIONS[n] brings a notebook from version n to version n + 1.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _script(_VERSION_1),
     _version_2,
+    _script(_VERSION_3),
 ]
 CURRENT_VERSION = len(MIGRATIONS)

@@ -78,6 +78,7 @@ class ContactPoint(BaseModel):
     service = pw.TextField(default="")  # for handles: the channel key ("linkedin", "x" ...)
     preferred = pw.BooleanField(default=False)
     position = pw.IntegerField(default=0)
+    parts = pw.TextField(default="")  # for addresses: the vCard ADR components, as JSON
 
 
 class Tag(BaseModel):

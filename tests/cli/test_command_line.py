@@ -19,7 +19,7 @@ def rapport(*arguments, env=None, tmp_path=None):
 def test_stats_json_of_the_sample(tmp_path):
     result = rapport("--demo", "--stats", "--json")
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == {"contacts": 40, "interactions": 82, "meetings": 0, "schema_version": 2}
+    assert json.loads(result.stdout) == {"contacts": 40, "interactions": 82, "meetings": 0, "schema_version": 3}
 
 
 def test_db_flag_and_environment_variable_create_the_notebook(tmp_path):

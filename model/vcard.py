@@ -1,0 +1,480 @@
+"""vCard 2.1, 3.0 and 4.0 in and out.
+
+Reading is lenient, because real phones and programs write broken vCards: the file is read
+as bytes, a line at a time (so a huge file never sits in memory whole), and turned into
+logical lines here, which handles what plain vobject cannot: quoted-printable soft line
+breaks, base64 photos whose continuation lines are not folded, per-property CHARSET, BOMs,
+CR, LF or CRLF. Each logical line is then parsed by vobject's content-line parser, and a card
+that cannot be read is reported with its file and line while the others come in.
+
+Writing goes through vobject's serializer, which folds and escapes.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import codecs
+import io
+import quopri
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+import vobject.base
+
+from model import photos
+from model.contacts import ContactPointRecord, ContactRecord
+
+MAX_PROPERTY_BYTES = 96 * 1024 * 1024  # a 50 MB photo is ~67 MB of base64
+# CRLF, LF, CR, and the CRCRLF that some iPhone exports write, each count as one line break.
+_LINE_BREAK = re.compile(rb"\r*\n|\r")
+_CONTENT_LINE = re.compile(rb"^[A-Za-z0-9_.-]+[;:]")
+_BASE64_LINE = re.compile(rb"^[A-Za-z0-9+/=]+$")
+_QP = re.compile(rb"(?:^|;)\s*(?:ENCODING=)?QUOTED-PRINTABLE\s*(?:;|:|$)", re.IGNORECASE)
+_B64 = re.compile(rb"(?:^|;)\s*ENCODING=(?:B|BASE64)\s*(?:;|:|$)", re.IGNORECASE)
+_CHARSET = re.compile(rb";\s*CHARSET=\"?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
+_APPLE_LABEL = re.compile(r"^_\$!<(.*)>!\$_$")
+
+# Properties that hold a social or messenger handle, and the service they belong to.
+HANDLE_PROPERTIES = {
+    "X-TWITTER": "x", "X-SKYPE": "skype", "X-SKYPE-USERNAME": "skype", "X-AIM": "aim", "X-JABBER": "xmpp",
+    "X-ICQ": "icq", "X-MSN": "msn", "X-YAHOO": "yahoo", "X-GOOGLE-TALK": "xmpp", "X-GTALK": "xmpp",
+    "X-GADUGADU": "gadugadu", "X-QQ": "qq", "X-LINKEDIN": "linkedin", "X-FACEBOOK": "facebook",
+    "X-INSTAGRAM": "instagram", "X-MASTODON": "mastodon", "X-TELEGRAM": "telegram", "X-WHATSAPP": "whatsapp",
+    "X-SIGNAL": "signal",
+}
+_SERVICE_ALIASES = {"twitter": "x", "jabber": "xmpp", "gtalk": "xmpp", "googletalk": "xmpp", "ymsgr": "yahoo",
+                    "fb": "facebook", "msnim": "msn", "gg": "gadugadu", "tg": "telegram"}
+# Type parameters that say nothing a user would call a label.
+_NOISE_TYPES = {"pref", "voice", "internet", "x400", "dom", "intl", "postal", "parcel", "text", "msg"}
+_PHONE_LABELS = {"cell": "mobile", "mobile": "mobile", "iphone": "iPhone", "home": "home", "work": "work",
+                 "main": "main", "pager": "pager", "fax": "fax", "car": "car", "video": "video", "isdn": "ISDN",
+                 "bbs": "BBS", "modem": "modem", "textphone": "textphone", "other": "other", "assistant": "assistant"}
+_LABEL_TYPES = {label: kind for kind, label in _PHONE_LABELS.items() if kind not in ("mobile",)}
+
+
+class VCardError(ValueError):
+    """A card that cannot be read; `line` is where it starts in its file."""
+
+    def __init__(self, reason: str, line: int) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.line = line
+
+
+@dataclass
+class Property:
+    """One logical content line of a card, decoded."""
+
+    name: str  # upper case, without group
+    params: dict[str, list[str]]  # upper-case keys; bare 2.1 parameters land under "TYPE"
+    value: str  # still vCard-escaped, except for quoted-printable values, which are decoded
+    group: str
+    line: int
+    text: str  # the whole logical line, as kept for export when the property has no column
+    raw_value: bytes = b""  # base64 payloads stay bytes; decoded lazily
+
+
+@dataclass
+class ParsedCard:
+    """A card read from a file: the record it gives, or why it could not be read."""
+
+    file: str
+    line: int
+    record: ContactRecord | None = None
+    error: str = ""
+    version: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+# -- Logical lines --------------------------------------------------------------------------
+
+
+def _physical_lines(stream: BinaryIO) -> Iterator[bytes]:
+    """The file's lines without their endings, whether CRLF, LF or CR; a UTF-16 file as UTF-8."""
+    head = stream.read(4)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = io.TextIOWrapper(io.BufferedReader(_Prefixed(head, stream)), encoding="utf-16", errors="replace",
+                                newline="")
+        for line in text:
+            yield line.rstrip("\r\n").encode("utf-8")
+        return
+    if head.startswith(codecs.BOM_UTF8):
+        head = head[3:]
+    pending = head
+    while True:
+        chunk = stream.read(1 << 20)
+        if not chunk:
+            break
+        pending += chunk
+        # Trailing CRs may be the start of a CRLF split across chunks: keep them for later.
+        cut = len(pending.rstrip(b"\r"))
+        lines = _LINE_BREAK.split(pending[:cut])
+        pending = lines.pop() + pending[cut:]
+        yield from lines
+    if pending:
+        yield from _LINE_BREAK.split(pending)
+
+
+class _Prefixed(io.RawIOBase):
+    """A stream whose first bytes were already read."""
+
+    def __init__(self, prefix: bytes, stream: BinaryIO) -> None:
+        self._prefix, self._stream = prefix, stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self._prefix:
+            n = min(len(buffer), len(self._prefix))
+            buffer[:n] = self._prefix[:n]
+            self._prefix = self._prefix[n:]
+            return n
+        data = self._stream.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+
+def _params_part(line: bytes) -> bytes:
+    """The name and parameters of a content line: everything before the first unquoted ':'."""
+    quoted = False
+    for index, byte in enumerate(line):
+        if byte == 0x22:
+            quoted = not quoted
+        elif byte == 0x3A and not quoted:
+            return line[:index]
+    return line
+
+
+def logical_lines(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
+    """(line number, logical line) pairs: folded, soft-broken and run-on lines joined."""
+    current: bytearray | None = None
+    start = 0
+    quoted_printable = base64_value = False
+    for number, line in enumerate(_physical_lines(stream), 1):
+        if current is not None:
+            if line[:1] in (b" ", b"\t"):
+                # RFC folding; a quoted-printable value may also be folded after a soft break.
+                if quoted_printable and current.endswith(b"="):
+                    del current[-1]
+                    current += line.lstrip()
+                else:
+                    current += line[1:]
+                continue
+            if quoted_printable and current.endswith(b"="):
+                del current[-1]  # a quoted-printable soft line break
+                current += line
+                continue
+            if base64_value and line and _BASE64_LINE.match(line) and not _CONTENT_LINE.match(line):
+                current += line.strip()  # a photo line that was not folded the standard way
+                continue
+            if line and not _CONTENT_LINE.match(line) and not base64_value:
+                current += b"\\n" + line  # a run-on line: the value had a raw line break
+                continue
+            if len(current) > MAX_PROPERTY_BYTES:
+                current = current[:MAX_PROPERTY_BYTES]
+            yield start, bytes(current)
+            current = None
+        if not line.strip():
+            continue
+        current = bytearray(line)
+        start = number
+        head = _params_part(line)
+        quoted_printable = bool(_QP.search(head))
+        base64_value = bool(_B64.search(head)) or b":data:" in line[:len(head) + 7].lower() or (
+            head.upper().startswith(b"PHOTO") and line.rstrip().endswith(b":"))
+    if current is not None:
+        yield start, bytes(current)
+
+
+# -- Decoding -------------------------------------------------------------------------------
+
+
+def _decode_text(data: bytes, charset: str | None, fallback: str) -> str:
+    if charset:
+        try:
+            return data.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode(fallback, errors="replace")
+
+
+def _parse_property(number: int, line: bytes, fallback: str) -> Property:
+    head = _params_part(line)
+    charset_match = _CHARSET.search(head)
+    charset = charset_match.group(1).decode("ascii") if charset_match else None
+    quoted_printable = bool(_QP.search(head))
+    base64_value = bool(_B64.search(head))
+    raw_value = b""
+    if base64_value and len(line) > 4096:
+        # Keep big payloads out of the text parser; vobject only needs the name and parameters.
+        raw_value = line[len(head) + 1:]
+        line = head + b":"
+    text = _decode_text(line, None if quoted_printable else charset, fallback)
+    try:
+        name, param_list, value, group = vobject.base.parseLine(text, number)
+    except vobject.base.ParseError as error:
+        raise VCardError(f"cannot read this line: {text[:60]!r}", number) from error
+    params: dict[str, list[str]] = {}
+    for item in param_list:
+        key = item[0].upper()
+        values = item[1:]
+        if not values:  # vCard 2.1: a bare TYPE value ("TEL;CELL;PREF")
+            key, values = "TYPE", [item[0]]
+        if key == "TYPE":
+            values = [part for v in values for part in v.split(",")]
+        params.setdefault(key, []).extend(values)
+    if quoted_printable:
+        decoded = quopri.decodestring(value.encode("latin-1", errors="replace"))
+        value = _decode_text(decoded, charset, fallback)
+        value = value.replace("\r\n", "\n").replace("\\", "\\\\").replace("\n", "\\n")
+        params.pop("ENCODING", None)
+        if "QUOTED-PRINTABLE" in [t.upper() for t in params.get("TYPE", [])]:
+            params["TYPE"] = [t for t in params["TYPE"] if t.upper() != "QUOTED-PRINTABLE"]
+        params.pop("CHARSET", None)
+        kept_params = "".join(f";{k}={','.join(v)}" for k, v in params.items() if v)
+        text = f"{group + '.' if group else ''}{name}{kept_params}:{value}"
+    return Property(name.upper(), params, value, group or "", number, text, raw_value)
+
+
+# -- Values ---------------------------------------------------------------------------------
+
+
+def unescape(value: str) -> str:
+    """A vCard text value as plain text: \\n, \\, \\; and \\\\ undone."""
+    if "\\" not in value:
+        return value
+    out, chars = [], iter(value)
+    for char in chars:
+        if char == "\\":
+            following = next(chars, "")
+            out.append("\n" if following in "nN" else following)
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def split_escaped(value: str, separator: str) -> list[str]:
+    """Split a structured value at unescaped separators (N, ADR, ORG; CATEGORIES)."""
+    parts, current, escaped = [], [], False
+    for char in value:
+        if escaped:
+            current.append("\\" + char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == separator:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return parts
+
+
+def _label(prop: Property, apple_labels: dict[str, str], kind: str) -> tuple[str, bool]:
+    """(label, preferred) of a phone, email, address or web page from its TYPE and group."""
+    types = [t.strip().strip('"').lower() for t in prop.params.get("TYPE", [])]
+    preferred = "pref" in types or "PREF" in prop.params
+    if prop.group and prop.group.upper() in apple_labels:
+        return apple_labels[prop.group.upper()], preferred
+    words = [t for t in types if t not in _NOISE_TYPES and t]
+    if kind == "phone":
+        words = [_PHONE_LABELS.get(t, t) for t in words]
+    words = list(dict.fromkeys(words))
+    return " ".join(words), preferred
+
+
+def _apple_label(value: str) -> str:
+    match = _APPLE_LABEL.match(value)
+    if not match:
+        return value
+    words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", match.group(1))
+    return words.lower()
+
+
+def _photo(prop: Property) -> tuple[bytes, str] | None:
+    """The bytes of an inline photo, or None when the property is a link to one."""
+    value = prop.value.strip()
+    payload = prop.raw_value
+    if value.lower().startswith("data:") and "," in value:
+        header, _, data = value.partition(",")
+        payload = data.encode("ascii", errors="ignore") if ";base64" in header.lower() else b""
+    elif not payload:
+        encoding = [e.lower() for e in prop.params.get("ENCODING", [])]
+        if "b" not in encoding and "base64" not in encoding:
+            return None
+        payload = value.encode("ascii", errors="ignore")
+    letters = re.sub(rb"[^A-Za-z0-9+/]", b"", payload.split(b"=", 1)[0])
+    if len(letters) % 4 == 1:
+        letters = letters[:-1]  # a truncated export: one dangling character cannot be decoded
+    try:
+        data = base64.b64decode(letters + b"=" * (-len(letters) % 4))
+    except (binascii.Error, ValueError):
+        raise VCardError("the photo is not valid base64", prop.line) from None
+    if not data:
+        return None
+    if len(data) > photos.KEEP_AS_IS_BYTES:
+        try:
+            return photos.prepare(data)
+        except photos.PhotoError as error:
+            raise VCardError(str(error), prop.line) from None
+    return data, photos.sniff_type(data)
+
+
+# -- Cards ----------------------------------------------------------------------------------
+
+_TEXT_FIELDS = {"FN": "formatted_name", "NICKNAME": "nickname", "TITLE": "title", "BDAY": "birthday",
+                "ANNIVERSARY": "anniversary", "GENDER": "gender", "UID": "uid", "REV": "revision"}
+_NOT_KEPT = {"VERSION", "PRODID", "X-ABLABEL"}
+
+
+def card_to_record(properties: list[Property], line: int) -> ContactRecord:
+    """The ContactRecord a card describes; what has no column is kept in vcard_properties."""
+    record = ContactRecord()
+    apple_labels = {p.group.upper(): _apple_label(unescape(p.value)) for p in properties
+                    if p.name == "X-ABLABEL" and p.group}
+    used_groups: set[str] = set()
+    kept: list[Property] = []
+    notes: list[str] = []
+    for prop in properties:
+        name = prop.name
+        if name in _TEXT_FIELDS and not getattr(record, _TEXT_FIELDS[name]):
+            setattr(record, _TEXT_FIELDS[name], unescape(prop.value).strip())
+        elif name == "N":
+            parts = [unescape(part).replace(",", " ").strip() for part in split_escaped(prop.value, ";")] + [""] * 5
+            record.family_name, record.given_name, record.additional_names, record.prefix, record.suffix = parts[:5]
+        elif name == "ORG" and not record.organisation:
+            parts = [unescape(part).strip() for part in split_escaped(prop.value, ";")]
+            record.organisation = parts[0]
+            record.department = "; ".join(part for part in parts[1:] if part)
+            used_groups.add(prop.group.upper())
+        elif name == "NOTE":
+            notes.append(unescape(prop.value))
+        elif name == "CATEGORIES":
+            record.tags += [unescape(tag).strip() for tag in split_escaped(prop.value, ",") if unescape(tag).strip()]
+        elif name == "TEL":
+            value = unescape(prop.value).strip()
+            if value.lower().startswith("tel:"):
+                value = value[4:]
+            label, preferred = _label(prop, apple_labels, "phone")
+            record.points.append(ContactPointRecord("phone", value, label, preferred=preferred))
+            used_groups.add(prop.group.upper())
+        elif name == "EMAIL":
+            label, preferred = _label(prop, apple_labels, "email")
+            record.points.append(ContactPointRecord("email", unescape(prop.value).strip(), label, preferred=preferred))
+            used_groups.add(prop.group.upper())
+        elif name == "ADR":
+            parts = [unescape(part) for part in split_escaped(prop.value, ";")]
+            parts = (parts + [""] * 7)[:7] if len(parts) <= 7 else parts
+            label, preferred = _label(prop, apple_labels, "address")
+            record.points.append(ContactPointRecord("address", format_address(parts), label,
+                                                    preferred=preferred, parts=parts))
+            used_groups.add(prop.group.upper())
+        elif name == "URL":
+            label, preferred = _label(prop, apple_labels, "url")
+            record.points.append(ContactPointRecord("url", unescape(prop.value).strip(), label, preferred=preferred))
+            used_groups.add(prop.group.upper())
+        elif name in ("IMPP", "X-SOCIALPROFILE") or name in HANDLE_PROPERTIES:
+            value = unescape(prop.value).strip()
+            service = HANDLE_PROPERTIES.get(name, "")
+            types = [t.lower() for t in prop.params.get("TYPE", [])] + [t.lower() for t in prop.params.get("X-SERVICE-TYPE", [])]
+            for candidate in types:
+                if candidate not in _NOISE_TYPES and candidate not in ("home", "work"):
+                    service = _SERVICE_ALIASES.get(candidate, candidate)
+                    break
+            if name == "IMPP" and ":" in value and not service:
+                scheme = value.split(":", 1)[0].lower()
+                service = _SERVICE_ALIASES.get(scheme, scheme)
+            if name == "IMPP" and ":" in value:
+                value = value.split(":", 1)[1]
+            if prop.params.get("X-USER") and not value.lower().startswith("http"):
+                value = prop.params["X-USER"][0]
+            record.points.append(ContactPointRecord("handle", value, service=service))
+            used_groups.add(prop.group.upper())
+        elif name == "PHOTO" and record.photo is None:
+            photo = _photo(prop)
+            if photo is None:
+                kept.append(prop)
+            else:
+                record.photo, record.photo_type = photo
+        elif name not in _NOT_KEPT:
+            kept.append(prop)
+    record.notes = "\n\n".join(note for note in notes if note.strip())
+    record.tags = list(dict.fromkeys(record.tags))
+    # Keep an X-ABLabel only with a kept property of its group (e.g. X-ABRELATEDNAMES).
+    kept_groups = {p.group.upper() for p in kept if p.group}
+    record.vcard_properties = [p.text for p in properties
+                               if (p in kept) or (p.name == "X-ABLABEL" and p.group.upper() in kept_groups
+                                                  and p.group.upper() not in used_groups)]
+    if record.display_name == "(no name)" and not record.notes and not record.vcard_properties and not record.photo:
+        raise VCardError("the card is empty: no name, organisation, phone or email", line)
+    return record
+
+
+def format_address(parts: list[str]) -> str:
+    """ADR parts as the lines of an envelope."""
+    pobox, extended, street, locality, region, code, country = (parts + [""] * 7)[:7]
+    town = " ".join(part for part in (locality, region, code) if part.strip())
+    lines = [pobox, extended, street, town, country]
+    return "\n".join(line.strip() for line in lines if line.strip())
+
+
+def read_cards(path: str | Path, fallback_charset: str = "cp1252") -> Iterator[ParsedCard]:
+    """Every card in a file, in order; unreadable ones carry an error and their line number."""
+    path = Path(path)
+    name = str(path)
+    with open(path, "rb") as stream:
+        yield from read_stream(stream, name, fallback_charset)
+
+
+def read_stream(stream: BinaryIO, name: str, fallback_charset: str = "cp1252") -> Iterator[ParsedCard]:
+    seen_card = False
+    properties: list[Property] | None = None
+    start = 0
+    failure: VCardError | None = None
+    stray_line = 0
+    for number, line in logical_lines(stream):
+        upper = line[:12].upper()
+        if upper.startswith(b"BEGIN:VCARD"):
+            if properties is not None:
+                yield ParsedCard(name, start, error=f"the card has no END:VCARD before line {number}")
+            seen_card = True
+            properties, start, failure = [], number, None
+            continue
+        if properties is None:
+            if not stray_line and line.strip():
+                stray_line = number
+            continue
+        if upper.startswith(b"END:VCARD"):
+            yield _finish(name, start, properties, failure)
+            properties = None
+            continue
+        if failure is not None:
+            continue
+        try:
+            properties.append(_parse_property(number, line, fallback_charset))
+        except VCardError as error:
+            failure = error
+    if properties is not None:
+        yield ParsedCard(name, start, error="the card has no END:VCARD (the file ends first)")
+    if not seen_card:
+        where = f" (line {stray_line})" if stray_line else ""
+        yield ParsedCard(name, stray_line or 1, error=f"this is not a vCard file: no BEGIN:VCARD{where}")
+
+
+def _finish(name: str, start: int, properties: list[Property], failure: VCardError | None) -> ParsedCard:
+    if failure is not None:
+        return ParsedCard(name, failure.line, error=failure.reason)
+    version = next((p.value.strip() for p in properties if p.name == "VERSION"), "")
+    try:
+        return ParsedCard(name, start, record=card_to_record(properties, start), version=version)
+    except VCardError as error:
+        return ParsedCard(name, error.line, error=error.reason)

@@ -2,6 +2,8 @@
 
     python main.py [FILE ...] [--db PATH] [--demo] [--screenshot OUT.png] [--version]
     python main.py --stats [--json]
+    python main.py --import FILE ... [--json]
+    python main.py --export-vcard OUT.vcf [--vcard-version 4.0]
 
 With no flags it opens the window on the user's notebook. The README documents every flag;
 scripts rely on their names, JSON keys and exit codes.
@@ -18,7 +20,7 @@ from pathlib import Path
 
 __version__ = "0.1.0"
 
-EXIT_OK, EXIT_ERROR = 0, 1
+EXIT_OK, EXIT_ERROR, EXIT_PARTIAL = 0, 1, 2
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
@@ -29,7 +31,12 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--demo", action="store_true", help="open a fresh copy of the sample notebook")
     parser.add_argument("--screenshot", metavar="OUT.png", help="save a picture of the window and exit")
     parser.add_argument("--stats", action="store_true", help="print what the notebook holds and exit")
-    parser.add_argument("--json", action="store_true", help="print machine-readable JSON (with --stats)")
+    parser.add_argument("--import", dest="import_files", nargs="+", metavar="FILE",
+                        help="import .vcf files (or folders of them) without a window")
+    parser.add_argument("--export-vcard", metavar="OUT.vcf", help="write every contact to a .vcf file and exit")
+    parser.add_argument("--vcard-version", default="3.0", choices=["3.0", "4.0"],
+                        help="the vCard version --export-vcard writes (default 3.0)")
+    parser.add_argument("--json", action="store_true", help="print machine-readable JSON (with --stats, --import)")
     parser.add_argument("--version", action="version", version=f"Rapport {__version__}")
     return parser.parse_args(argv)
 
@@ -67,6 +74,48 @@ def print_stats(notebook, as_json: bool) -> None:
             print(f"{key.replace('_', ' ')}: {value}")
 
 
+def import_files(paths: list[str], as_json: bool) -> int:
+    """`--import`: apply the safe default plan and print what happened."""
+    from model import importer
+
+    plan = importer.read_plan(paths)
+    importer.apply_plan(plan)
+    summary = plan.summary()
+    if as_json:
+        print(json.dumps(summary, ensure_ascii=False))
+    else:
+        print(f"{summary['files']} file(s), {summary['cards']} card(s): {summary['new']} new, "
+              f"{summary['updated']} updated, {summary['unchanged']} unchanged, "
+              f"{summary['possible_duplicates']} possible duplicate(s) kept separate, "
+              f"{len(summary['rejected'])} rejected")
+        for item in plan.items:
+            if item.outcome == importer.DUPLICATE:
+                print(f"  possible duplicate: {item.name} ({item.file}, line {item.line})")
+        for rejected in summary["rejected"]:
+            print(f"  {rejected['file']}, line {rejected['line']}: {rejected['reason']}", file=sys.stderr)
+    if summary["cards"] == len(summary["rejected"]):
+        return EXIT_ERROR
+    return EXIT_PARTIAL if summary["rejected"] else EXIT_OK
+
+
+def export_vcard(out: str, version: str) -> int:
+    """`--export-vcard`: every contact, by name, to one file."""
+    from model import contacts, vcard
+
+    path = Path(out)
+    partial = path.with_name(path.name + ".partial")
+    try:
+        with open(partial, "w", encoding="utf-8", newline="") as stream:
+            count = vcard.write_vcards(contacts.iter_contacts(), stream, version)
+        partial.replace(path)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        print(f"rapport: cannot write {out}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"{count} contact(s) written to {out}", file=sys.stderr)
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
     from model.storage import NotebookError
@@ -76,10 +125,17 @@ def main(argv: list[str] | None = None) -> int:
     except NotebookError as error:
         print(f"rapport: {error}", file=sys.stderr)
         return EXIT_ERROR
-    if arguments.stats:
-        print_stats(notebook, arguments.json)
-        notebook.close()
-        return EXIT_OK
+    try:
+        if arguments.stats:
+            print_stats(notebook, arguments.json)
+            return EXIT_OK
+        if arguments.import_files:
+            return import_files(arguments.import_files, arguments.json)
+        if arguments.export_vcard:
+            return export_vcard(arguments.export_vcard, arguments.vcard_version)
+    finally:
+        if arguments.stats or arguments.import_files or arguments.export_vcard:
+            notebook.close()
     from gui.app import run
 
     return run(notebook, files=arguments.files, screenshot=arguments.screenshot, version=__version__)

@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from model import normalise, search
@@ -312,7 +312,8 @@ def delete_contacts(contact_ids: Iterable[int]) -> list[ContactRecord]:
 
 def restore_contacts(records: Iterable[ContactRecord]) -> None:
     """Put deleted people back, with their ids, as they were."""
-    copies = [dataclasses.replace(r, tags=list(r.tags), points=[dataclasses.replace(p, parts=list(p.parts)) for p in r.points])
+    copies = [dataclasses.replace(r, tags=list(r.tags),
+                                  points=[dataclasses.replace(p, parts=list(p.parts)) for p in r.points])
               for r in records]
     add_contacts(copies)
 
@@ -367,6 +368,14 @@ def position_of(contact_id: int, sort: str = "name", tag: str | None = None) -> 
         f"FROM contact c {join}) WHERE id = ?", (*params, contact_id))
     row = cursor.fetchone()
     return row[0] if row else None
+
+
+def iter_contacts(contact_ids: Sequence[int] | None = None, batch: int = 500) -> Iterator[ContactRecord]:
+    """Every contact (or the given ones) in name order, read a batch at a time."""
+    if contact_ids is None:
+        contact_ids = [row[0] for row in database.execute_sql("SELECT id FROM contact ORDER BY sort_key, id")]
+    for start in range(0, len(contact_ids), batch):
+        yield from get_contacts(contact_ids[start:start + batch])
 
 
 def rows_for(contact_ids: Sequence[int]) -> list[ContactRow]:

@@ -42,14 +42,14 @@ def prepare(data: bytes) -> tuple[bytes, str]:
     if len(data) > MAX_INPUT_BYTES:
         raise PhotoError(f"the photo is too large ({len(data) // (1024 * 1024)} MB)")
     try:
-        image = Image.open(io.BytesIO(data))
+        image = Image.open(io.BytesIO(data))  # reads the header only
+        fmt = image.format or ""
+        if max(image.size) <= MAX_SIDE and fmt in _MIME and len(data) <= KEEP_AS_IS_BYTES:
+            return data, _MIME[fmt]
         image.draft("RGB", (MAX_SIDE, MAX_SIDE))  # JPEG decodes at 1/2, 1/4 or 1/8 scale
         image.load()
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError) as error:
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError, ValueError) as error:
         raise PhotoError(f"the photo cannot be read ({error})") from error
-    fmt = image.format or ""
-    if max(image.size) <= MAX_SIDE and fmt in _MIME:
-        return data, _MIME[fmt]
     image.thumbnail((MAX_SIDE, MAX_SIDE))
     out = io.BytesIO()
     if image.mode in ("RGBA", "LA", "P") and "transparency" in image.info or image.mode in ("RGBA", "LA"):

@@ -18,10 +18,10 @@ import codecs
 import io
 import quopri
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TextIO
 
 import vobject.base
 
@@ -35,7 +35,7 @@ _CONTENT_LINE = re.compile(rb"^[A-Za-z0-9_.-]+[;:]")
 _BASE64_LINE = re.compile(rb"^[A-Za-z0-9+/=]+$")
 _QP = re.compile(rb"(?:^|;)\s*(?:ENCODING=)?QUOTED-PRINTABLE\s*(?:;|:|$)", re.IGNORECASE)
 _B64 = re.compile(rb"(?:^|;)\s*ENCODING=(?:B|BASE64)\s*(?:;|:|$)", re.IGNORECASE)
-_CHARSET = re.compile(rb";\s*CHARSET=\"?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
+_CHARSET = re.compile(rb";\s*CHARSET=\"?([A-Za-z0-9_.-]+)", re.IGNORECASE)
 _APPLE_LABEL = re.compile(r"^_\$!<(.*)>!\$_$")
 
 # Properties that hold a social or messenger handle, and the service they belong to.
@@ -87,7 +87,7 @@ class ParsedCard:
     record: ContactRecord | None = None
     error: str = ""
     version: str = ""
-    warnings: list[str] = field(default_factory=list)
+    offset: int = 0  # about how far into the file the card ends, in bytes (for progress)
 
 
 # -- Logical lines --------------------------------------------------------------------------
@@ -100,7 +100,7 @@ def _physical_lines(stream: BinaryIO) -> Iterator[bytes]:
         text = io.TextIOWrapper(io.BufferedReader(_Prefixed(head, stream)), encoding="utf-16", errors="replace",
                                 newline="")
         for line in text:
-            yield line.rstrip("\r\n").encode("utf-8")
+            yield line.rstrip("\r\n").lstrip("\ufeff").encode("utf-8")
         return
     if head.startswith(codecs.BOM_UTF8):
         head = head[3:]
@@ -321,18 +321,19 @@ def _photo(prop: Property) -> tuple[bytes, str] | None:
         raise VCardError("the photo is not valid base64", prop.line) from None
     if not data:
         return None
-    if len(data) > photos.KEEP_AS_IS_BYTES:
-        try:
-            return photos.prepare(data)
-        except photos.PhotoError as error:
-            raise VCardError(str(error), prop.line) from None
-    return data, photos.sniff_type(data)
+    try:
+        return photos.prepare(data)
+    except photos.PhotoError:
+        # A photo no program can show: keep a small one as it came (the app shows initials),
+        # and leave out a large one rather than the whole card.
+        return (data, photos.sniff_type(data)) if len(data) <= photos.KEEP_AS_IS_BYTES else None
 
 
 # -- Cards ----------------------------------------------------------------------------------
 
 _TEXT_FIELDS = {"FN": "formatted_name", "NICKNAME": "nickname", "TITLE": "title", "BDAY": "birthday",
-                "ANNIVERSARY": "anniversary", "GENDER": "gender", "UID": "uid", "REV": "revision"}
+                "ANNIVERSARY": "anniversary", "X-ANNIVERSARY": "anniversary", "GENDER": "gender", "UID": "uid",
+                "REV": "revision"}
 _NOT_KEPT = {"VERSION", "PRODID", "X-ABLABEL"}
 
 
@@ -349,7 +350,9 @@ def card_to_record(properties: list[Property], line: int) -> ContactRecord:
         if name in _TEXT_FIELDS and not getattr(record, _TEXT_FIELDS[name]):
             setattr(record, _TEXT_FIELDS[name], unescape(prop.value).strip())
         elif name == "N":
-            parts = [unescape(part).replace(",", " ").strip() for part in split_escaped(prop.value, ";")] + [""] * 5
+            # Each part may be a comma list ("Richter,James"); people read it as words.
+            parts = [" ".join(unescape(part).replace(",", " ").split()) for part in split_escaped(prop.value, ";")]
+            parts += [""] * 5
             record.family_name, record.given_name, record.additional_names, record.prefix, record.suffix = parts[:5]
         elif name == "ORG" and not record.organisation:
             parts = [unescape(part).strip() for part in split_escaped(prop.value, ";")]
@@ -385,7 +388,7 @@ def card_to_record(properties: list[Property], line: int) -> ContactRecord:
         elif name in ("IMPP", "X-SOCIALPROFILE") or name in HANDLE_PROPERTIES:
             value = unescape(prop.value).strip()
             service = HANDLE_PROPERTIES.get(name, "")
-            types = [t.lower() for t in prop.params.get("TYPE", [])] + [t.lower() for t in prop.params.get("X-SERVICE-TYPE", [])]
+            types = [t.lower() for t in prop.params.get("TYPE", []) + prop.params.get("X-SERVICE-TYPE", [])]
             for candidate in types:
                 if candidate not in _NOISE_TYPES and candidate not in ("home", "work"):
                     service = _SERVICE_ALIASES.get(candidate, candidate)
@@ -454,7 +457,9 @@ def read_stream(stream: BinaryIO, name: str, fallback_charset: str = "cp1252") -
                 stray_line = number
             continue
         if upper.startswith(b"END:VCARD"):
-            yield _finish(name, start, properties, failure)
+            card = _finish(name, start, properties, failure)
+            card.offset = stream.tell() if stream.seekable() else 0
+            yield card
             properties = None
             continue
         if failure is not None:
@@ -478,3 +483,129 @@ def _finish(name: str, start: int, properties: list[Property], failure: VCardErr
         return ParsedCard(name, start, record=card_to_record(properties, start), version=version)
     except VCardError as error:
         return ParsedCard(name, error.line, error=error.reason)
+
+
+# -- Writing --------------------------------------------------------------------------------
+
+PRODID = "-//Rapport//Rapport contact notebook//EN"
+# Label words that are standard TYPE values; any other label goes in an Apple-style group.
+_TYPE_OF_LABEL = {
+    "phone": {"mobile": "CELL", "home": "HOME", "work": "WORK", "main": "MAIN", "pager": "PAGER", "fax": "FAX",
+              "car": "CAR", "video": "VIDEO", "isdn": "ISDN", "bbs": "BBS", "modem": "MODEM",
+              "textphone": "TEXTPHONE", "iphone": "IPHONE"},
+    "email": {"home": "HOME", "work": "WORK"},
+    "address": {"home": "HOME", "work": "WORK"},
+    "url": {"home": "HOME", "work": "WORK"},
+}
+# Services written as IMPP URIs; other handles are written as X-SOCIALPROFILE.
+_IMPP_SCHEMES = {"xmpp", "skype", "aim", "icq", "msn", "yahoo", "sip", "gadugadu", "qq", "irc"}
+
+
+def _types_for(point: ContactPointRecord) -> list[str] | None:
+    """TYPE values for a label made only of standard words, or None for a custom label."""
+    table = _TYPE_OF_LABEL.get(point.kind, {})
+    words = point.label.lower().split()
+    if all(word in table for word in words):
+        return [table[word] for word in words]
+    return None
+
+
+def record_to_card(record: ContactRecord, version: str = "3.0") -> vobject.base.Component:
+    """A vobject vCard for `record`; kept properties come back as they came."""
+    import vobject
+
+    card = vobject.vCard()
+    card.add("version").value = version
+    card.add("prodid").value = PRODID
+    card.add("fn").value = record.display_name
+    card.add("n").value = vobject.vcard.Name(family=record.family_name, given=record.given_name,
+                                             additional=record.additional_names, prefix=record.prefix,
+                                             suffix=record.suffix)
+    for name, value in (("nickname", record.nickname), ("title", record.title), ("bday", record.birthday),
+                        ("anniversary", record.anniversary), ("gender", record.gender), ("uid", record.uid),
+                        ("rev", record.revision)):
+        if value:
+            card.add(name).value = value
+    if record.organisation or record.department:
+        card.add("org").value = [record.organisation] + ([record.department] if record.department else [])
+    if record.notes:
+        card.add("note").value = record.notes
+    if record.tags:
+        card.add("categories").value = list(record.tags)
+    # Groups for custom labels must not collide with the groups of kept properties.
+    taken = {line.split(".", 1)[0].upper() for line in record.vcard_properties if "." in line.split(":", 1)[0]}
+    group_number = 0
+    for point in record.points:
+        group = ""
+        if point.kind == "handle":
+            _add_handle(card, point)
+            continue
+        name = {"phone": "tel", "email": "email", "address": "adr", "url": "url"}[point.kind]
+        line = card.add(name)
+        if point.kind == "address":
+            parts = (point.parts + [""] * 7)[:7] if point.parts else ["", "", point.value, "", "", "", ""]
+            line.value = vobject.vcard.Address(box=parts[0], extended=parts[1], street=parts[2], city=parts[3],
+                                               region=parts[4], code=parts[5], country=parts[6])
+        else:
+            line.value = point.value
+        types = _types_for(point)
+        if types is None:
+            group_number += 1
+            while f"ITEM{group_number}" in taken:
+                group_number += 1
+            group = f"item{group_number}"
+            line.group = group
+            label = card.add("x-ablabel")
+            label.value, label.group = point.label, group
+            types = []
+        if point.preferred:
+            if version == "4.0":
+                line.pref_param = "1"
+            else:
+                types.append("PREF")
+        if types:
+            line.type_param = [t.lower() for t in types] if version == "4.0" else types
+    if record.photo:
+        photo = card.add("photo")
+        if version == "4.0":
+            photo.value = f"data:{record.photo_type or 'image/jpeg'};base64," + base64.b64encode(record.photo).decode()
+        else:
+            photo.encoding_param = "b"
+            photo.type_param = (record.photo_type or "image/jpeg").split("/")[-1].upper()
+            photo.value = record.photo
+    return card
+
+
+def serialize(record: ContactRecord, version: str = "3.0") -> str:
+    """One vCard as text. Kept properties are written exactly as they came, folded, before END."""
+    text = record_to_card(record, version).serialize()
+    if not record.vcard_properties:
+        return text
+    kept = io.StringIO()
+    for line in record.vcard_properties:
+        vobject.base.foldOneLine(kept, line)
+    end = text.rindex("END:VCARD")
+    return text[:end] + kept.getvalue() + text[end:]
+
+
+def _add_handle(card, point: ContactPointRecord) -> None:
+    service = point.service.lower()
+    if service in _IMPP_SCHEMES:
+        line = card.add("impp")
+        line.value = f"{service}:{point.value}"
+    else:
+        line = card.add("x-socialprofile")
+        line.value = point.value
+        if service:
+            line.type_param = service
+
+
+def write_vcards(records: Iterable[ContactRecord], stream: TextIO, version: str = "3.0") -> int:
+    """Write the records to a text stream as vCards; returns how many were written."""
+    if version not in ("3.0", "4.0"):
+        raise ValueError(f"vCard version {version} cannot be written; choose 3.0 or 4.0")
+    count = 0
+    for record in records:
+        stream.write(serialize(record, version))
+        count += 1
+    return count

@@ -182,7 +182,8 @@ def _row_values(record: ContactRecord) -> dict:
     return values
 
 
-def _normalise_points(record: ContactRecord) -> None:
+def normalise_points(record: ContactRecord) -> None:
+    """Fill in each point's normalised form (and a handle's service, when its URL names one)."""
     for point in record.points:
         if point.kind == "handle":
             point.normalised, point.service = normalise.handle(point.value, point.service)
@@ -190,29 +191,32 @@ def _normalise_points(record: ContactRecord) -> None:
             point.normalised = normalise.contact_point(point.kind, point.value, point.service)
 
 
+
 def _write_children(items: list[tuple[int, ContactRecord]]) -> None:
-    """Insert the points, kept properties and tags of saved contacts, in batches."""
+    """Insert the points, kept properties and tags of saved contacts, in batches.
+
+    Plain executemany with prepared statements: building a Peewee query per row costs more
+    than the insert itself when an import writes 50,000 people.
+    """
+    connection = database.connection()
     points, properties, tag_links = [], [], []
-    tag_ids = {tag.name: tag.id for tag in Tag.select()}
+    tag_ids = dict(connection.execute("SELECT name, id FROM tag").fetchall())
     for contact_id, record in items:
-        _normalise_points(record)
-        points += [
-            {"contact": contact_id, "kind": p.kind, "label": p.label, "value": p.value, "normalised": p.normalised,
-             "service": p.service, "preferred": p.preferred, "position": position,
-             "parts": json.dumps(p.parts, ensure_ascii=False) if p.parts else ""}
-            for position, p in enumerate(record.points)]
-        properties += [{"contact": contact_id, "position": position, "line": line}
-                       for position, line in enumerate(record.vcard_properties)]
+        normalise_points(record)
+        points += [(contact_id, p.kind, p.label, p.value, p.normalised, p.service, int(p.preferred), position,
+                    json.dumps(p.parts, ensure_ascii=False) if p.parts else "")
+                   for position, p in enumerate(record.points)]
+        properties += [(contact_id, position, line) for position, line in enumerate(record.vcard_properties)]
         for name in dict.fromkeys(tag.strip() for tag in record.tags):
             if name and name not in tag_ids:
-                tag_ids[name] = Tag.insert(name=name).execute()
+                tag_ids[name] = connection.execute("INSERT INTO tag (name) VALUES (?)", (name,)).lastrowid
             if name:
-                tag_links.append({"contact": contact_id, "tag": tag_ids[name]})
-    for model, rows in ((ContactPoint, points), (VCardProperty, properties)):
-        for start in range(0, len(rows), 500):
-            model.insert_many(rows[start:start + 500]).execute()
-    for start in range(0, len(tag_links), 500):
-        ContactTag.insert_many(tag_links[start:start + 500]).on_conflict_ignore().execute()
+                tag_links.append((contact_id, tag_ids[name]))
+    connection.executemany(
+        "INSERT INTO contact_point (contact_id, kind, label, value, normalised, service, preferred, position, parts)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", points)
+    connection.executemany("INSERT INTO vcard_property (contact_id, position, line) VALUES (?, ?, ?)", properties)
+    connection.executemany("INSERT OR IGNORE INTO contact_tag (contact_id, tag_id) VALUES (?, ?)", tag_links)
 
 
 def _clear_children(contact_id: int) -> None:
@@ -229,14 +233,19 @@ def add_contact(record: ContactRecord) -> int:
 def add_contacts(records: Sequence[ContactRecord]) -> list[int]:
     """Save new people in one transaction; sets and returns their ids."""
     now = utc_now()
+    columns = [*_COLUMNS, "introduced_by_id", "display_name", "sort_key", "created_at", "updated_at"]
+    insert = f"INSERT INTO contact ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    insert_with_id = f"INSERT INTO contact (id, {', '.join(columns)}) VALUES (?, {', '.join('?' * len(columns))})"
     with database.atomic():
+        connection = database.connection()
         for record in records:
-            values = _row_values(record)
-            values["created_at"] = record.created_at or now
-            values["updated_at"] = record.updated_at or now
-            if record.id is not None:
-                values["id"] = record.id
-            record.id = Contact.insert(values).execute()
+            values = [getattr(record, name) for name in _COLUMNS]
+            values += [record.introduced_by, record.display_name, record.sort_key,
+                       record.created_at or now, record.updated_at or now]
+            if record.id is None:
+                record.id = connection.execute(insert, values).lastrowid
+            else:
+                connection.execute(insert_with_id, [record.id, *values])
         _write_children([(record.id, record) for record in records])
         search.reindex([record.id for record in records])
     return [record.id for record in records]

@@ -247,14 +247,6 @@ def _merge_notes(old: str, new: str) -> str:
 # -- Planning -------------------------------------------------------------------------------
 
 
-def _normalise_points(record: ContactRecord) -> None:
-    for point in record.points:
-        if point.kind == "handle":
-            point.normalised, point.service = normalise.handle(point.value, point.service)
-        else:
-            point.normalised = normalise.contact_point(point.kind, point.value, point.service)
-
-
 def read_plan(paths: Sequence[str | Path], progress: Progress | None = None,
               cancelled: Cancelled | None = None) -> ImportPlan:
     """Read the files and decide, card by card, what importing them would do."""
@@ -290,7 +282,7 @@ def _cards_of(path: Path) -> Iterable[vcard.ParsedCard]:
 def _plan_card(plan: ImportPlan, index: _Index, card: vcard.ParsedCard,
                existing_cache: dict[int, ContactRecord]) -> None:
     record = card.record
-    _normalise_points(record)
+    contacts.normalise_points(record)
     name = name_key(record)
     match = index.same_person(record, name)
     if isinstance(match, str):  # an earlier card of this import ("card:<n>")

@@ -5,7 +5,6 @@ import sqlite3
 import pytest
 
 from model import contacts, migrations, search
-from model.contacts import ContactRecord
 from model.storage import NotebookError, open_notebook
 
 
@@ -29,13 +28,19 @@ def test_opening_a_version_1_notebook_migrates_it_after_a_backup(tmp_path):
     path = tmp_path / "old.rapport"
     old = open_notebook(path, target_version=1)
     assert old.schema_version == 1
-    contacts.add_contact(ContactRecord(given_name="Cathy", family_name="Rogers", notes="sailing"))
+    # Written as version 1 of Rapport wrote it.
+    old.database.execute_sql(
+        "INSERT INTO contact (id, given_name, family_name, notes, display_name, sort_key, created_at, updated_at)"
+        " VALUES (1, 'Cathy', 'Rogers', 'sailing', 'Cathy Rogers', 'rogers cathy', '2026-01-01', '2026-01-01')")
+    old.database.execute_sql("INSERT INTO contact_point (contact_id, kind, value) VALUES (1, 'phone', '+1 912 555 0143')")
+    old.database.execute_sql("INSERT INTO contact_search (rowid, name, notes) VALUES (1, 'Cathy Rogers', 'sailing')")
     old.close()
 
     notebook = open_notebook(path)
     assert notebook.schema_version == migrations.CURRENT_VERSION
     assert notebook.backup_path is not None and notebook.backup_path.exists()
-    assert [c.display_name for c in contacts.get_contacts([1])] == ["Cathy Rogers"]
+    cathy = contacts.get_contact(1)
+    assert cathy.display_name == "Cathy Rogers" and cathy.points[0].parts == []  # version 3 added parts
     assert search.search("sail") == [1]
     assert notebook.stats()["interactions"] == 0  # the version 2 tables exist now
     notebook.close()

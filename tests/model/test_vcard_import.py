@@ -157,7 +157,7 @@ def test_merge_keeps_the_users_edit_and_adds_the_other_value_to_notes(notebook):
     incoming = contacts.ContactRecord(given_name="Cathy", family_name="rogers", title="Blogger",
                                       points=[contacts.ContactPointRecord("email", "CATHY@example.com"),
                                               contacts.ContactPointRecord("phone", "+1 912 555 0143")])
-    importer._normalise_points(incoming)
+    contacts.normalise_points(incoming)
     merged, changes = importer.merge(contacts.get_contact(cathy.id), incoming)
     assert merged.title == "Community Lead"
     assert "Also imported: title: Blogger" in merged.notes

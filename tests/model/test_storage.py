@@ -32,7 +32,8 @@ def test_opening_a_version_1_notebook_migrates_it_after_a_backup(tmp_path):
     old.database.execute_sql(
         "INSERT INTO contact (id, given_name, family_name, notes, display_name, sort_key, created_at, updated_at)"
         " VALUES (1, 'Cathy', 'Rogers', 'sailing', 'Cathy Rogers', 'rogers cathy', '2026-01-01', '2026-01-01')")
-    old.database.execute_sql("INSERT INTO contact_point (contact_id, kind, value) VALUES (1, 'phone', '+1 912 555 0143')")
+    old.database.execute_sql(
+        "INSERT INTO contact_point (contact_id, kind, value) VALUES (1, 'phone', '+1 912 555 0143')")
     old.database.execute_sql("INSERT INTO contact_search (rowid, name, notes) VALUES (1, 'Cathy Rogers', 'sailing')")
     old.close()
 

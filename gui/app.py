@@ -38,9 +38,7 @@ def run(notebook: Notebook, files: list[str], screenshot: str | None, version: s
     window = MainWindow(notebook, version)
     window.show()
     if files:
-        names = ", ".join(files)
-        window.statusBar().showMessage(f"Importing files is not available yet: {names}", 10000)
-        print(f"rapport: importing files is not available yet ({names})", file=sys.stderr)
+        window.import_files(files)
     if screenshot:
         QTimer.singleShot(0, lambda: app.exit(0 if save_screenshot(window, screenshot) else 1))
     status = app.exec()

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSp
 
 from gui.contact_list import SORT_CHOICES, ContactList
 from gui.contact_page import ContactPage, NothingSelectedPage, WelcomePage
+from gui.import_dialog import ImportDialog
 from gui.undo_commands import AddContact, DeleteContacts, EditContact
 from model import contacts, storage
 from model.storage import Notebook, NotebookError
@@ -28,7 +29,7 @@ class MainWindow(QMainWindow):
 
         self.contact_list = ContactList()
         self.contact_page = ContactPage()
-        self.welcome_page = WelcomePage([self.open_sample_action, self.new_contact_action])
+        self.welcome_page = WelcomePage([self.import_action, self.open_sample_action, self.new_contact_action])
         self.nothing_page = NothingSelectedPage()
         self.pages = QStackedWidget()
         for page in (self.welcome_page, self.nothing_page, self.contact_page):
@@ -50,6 +51,7 @@ class MainWindow(QMainWindow):
         self.contact_list.query_changed.connect(self._update_count)
         self.contact_page.edit_requested.connect(self.edit_contact)
         self.contact_page.delete_requested.connect(self.delete_contacts)
+        self.setAcceptDrops(True)
         self._restore_settings()
         self._update_title()
         self.contact_list.select(None)
@@ -70,6 +72,8 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         self.new_contact_action = self._action("&New contact…", self.new_contact, QKeySequence.New, "Add a person")
         self.open_action = self._action("&Open notebook…", self.choose_notebook, QKeySequence.Open)
+        self.import_action = self._action("&Import contacts…", self.choose_import, "Ctrl+I",
+                                          "Import vCards (.vcf) exported by a phone or another program")
         self.open_sample_action = self._action("Open &sample notebook", self.open_sample,
                                                tip="Look around a notebook of forty sample people")
         self.quit_action = self._action("&Quit", self.close, QKeySequence.Quit)
@@ -93,7 +97,9 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         menu = self.menuBar().addMenu("&File")
-        menu.addActions([self.new_contact_action, self.open_action, self.open_sample_action])
+        menu.addActions([self.new_contact_action, self.import_action])
+        menu.addSeparator()
+        menu.addActions([self.open_action, self.open_sample_action])
         menu.addSeparator()
         menu.addAction(self.quit_action)
         menu = self.menuBar().addMenu("&Edit")
@@ -114,6 +120,8 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonTextOnly)
         toolbar.addActions([self.new_contact_action, self.edit_action, self.delete_action])
+        toolbar.addSeparator()
+        toolbar.addAction(self.import_action)
 
     def _sync_sort_actions(self) -> None:
         key = self.contact_list.sort_box.currentData()
@@ -179,6 +187,43 @@ class MainWindow(QMainWindow):
             self.undo_stack.push(DeleteContacts(ids, self._changed))
             keys = QKeySequence(QKeySequence.Undo).toString(QKeySequence.NativeText)
             self.statusBar().showMessage(f"{self.undo_stack.undoText()}. Undo with {keys}.", 6000)
+
+    # -- Importing ----------------------------------------------------------------------
+
+    def choose_import(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self, "Import contacts", str(Path.home()),
+                                                "vCards (*.vcf *.vcard);;All files (*)")
+        if names:
+            self.import_files(names)
+
+    def import_files(self, paths: list[str]) -> ImportDialog:
+        """Show what importing `paths` would do; the dialog applies it when confirmed."""
+        dialog = ImportDialog([str(path) for path in paths], self)
+        dialog.imported.connect(self._imported)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.open()
+        dialog.start()
+        return dialog
+
+    def _imported(self, result) -> None:
+        self.undo_stack.clear()  # an import is not undoable step by step; the notebook changed under it
+        self._changed(result.contact_ids[0] if result.contact_ids else None)
+        self.statusBar().showMessage(f"Imported: {result.added} new, {result.updated} updated.", 10000)
+
+    @staticmethod
+    def _importable(event) -> list[str]:
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        return [path for path in paths if Path(path).is_dir() or Path(path).suffix.lower() in (".vcf", ".vcard")]
+
+    def dragEnterEvent(self, event) -> None:
+        if self._importable(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        paths = self._importable(event)
+        if paths:
+            event.acceptProposedAction()
+            self.import_files(paths)
 
     # -- Notebooks ----------------------------------------------------------------------
 

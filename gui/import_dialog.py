@@ -1,0 +1,329 @@
+"""The import dialog: read vCards into a plan off the UI thread, show it, apply it on confirm."""
+
+from __future__ import annotations
+
+import html
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QSortFilterProxyModel, Qt, QThread, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from model import contacts, importer
+from model.importer import ImportPlan, PlanItem
+
+OUTCOME_TEXT = {importer.NEW: "New", importer.UPDATE: "Same person: update", importer.UNCHANGED: "Unchanged",
+                importer.DUPLICATE: "Possible duplicate", importer.REJECTED: "Cannot be read"}
+CHOICES = [(importer.KEEP_BOTH, "Keep both"), (importer.MERGE, "Merge into the existing person"),
+           (importer.SKIP, "Skip this card")]
+
+
+class Worker(QObject):
+    """Runs one model function on a thread; reports progress, a result or an error."""
+
+    progress = Signal(int, int)
+    done = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, job) -> None:
+        super().__init__()
+        self._job = job
+        self.cancel_event = threading.Event()
+
+    def run(self) -> None:
+        try:
+            result = self._job(lambda done, total: self.progress.emit(done, total), self.cancel_event.is_set)
+        except importer.ImportCancelled:
+            self.failed.emit("")
+        except Exception as error:  # noqa: BLE001 - shown to the user; the notebook is untouched
+            self.failed.emit(str(error))
+        else:
+            self.done.emit(result)
+
+
+class PlanModel(QAbstractTableModel):
+    """The plan's cards as rows: what happens, who, details, where in which file."""
+
+    HEADERS = ["What happens", "Name", "Details", "File and line"]
+
+    def __init__(self, plan: ImportPlan, parent=None) -> None:
+        super().__init__(parent)
+        self.plan = plan
+
+    def rowCount(self, parent=None) -> int:
+        return 0 if parent is not None and parent.isValid() else len(self.plan.items)
+
+    def columnCount(self, parent=None) -> int:
+        return len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: QModelIndex, role=Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        item = self.plan.items[index.row()]
+        if role == Qt.UserRole:
+            return item.outcome
+        if role not in (Qt.DisplayRole, Qt.ToolTipRole):
+            return None
+        column = index.column()
+        if column == 0:
+            text = OUTCOME_TEXT[item.outcome]
+            return f"{text} ({dict(CHOICES)[item.choice].lower()})" if item.outcome == importer.DUPLICATE else text
+        if column == 1:
+            return item.name
+        if column == 2:
+            if item.outcome == importer.REJECTED:
+                return item.reason
+            if item.outcome == importer.UPDATE:
+                return " ".join(("adds " + ", ".join(item.changes)).split())  # one line per row
+            return ""
+        return f"{Path(item.file).name}, line {item.line}"
+
+    def refresh_row(self, row: int) -> None:
+        self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+
+
+class ImportDialog(QDialog):
+    """Shows what importing files would do, and does it when the user confirms."""
+
+    imported = Signal(object)  # the ImportResult
+
+    def __init__(self, paths: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Import contacts")
+        self.paths = paths
+        self.plan: ImportPlan | None = None
+        self._thread: QThread | None = None
+        self._worker: Worker | None = None
+
+        # Reading: a progress bar and a cancel button.
+        self.status = QLabel(f"Reading {len(paths)} file(s)…")
+        self.progress = QProgressBar()
+        reading = QWidget()
+        reading_layout = QVBoxLayout(reading)
+        reading_layout.addStretch(1)
+        reading_layout.addWidget(self.status)
+        reading_layout.addWidget(self.progress)
+        reading_layout.addStretch(1)
+
+        # The plan: counts, a filter, the cards, and the selected card in detail.
+        self.counts = QLabel()
+        self.counts.setWordWrap(True)
+        self.filter = QComboBox()
+        self.filter.addItem("All cards", "")
+        for outcome, text in OUTCOME_TEXT.items():
+            self.filter.addItem(text, outcome)
+        self.table = QTableView()
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setFilterRole(Qt.UserRole)
+        self.proxy.setFilterKeyColumn(0)
+        self.detail = QTextBrowser()
+        self.choice = QComboBox()
+        for key, text in CHOICES:
+            self.choice.addItem(text, key)
+        self.choice.setToolTip("What to do with this possible duplicate")
+        detail_box = QWidget()
+        detail_layout = QVBoxLayout(detail_box)
+        detail_layout.setContentsMargins(0, 0, 0, 0)
+        detail_layout.addWidget(self.choice)
+        detail_layout.addWidget(self.detail)
+        splitter = QSplitter(Qt.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(detail_box)
+        splitter.setSizes([320, 200])
+        planned = QWidget()
+        planned_layout = QVBoxLayout(planned)
+        top = QHBoxLayout()
+        top.addWidget(self.counts, 1)
+        top.addWidget(self.filter)
+        planned_layout.addLayout(top)
+        planned_layout.addWidget(splitter, 1)
+
+        self.pages = QStackedWidget()
+        self.pages.addWidget(reading)
+        self.pages.addWidget(planned)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Cancel)
+        self.import_button = self.buttons.addButton("Import", QDialogButtonBox.AcceptRole)
+        self.import_button.setEnabled(False)
+        self.buttons.accepted.connect(self.apply)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pages, 1)
+        layout.addWidget(self.buttons)
+        self.resize(860, 600)
+        self.filter.currentIndexChanged.connect(lambda: self.proxy.setFilterFixedString(self.filter.currentData()))
+        self.choice.currentIndexChanged.connect(self._choice_changed)
+
+    # -- Work off the UI thread ---------------------------------------------------------
+
+    def start(self) -> None:
+        """Begin reading the files; the plan appears when they are read."""
+        self._run(lambda progress, cancelled: importer.read_plan(self.paths, progress, cancelled), self._show_plan)
+
+    def _run(self, job, on_done) -> None:
+        self._thread = QThread(self)
+        self._worker = Worker(job)
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.run)
+        self._on_done = on_done
+        # Bound methods of this dialog (not lambdas), so Qt queues them to the UI thread.
+        self._worker.progress.connect(self._show_progress)
+        self._worker.done.connect(self._worker_done)
+        self._worker.failed.connect(self._worker_failed)
+        self._thread.start()
+
+    def _join(self) -> None:
+        """Let the worker's thread end (its job has returned) before the dialog goes on or closes."""
+        self._thread.quit()
+        self._thread.wait()
+
+    def _worker_done(self, result) -> None:
+        self._join()
+        self._on_done(result)
+
+    def _worker_failed(self, message: str) -> None:
+        self._join()
+        self._failed(message)
+
+    def busy(self) -> bool:
+        return self._thread is not None and self._thread.isRunning()
+
+    def _show_progress(self, done: int, total: int) -> None:
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(done)
+
+    def _failed(self, message: str) -> None:
+        if message:
+            self.status.setText(f"The import stopped: {message}\nNothing was changed.")
+            self.pages.setCurrentIndex(0)
+        else:
+            super().reject()
+
+    def reject(self) -> None:
+        if self.busy():
+            self._worker.cancel_event.set()  # the worker stops and rolls back, then closes us
+            self.status.setText("Stopping…")
+            return
+        super().reject()
+
+    def closeEvent(self, event) -> None:
+        if self.busy():
+            self._worker.cancel_event.set()
+            self._thread.wait()
+        super().closeEvent(event)
+
+    # -- The plan -----------------------------------------------------------------------
+
+    def _show_plan(self, plan: ImportPlan) -> None:
+        self.plan = plan
+        self.model = PlanModel(plan, self)
+        self.proxy.setSourceModel(self.model)
+        self.table.setModel(self.proxy)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.Interactive)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(2, QHeaderView.Stretch)
+        self.table.resizeColumnToContents(0)
+        self.table.resizeColumnToContents(3)
+        self.table.setColumnWidth(1, 200)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        self.table.selectionModel().currentRowChanged.connect(self._show_item)
+        summary = plan.summary()
+        parts = [f"{summary['new']} new", f"{summary['updated']} update an existing person",
+                 f"{summary['unchanged']} unchanged", f"{summary['possible_duplicates']} possible duplicates",
+                 f"{len(summary['rejected'])} cannot be read"]
+        self.counts.setText(f"<b>{plan.cards} cards in {summary['files']} file(s)</b>: " + " · ".join(parts))
+        self.import_button.setEnabled(plan.cards > len(summary["rejected"]))
+        self.pages.setCurrentIndex(1)
+        self.table.selectRow(0)
+        self._show_item(self.proxy.index(0, 0))
+
+    def _current_item(self) -> tuple[int, PlanItem] | None:
+        index = self.proxy.mapToSource(self.table.currentIndex())
+        if not index.isValid():
+            return None
+        return index.row(), self.plan.items[index.row()]
+
+    def _show_item(self, index: QModelIndex, _previous=None) -> None:
+        current = self._current_item()
+        if current is None:
+            self.detail.clear()
+            self.choice.hide()
+            return
+        row, item = current
+        self.choice.setVisible(item.outcome == importer.DUPLICATE)
+        self.choice.blockSignals(True)
+        self.choice.setCurrentIndex(self.choice.findData(item.choice))
+        self.choice.blockSignals(False)
+        self.detail.setHtml(describe(item))
+
+    def _choice_changed(self) -> None:
+        current = self._current_item()
+        if current is not None:
+            row, item = current
+            item.choice = self.choice.currentData()
+            self.model.refresh_row(row)
+
+    # -- Applying -----------------------------------------------------------------------
+
+    def apply(self) -> None:
+        self.import_button.setEnabled(False)
+        self.status.setText("Importing…")
+        self.progress.setValue(0)
+        self.pages.setCurrentIndex(0)
+        self._run(lambda progress, cancelled: importer.apply_plan(self.plan, progress, cancelled), self._applied)
+
+    def _applied(self, result) -> None:
+        self.imported.emit(result)
+        self.accept()
+
+
+def _fields(record: contacts.ContactRecord | None) -> list[tuple[str, str]]:
+    if record is None:
+        return []
+    rows = [("Name", record.display_name), ("Organisation", " · ".join(
+        part for part in (record.title, record.organisation) if part))]
+    rows += [(p.label or p.kind, p.value) for p in record.points]
+    rows += [("Birthday", record.birthday), ("Tags", ", ".join(record.tags)), ("Notes", record.notes[:300])]
+    return [(caption, value) for caption, value in rows if value]
+
+
+def describe(item: PlanItem) -> str:
+    """The selected card as HTML: for an update or a duplicate, beside the existing person."""
+    if item.outcome == importer.REJECTED:
+        return (f"<p><b>{html.escape(Path(item.file).name)}, line {item.line}</b></p>"
+                f"<p>{html.escape(item.reason)}</p><p>The other cards can still be imported.</p>")
+    existing = contacts.get_contact(item.existing_id) if item.existing_id else None
+
+    def table(record) -> str:
+        return "<table cellpadding='2'>" + "".join(
+            f"<tr><td style='color:gray'>{html.escape(c)}</td><td>{html.escape(v).replace(chr(10), '<br>')}</td></tr>"
+            for c, v in _fields(record)) + "</table>"
+    if existing is None:
+        return f"<h3>In the file</h3>{table(item.record)}"
+    return ("<table width='100%'><tr>"
+            f"<td width='50%' valign='top'><h3>In your notebook</h3>{table(existing)}</td>"
+            f"<td width='50%' valign='top'><h3>In the file</h3>{table(item.record)}</td></tr></table>")

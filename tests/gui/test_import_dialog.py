@@ -1,0 +1,51 @@
+"""Importing through the window: the plan dialog, off the UI thread, with real corpus files."""
+
+from model import contacts, importer
+from tests.conftest import CORPUS
+from tests.gui.conftest import shown_names
+
+VCARDS = CORPUS / "vcards"
+
+
+def test_import_shows_the_plan_then_applies_it(empty_window, qtbot, tmp_path):
+    broken = tmp_path / "broken.vcf"
+    broken.write_bytes(b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Broken\r\n")
+    dialog = empty_window.import_files([str(VCARDS / "ezvcard-gmail-list.vcf"), str(VCARDS / "khard-korean-v4.vcf"),
+                                        str(broken)])
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=10000)
+    assert "5 cards in 3 file(s)" in dialog.counts.text() and "1 cannot be read" in dialog.counts.text()
+    assert dialog.model.rowCount() == 5
+    dialog.filter.setCurrentIndex(dialog.filter.findData(importer.REJECTED))
+    assert dialog.proxy.rowCount() == 1
+    assert "broken.vcf, line 1" in dialog.proxy.index(0, 3).data()
+    assert contacts.count_contacts() == 0  # nothing written before Import
+    with qtbot.waitSignal(dialog.imported, timeout=10000):
+        dialog.import_button.click()
+    assert contacts.count_contacts() == 4
+    assert "최유림" in shown_names(empty_window)
+    assert "Imported: 4 new" in empty_window.statusBar().currentMessage()
+
+
+def test_a_possible_duplicate_shows_both_sides_and_can_be_merged(window, qtbot, tmp_path):
+    card = tmp_path / "cathy.vcf"
+    card.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nN:Rogers;Cathy;;;\r\nFN:Cathy Rogers\r\n"
+                    "EMAIL:cathy.r@gmail.com\r\nEND:VCARD\r\n")
+    dialog = window.import_files([str(card)])
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=10000)
+    assert dialog.plan.items[0].outcome == importer.DUPLICATE
+    assert dialog.choice.isVisible()
+    text = dialog.detail.toPlainText()
+    assert "In your notebook" in text and "In the file" in text and "cathy.r@gmail.com" in text
+    dialog.choice.setCurrentIndex(dialog.choice.findData(importer.MERGE))
+    with qtbot.waitSignal(dialog.imported, timeout=10000):
+        dialog.import_button.click()
+    assert contacts.count_contacts() == 40
+    cathy = contacts.get_contact(window.contact_list.current_id())
+    assert "cathy.r@gmail.com" in [p.value for p in cathy.points]
+
+
+def test_cancel_while_reading_writes_nothing(empty_window, qtbot):
+    dialog = empty_window.import_files([str(VCARDS)])
+    with qtbot.waitSignal(dialog.finished, timeout=10000):
+        dialog.reject()
+    assert contacts.count_contacts() == 0

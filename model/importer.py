@@ -164,14 +164,12 @@ class _Index:
 
 def _notebook_index() -> _Index:
     index = _Index()
-    names = {}
     for contact_id, uid, given, family, formatted, organisation in (
             Contact.select(Contact.id, Contact.uid, Contact.given_name, Contact.family_name, Contact.formatted_name,
                            Contact.organisation).tuples()):
         record = ContactRecord(given_name=given, family_name=family, formatted_name=formatted,
                                organisation=organisation)
-        names[contact_id] = name_key(record)
-        index.add(contact_id, uid, names[contact_id], ())
+        index.add(contact_id, uid, name_key(record), ())
     for contact_id, kind, value in ContactPoint.select(ContactPoint.contact, ContactPoint.kind,
                                                        ContactPoint.normalised).tuples():
         if kind in ("phone", "email") and value and len(value) >= 5:

@@ -42,9 +42,12 @@ def build_sample_notebook(path: str | Path) -> storage.Notebook:
     people = json.loads(resources.path("sample", "people.json").read_text(encoding="utf-8"))
     channels = {channel.key: channel.id for channel in Channel.select()}
     now = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
+    with_history = []
     with database.atomic():
         for person in people:
             contact_id = contacts.add_contact(_record(person))
+            if person.get("history"):
+                with_history.append(contact_id)
             for days_ago, channel, direction, summary in person.get("history", []):
                 when = now - dt.timedelta(days=days_ago, hours=(days_ago * 7) % 9)
                 Interaction.create(contact=contact_id, channel=channels[channel], direction=direction,
@@ -52,5 +55,5 @@ def build_sample_notebook(path: str | Path) -> storage.Notebook:
             for section in _PREP_SECTIONS:
                 for position, text in enumerate(person.get("prep", {}).get(section, [])):
                     PrepItem.create(contact=contact_id, section=section, text=text, position=position)
-        search.rebuild()
+        search.reindex(with_history)  # their history is searchable too
     return notebook

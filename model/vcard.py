@@ -53,7 +53,6 @@ _NOISE_TYPES = {"pref", "voice", "internet", "x400", "dom", "intl", "postal", "p
 _PHONE_LABELS = {"cell": "mobile", "mobile": "mobile", "iphone": "iPhone", "home": "home", "work": "work",
                  "main": "main", "pager": "pager", "fax": "fax", "car": "car", "video": "video", "isdn": "ISDN",
                  "bbs": "BBS", "modem": "modem", "textphone": "textphone", "other": "other", "assistant": "assistant"}
-_LABEL_TYPES = {label: kind for kind, label in _PHONE_LABELS.items() if kind not in ("mobile",)}
 
 
 class VCardError(ValueError):

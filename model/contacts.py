@@ -19,7 +19,20 @@ from model import normalise, search
 from model.schema import Contact, ContactPoint, ContactTag, Tag, VCardProperty, database, utc_now
 
 POINT_KINDS = ("phone", "email", "address", "url", "handle")
-SORT_ORDERS = ("name", "company", "changed")
+SORT_ORDERS = ("name", "company", "changed", "last_contact", "step")
+# Who the list shows, besides search and tag: the history decides (see model/history.py).
+SHOW_CHOICES = [
+    ("everyone", "Everyone"), ("met", "Met in person"), ("never_spoken", "Never spoken (no call or meeting)"),
+    ("overdue", "Overdue to get in touch"), ("no_history", "No history yet"),
+]
+_SHOW_SQL = {
+    "everyone": "",
+    "met": "c.step = 3",
+    "never_spoken": "c.step < 2",
+    "overdue": "c.cadence_days > 0 AND (c.last_contact_at = ''"
+               " OR julianday(c.last_contact_at) + c.cadence_days < julianday('now'))",
+    "no_history": "c.step = -1",
+}
 
 # Display names of the services a handle can belong to (channel keys and IMPP schemes).
 SERVICE_NAMES = {
@@ -122,6 +135,9 @@ class ContactRecord:
     vcard_properties: list[str] = field(default_factory=list)
     created_at: str = ""
     updated_at: str = ""
+    # Set by delete_contacts: the person's history, prep, links and meeting places, so that an
+    # undone delete brings all of it back. Never compared or shown.
+    attached: list[tuple[str, list[str], list[tuple]]] = field(default_factory=list, compare=False, repr=False)
 
     @property
     def display_name(self) -> str:
@@ -159,7 +175,8 @@ class ContactRecord:
 # The columns a ContactRecord shares with the contact table, by name.
 _COLUMNS = [
     f.name for f in dataclasses.fields(ContactRecord)
-    if f.name not in ("id", "tags", "points", "vcard_properties", "introduced_by", "created_at", "updated_at")
+    if f.name not in ("id", "tags", "points", "vcard_properties", "introduced_by", "created_at", "updated_at",
+                      "attached")
 ]
 
 
@@ -172,6 +189,8 @@ class ContactRow:
     organisation: str
     title: str
     has_photo: bool
+    last_contact_at: str = ""
+    step: int = -1
 
 
 def _row_values(record: ContactRecord) -> dict:
@@ -308,11 +327,35 @@ def _records_for(rows: list[Contact]) -> list[ContactRecord]:
     return records
 
 
+# Rows that hang off a contact and go with it on delete: (table, the columns naming the contact).
+_ATTACHED = [
+    ("interaction", ("contact_id",)), ("prep_item", ("contact_id",)),
+    ("relationship", ("contact_id", "other_id")), ("meeting_attendee", ("contact_id",)),
+]
+
+
+def _attached_rows(contact_id: int) -> list[tuple[str, list[str], list[tuple]]]:
+    found = []
+    for table, columns in _ATTACHED:
+        cursor = database.execute_sql(
+            f"SELECT * FROM {table} WHERE " + " OR ".join(f"{column} = ?" for column in columns),
+            [contact_id] * len(columns))
+        rows = cursor.fetchall()
+        if rows:
+            found.append((table, [d[0] for d in cursor.description], rows))
+    introduced = database.execute_sql("SELECT id FROM contact WHERE introduced_by_id = ?", (contact_id,)).fetchall()
+    if introduced:
+        found.append(("contact.introduced_by_id", ["id"], introduced))
+    return found
+
+
 def delete_contacts(contact_ids: Iterable[int]) -> list[ContactRecord]:
     """Delete people; returns what they were, so that `restore_contacts` can undo it."""
     ids = list(contact_ids)
     with database.atomic():
         records = get_contacts(ids)
+        for record in records:
+            record.attached = _attached_rows(record.id)
         Contact.delete().where(Contact.id.in_(ids)).execute()
         search.forget(ids)
     _delete_unused_tags()
@@ -320,22 +363,46 @@ def delete_contacts(contact_ids: Iterable[int]) -> list[ContactRecord]:
 
 
 def restore_contacts(records: Iterable[ContactRecord]) -> None:
-    """Put deleted people back, with their ids, as they were."""
+    """Put deleted people back, with their ids, as they were, history and all."""
+    records = list(records)
     copies = [dataclasses.replace(r, tags=list(r.tags),
                                   points=[dataclasses.replace(p, parts=list(p.parts)) for p in r.points])
               for r in records]
-    add_contacts(copies)
+    with database.atomic():
+        add_contacts(copies)
+        for record in records:
+            _restore_attached(record)
+        from model import history  # history imports this module
+
+        history.refresh_contacts([r.id for r in records if r.id is not None])
+
+
+def _restore_attached(record: ContactRecord) -> None:
+    existing = {"contact": "SELECT 1 FROM contact WHERE id = ?", "meeting": "SELECT 1 FROM meeting WHERE id = ?",
+                "channel": "SELECT 1 FROM channel WHERE id = ?"}
+    for table, columns, rows in record.attached:
+        if table == "contact.introduced_by_id":
+            database.execute_sql(f"UPDATE contact SET introduced_by_id = ? WHERE id IN ({','.join('?' * len(rows))})",
+                                 [record.id, *(row[0] for row in rows)])
+            continue
+        for row in rows:
+            values = dict(zip(columns, row, strict=True))
+            # A row whose other end has gone since (another deleted person, a deleted meeting) stays gone.
+            links = [(name[:-3] if name != "other_id" else "contact", value) for name, value in values.items()
+                     if name.endswith("_id") and value is not None]
+            if all(database.execute_sql(existing[target], (value,)).fetchone() for target, value in links
+                   if target in existing):
+                database.execute_sql(
+                    f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(row))})", row)
 
 
 def _delete_unused_tags() -> None:
     Tag.delete().where(Tag.id.not_in(ContactTag.select(ContactTag.tag))).execute()
 
 
-def count_contacts(tag: str | None = None) -> int:
-    query = Contact.select()
-    if tag:
-        query = query.join(ContactTag).join(Tag).where(Tag.name == tag)
-    return query.count()
+def count_contacts(tag: str | None = None, show: str = "everyone") -> int:
+    where, params = filter_sql(tag, show)
+    return database.execute_sql(f"SELECT count(*) FROM contact c WHERE {where}", params).fetchone()[0]
 
 
 def tags_in_use() -> list[tuple[str, int]]:
@@ -351,30 +418,39 @@ _ORDER_SQL = {
     "name": "c.sort_key, c.id",
     "company": "c.organisation = '', c.organisation COLLATE NOCASE, c.sort_key, c.id",
     "changed": "c.updated_at DESC, c.id DESC",
+    "last_contact": "c.last_contact_at DESC, c.sort_key, c.id",
+    "step": "c.step DESC, c.last_contact_at DESC, c.sort_key, c.id",
 }
+_ROW_COLUMNS = "c.id, c.display_name, c.organisation, c.title, c.photo IS NOT NULL, c.last_contact_at, c.step"
 
 
-def _tag_join(tag: str | None) -> tuple[str, list]:
-    if not tag:
-        return "", []
-    return "JOIN contact_tag ct ON ct.contact_id = c.id JOIN tag t ON t.id = ct.tag_id AND t.name = ?", [tag]
+def filter_sql(tag: str | None, show: str = "everyone", alias: str = "c") -> tuple[str, list]:
+    """A condition on the contact table (as `alias`) for a tag and a SHOW_CHOICES key."""
+    conditions, params = [], []
+    if tag:
+        conditions.append(f"{alias}.id IN (SELECT ct.contact_id FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id"
+                          " WHERE t.name = ?)")
+        params.append(tag)
+    if _SHOW_SQL.get(show or "everyone"):
+        conditions.append(_SHOW_SQL[show].replace("c.", f"{alias}."))
+    return " AND ".join(conditions) or "1", params
 
 
-def list_contacts(sort: str = "name", tag: str | None = None, offset: int = 0, limit: int = 200) -> list[ContactRow]:
+def list_contacts(sort: str = "name", tag: str | None = None, offset: int = 0, limit: int = 200,
+                  show: str = "everyone") -> list[ContactRow]:
     """A page of the contact list in the given order, optionally only people with `tag`."""
-    join, params = _tag_join(tag)
-    sql = (f"SELECT c.id, c.display_name, c.organisation, c.title, c.photo IS NOT NULL "
-           f"FROM contact c {join} ORDER BY {_ORDER_SQL[sort]} LIMIT ? OFFSET ?")
+    where, params = filter_sql(tag, show)
+    sql = f"SELECT {_ROW_COLUMNS} FROM contact c WHERE {where} ORDER BY {_ORDER_SQL[sort]} LIMIT ? OFFSET ?"
     cursor = database.execute_sql(sql, (*params, limit, offset))
     return [ContactRow(*row) for row in cursor.fetchall()]
 
 
-def position_of(contact_id: int, sort: str = "name", tag: str | None = None) -> int | None:
-    """Where `contact_id` stands in `list_contacts(sort, tag)`, counting from 0; None if absent."""
-    join, params = _tag_join(tag)
+def position_of(contact_id: int, sort: str = "name", tag: str | None = None, show: str = "everyone") -> int | None:
+    """Where `contact_id` stands in `list_contacts(sort, tag, show=show)`, counting from 0; None if absent."""
+    where, params = filter_sql(tag, show)
     cursor = database.execute_sql(
         f"SELECT n FROM (SELECT c.id, row_number() OVER (ORDER BY {_ORDER_SQL[sort]}) - 1 AS n "
-        f"FROM contact c {join}) WHERE id = ?", (*params, contact_id))
+        f"FROM contact c WHERE {where}) WHERE id = ?", (*params, contact_id))
     row = cursor.fetchone()
     return row[0] if row else None
 
@@ -392,8 +468,6 @@ def rows_for(contact_ids: Sequence[int]) -> list[ContactRow]:
     if not contact_ids:
         return []
     marks = ",".join("?" * len(contact_ids))
-    cursor = database.execute_sql(
-        f"SELECT id, display_name, organisation, title, photo IS NOT NULL FROM contact WHERE id IN ({marks})",
-        list(contact_ids))
+    cursor = database.execute_sql(f"SELECT {_ROW_COLUMNS} FROM contact c WHERE c.id IN ({marks})", list(contact_ids))
     rows = {row[0]: ContactRow(*row) for row in cursor.fetchall()}
     return [rows[i] for i in contact_ids if i in rows]

@@ -173,10 +173,34 @@ _VERSION_3 = """
 ALTER TABLE "contact_point" ADD COLUMN "parts" TEXT NOT NULL DEFAULT '';
 """
 
+# Version 4: what the history says of a person, kept on the contact row so that the list can
+# sort and filter by it at 100,000 people (model/history.py keeps it in step); and a meeting
+# remembers when its reminder was shown, so reminders missed while Rapport was closed show later.
+_VERSION_4 = """
+ALTER TABLE "contact" ADD COLUMN "first_contact_at" TEXT NOT NULL DEFAULT '';
+ALTER TABLE "contact" ADD COLUMN "last_contact_at" TEXT NOT NULL DEFAULT '';
+ALTER TABLE "contact" ADD COLUMN "step" INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE "contact" ADD COLUMN "exchanges" INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX "contact_last_contact_at" ON "contact" ("last_contact_at");
+CREATE INDEX "contact_step" ON "contact" ("step", "last_contact_at");
+CREATE INDEX "contact_cadence_days" ON "contact" ("cadence_days") WHERE "cadence_days" > 0;
+CREATE INDEX "interaction_contact_id_channel_id" ON "interaction" ("contact_id", "channel_id");
+ALTER TABLE "meeting" ADD COLUMN "reminded_at" TEXT NOT NULL DEFAULT '';
+UPDATE "contact" SET
+  "first_contact_at" = coalesce((SELECT min("occurred_at") FROM "interaction" i
+                                 WHERE i."contact_id" = "contact"."id"), ''),
+  "last_contact_at" = coalesce((SELECT max("occurred_at") FROM "interaction" i
+                                WHERE i."contact_id" = "contact"."id"), ''),
+  "step" = coalesce((SELECT max(ch."step") FROM "interaction" i JOIN "channel" ch ON ch."id" = i."channel_id"
+                     WHERE i."contact_id" = "contact"."id"), -1),
+  "exchanges" = (SELECT count(*) FROM "interaction" i WHERE i."contact_id" = "contact"."id");
+"""
+
 # MIGRATIONS[n] brings a notebook from version n to version n + 1.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _script(_VERSION_1),
     _version_2,
     _script(_VERSION_3),
+    _script(_VERSION_4),
 ]
 CURRENT_VERSION = len(MIGRATIONS)

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 import resources
-from model import contacts, search, storage
+from model import contacts, history, storage
 from model.contacts import ContactPointRecord, ContactRecord
 from model.schema import Channel, Interaction, PrepItem, database
 
@@ -55,5 +55,5 @@ def build_sample_notebook(path: str | Path) -> storage.Notebook:
             for section in _PREP_SECTIONS:
                 for position, text in enumerate(person.get("prep", {}).get(section, [])):
                     PrepItem.create(contact=contact_id, section=section, text=text, position=position)
-        search.reindex(with_history)  # their history is searchable too
+        history.refresh_contacts(with_history)  # derived columns and searchable history
     return notebook

@@ -65,6 +65,11 @@ class Contact(BaseModel):
     sort_key = pw.TextField(default="", index=True)
     created_at = pw.TextField(default=utc_now)
     updated_at = pw.TextField(default=utc_now, index=True)
+    # Derived from the history by model/history.py, stored so the list can sort and filter.
+    first_contact_at = pw.TextField(default="")
+    last_contact_at = pw.TextField(default="", index=True)
+    step = pw.IntegerField(default=-1)  # the furthest channel step reached; -1: no history
+    exchanges = pw.IntegerField(default=0)
 
 
 class ContactPoint(BaseModel):
@@ -129,6 +134,7 @@ class Meeting(BaseModel):
     outcome = pw.TextField(default="")
     reminder_minutes = pw.IntegerField(null=True)
     recurrence = pw.TextField(default="")  # an iCalendar RRULE
+    reminded_at = pw.TextField(default="")  # when the reminder was shown (or dismissed)
     created_at = pw.TextField(default=utc_now)
     updated_at = pw.TextField(default=utc_now)
 

@@ -88,27 +88,33 @@ def match_expression(text: str) -> str:
     return " ".join(f'"{word}"*' for word in words)
 
 
-_TAG_FILTER = " AND rowid IN (SELECT ct.contact_id FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id WHERE t.name = ?)"
+def _filter(tag: str | None, show: str) -> tuple[str, list]:
+    from model.contacts import filter_sql  # contacts imports this module
+
+    where, params = filter_sql(tag, show)
+    if where == "1":
+        return "", []
+    return f" AND rowid IN (SELECT c.id FROM contact c WHERE {where})", params
 
 
-def search(text: str, limit: int = 500, offset: int = 0, tag: str | None = None) -> list[int]:
+def search(text: str, limit: int = 500, offset: int = 0, tag: str | None = None, show: str = "everyone") -> list[int]:
     """Ids of the contacts matching `text` (and carrying `tag`, if given), best match first."""
     expression = match_expression(text)
     if not expression:
         return []
-    params: list = [expression] + ([tag] if tag else []) + [limit, offset]
+    condition, params = _filter(tag, show)
     cursor = database.execute_sql(
-        "SELECT rowid FROM contact_search WHERE contact_search MATCH ?" + (_TAG_FILTER if tag else "")
-        + f" ORDER BY bm25(contact_search, {_WEIGHTS}) LIMIT ? OFFSET ?", params)
+        "SELECT rowid FROM contact_search WHERE contact_search MATCH ?" + condition
+        + f" ORDER BY bm25(contact_search, {_WEIGHTS}) LIMIT ? OFFSET ?", [expression, *params, limit, offset])
     return [row[0] for row in cursor.fetchall()]
 
 
-def count_matches(text: str, tag: str | None = None) -> int:
+def count_matches(text: str, tag: str | None = None, show: str = "everyone") -> int:
     """How many contacts `search` would find for `text`."""
     expression = match_expression(text)
     if not expression:
         return 0
-    params = [expression] + ([tag] if tag else [])
+    condition, params = _filter(tag, show)
     cursor = database.execute_sql(
-        "SELECT count(*) FROM contact_search WHERE contact_search MATCH ?" + (_TAG_FILTER if tag else ""), params)
+        "SELECT count(*) FROM contact_search WHERE contact_search MATCH ?" + condition, [expression, *params])
     return cursor.fetchone()[0]

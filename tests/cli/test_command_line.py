@@ -7,6 +7,7 @@ import sys
 
 from PySide6.QtGui import QImage
 
+from model import migrations
 from tests.conftest import ROOT
 
 
@@ -19,7 +20,8 @@ def rapport(*arguments, env=None, tmp_path=None):
 def test_stats_json_of_the_sample(tmp_path):
     result = rapport("--demo", "--stats", "--json")
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == {"contacts": 40, "interactions": 82, "meetings": 0, "schema_version": 3}
+    assert json.loads(result.stdout) == {"contacts": 40, "interactions": 82, "meetings": 0,
+                                          "schema_version": migrations.CURRENT_VERSION}
 
 
 def test_db_flag_and_environment_variable_create_the_notebook(tmp_path):

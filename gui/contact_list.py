@@ -22,7 +22,8 @@ from gui.models.contact_list_model import ContactListModel
 from gui.widgets.avatar import avatar_pixmap
 from model import contacts
 
-SORT_CHOICES = [("name", "Sort by name"), ("company", "Sort by company"), ("changed", "Sort by last change")]
+SORT_CHOICES = [("name", "Sort by name"), ("company", "Sort by company"), ("changed", "Sort by last change"),
+                ("last_contact", "Sort by last contact"), ("step", "Sort by step reached")]
 _AVATAR = 34
 
 
@@ -89,6 +90,10 @@ class ContactList(QWidget):
             self.sort_box.addItem(text, key)
         self.tag_box = QComboBox()
         self.tag_box.setAccessibleName("Filter by tag")
+        self.show_box = QComboBox()
+        self.show_box.setAccessibleName("Show")
+        for key, text in contacts.SHOW_CHOICES:
+            self.show_box.addItem(text, key)
         # A one-column table with fixed row heights: it places row n without visiting rows
         # 0..n-1, which QListView and QTreeView both do (a Python call per row, 100,000 times).
         self.view = QTableView()
@@ -114,6 +119,7 @@ class ContactList(QWidget):
         layout.setContentsMargins(6, 6, 0, 6)
         layout.addWidget(self.search_field)
         layout.addLayout(choices)
+        layout.addWidget(self.show_box)
         layout.addWidget(self.view, 1)
 
         # Search as the user types, but let a burst of keystrokes settle first.
@@ -123,6 +129,8 @@ class ContactList(QWidget):
         self.search_field.returnPressed.connect(self._apply_search)
         self.sort_box.currentIndexChanged.connect(self._apply_sort)
         self.tag_box.currentIndexChanged.connect(self._apply_tag)
+        self.show_box.currentIndexChanged.connect(
+            lambda: self._reload(lambda: self.model.set_query(show=self.show_box.currentData())))
         self.view.selectionModel().currentChanged.connect(self._current_changed)
         self.view.activated.connect(lambda index: self.contact_activated.emit(index.data(ContactListModel.IdRole)))
         self.model.modelReset.connect(self._after_reset)
@@ -152,6 +160,18 @@ class ContactList(QWidget):
 
     def _apply_tag(self) -> None:
         self._reload(lambda: self.model.set_query(tag=self.tag_box.currentData()))
+
+    def reset_filters(self) -> None:
+        """Show everyone: no search, no tag, no history filter."""
+        for box in (self.tag_box, self.show_box):
+            box.blockSignals(True)
+            box.setCurrentIndex(0)
+            box.blockSignals(False)
+        self.search_field.blockSignals(True)
+        self.search_field.clear()
+        self.search_field.blockSignals(False)
+        self.sort_box.setEnabled(True)
+        self._reload(lambda: self.model.set_query(text="", tag=None, show="everyone"))
 
     def set_sort(self, key: str) -> None:
         self.sort_box.setCurrentIndex(max(0, self.sort_box.findData(key)))
@@ -194,6 +214,10 @@ class ContactList(QWidget):
             self.view.scrollTo(index)
         else:
             self.contact_selected.emit(None)
+
+    def clear_selection(self) -> None:
+        self.view.selectionModel().clear()
+        self.view.setCurrentIndex(QModelIndex())
 
     def refresh(self, keep: int | None = None) -> None:
         """Reload after the notebook changed, keeping `keep` (or the current person) selected."""

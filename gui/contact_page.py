@@ -14,12 +14,15 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from gui.history_tab import HistoryTab
 from gui.widgets.avatar import Avatar
 from gui.widgets.palette import secondary_text
+from model import history
 from model.contacts import ContactRecord, describe_date, service_name
 
 _KIND_TITLES = {"phone": "Phone", "email": "Email", "address": "Address", "url": "Web"}
@@ -36,6 +39,7 @@ class ContactPage(QWidget):
 
     edit_requested = Signal()
     delete_requested = Signal()
+    log_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -51,6 +55,11 @@ class ContactPage(QWidget):
         self.work_label.setWordWrap(True)
         self.tags_label = QLabel()
         self.tags_label.setTextFormat(Qt.RichText)
+        self.standing_label = QLabel()
+        self.standing_label.setStyleSheet(f"color: {secondary_text(self.palette()).name()}")
+        log_button = QPushButton("Log…")
+        log_button.setToolTip("Log an exchange with this person (Ctrl+L)")
+        log_button.clicked.connect(self.log_requested)
         edit_button = QPushButton("Edit")
         edit_button.setToolTip("Edit this person (Ctrl+E)")
         delete_button = QPushButton("Delete")
@@ -63,8 +72,10 @@ class ContactPage(QWidget):
         titles.addWidget(self.name_label)
         titles.addWidget(self.work_label)
         titles.addWidget(self.tags_label)
+        titles.addWidget(self.standing_label)
         titles.addStretch(1)
         buttons = QVBoxLayout()
+        buttons.addWidget(log_button)
         buttons.addWidget(edit_button)
         buttons.addWidget(delete_button)
         buttons.addStretch(1)
@@ -86,15 +97,17 @@ class ContactPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.NoFrame)
 
-        rule = QFrame()
-        rule.setFrameShape(QFrame.HLine)
-        rule.setFrameShadow(QFrame.Sunken)
+        self.history_tab = HistoryTab()
+        self.history_tab.log_requested.connect(self.log_requested)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(scroll, "&Details")
+        self.tabs.addTab(self.history_tab, "&History")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 16, 18, 10)
         layout.addLayout(header)
         layout.addSpacing(6)
-        layout.addWidget(rule)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(self.tabs, 1)
         self.record: ContactRecord | None = None
 
     def show_contact(self, record: ContactRecord) -> None:
@@ -109,6 +122,14 @@ class ContactPage(QWidget):
         self.tags_label.setText(chips)
         self.tags_label.setVisible(bool(record.tags))
         self._fill_details(record)
+        self.history_tab.show_contact(record.id, record.cadence_days)
+        summary = history.summary(record.id)
+        standing = [summary.step_name]
+        if summary.last:
+            standing.append(f"last contact {history.describe_ago(summary.last)}")
+        if summary.cadence.overdue:
+            standing.append(summary.cadence.describe().lower())
+        self.standing_label.setText(" · ".join(standing))
 
     def _fill_details(self, record: ContactRecord) -> None:
         while self.form.rowCount():
@@ -176,10 +197,3 @@ class WelcomePage(QWidget):
             button.clicked.connect(action.trigger)
             layout.addWidget(button, 0, Qt.AlignHCenter)
         layout.addStretch(2)
-
-
-class NothingSelectedPage(QLabel):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Select a person on the left, or type two letters to find one.", parent)
-        self.setAlignment(Qt.AlignCenter)
-        self.setStyleSheet(f"color: {secondary_text(self.palette()).name()}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from pathlib import Path
 
@@ -10,9 +11,10 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUnd
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget, QWidget
 
 from gui.contact_list import SORT_CHOICES, ContactList
-from gui.contact_page import ContactPage, NothingSelectedPage, WelcomePage
+from gui.contact_page import ContactPage, WelcomePage
 from gui.import_dialog import ImportDialog
-from gui.undo_commands import AddContact, DeleteContacts, EditContact
+from gui.overview import OfflineView, TodayPage
+from gui.undo_commands import AddContact, DeleteContacts, DeleteExchanges, EditContact, EditExchange, LogExchange
 from model import contacts, storage
 from model.storage import Notebook, NotebookError
 
@@ -30,9 +32,9 @@ class MainWindow(QMainWindow):
         self.contact_list = ContactList()
         self.contact_page = ContactPage()
         self.welcome_page = WelcomePage([self.import_action, self.open_sample_action, self.new_contact_action])
-        self.nothing_page = NothingSelectedPage()
+        self.today_page = TodayPage()
         self.pages = QStackedWidget()
-        for page in (self.welcome_page, self.nothing_page, self.contact_page):
+        for page in (self.welcome_page, self.today_page, self.contact_page):
             self.pages.addWidget(page)
         self.splitter = QSplitter(Qt.Horizontal)
         self.splitter.addWidget(self.contact_list)
@@ -40,7 +42,11 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([320, 700])
         self.splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(self.splitter)
+        self.offline_view = OfflineView()
+        self.views = QStackedWidget()
+        self.views.addWidget(self.splitter)
+        self.views.addWidget(self.offline_view)
+        self.setCentralWidget(self.views)
         self._build_menus()
         self._build_toolbar()
         self.count_label = QLabel()
@@ -51,10 +57,19 @@ class MainWindow(QMainWindow):
         self.contact_list.query_changed.connect(self._update_count)
         self.contact_page.edit_requested.connect(self.edit_contact)
         self.contact_page.delete_requested.connect(self.delete_contacts)
+        self.contact_page.log_requested.connect(self.log_exchange)
+        history_tab = self.contact_page.history_tab
+        history_tab.edit_requested.connect(self.edit_exchange)
+        history_tab.delete_requested.connect(self.delete_exchanges)
+        history_tab.cadence_changed.connect(self.set_cadence)
+        self.today_page.open_contact.connect(self.open_contact)
+        self.today_page.show_offline.connect(lambda: self.show_view(self.offline_view))
+        self.offline_view.open_contact.connect(self.open_contact)
+        self.offline_view.log_requested.connect(lambda contact_id: self.log_exchange([contact_id], "phone"))
         self.setAcceptDrops(True)
         self._restore_settings()
         self._update_title()
-        self.contact_list.select(None)
+        self.show_today()
         self._update_count()
 
     # -- Building -----------------------------------------------------------------------
@@ -87,6 +102,19 @@ class MainWindow(QMainWindow):
         self.edit_action = self._action("&Edit contact…", self.edit_contact, "Ctrl+E")
         self.delete_action = self._action("&Delete contact", self.delete_contacts, QKeySequence.Delete)
         self.find_action = self._action("&Find", lambda: self.contact_list.focus_search(), QKeySequence.Find)
+        self.log_action = self._action("&Log an exchange…", lambda: self.log_exchange(), "Ctrl+L",
+                                       "Log a message, call or meeting with the selected people")
+        self.channels_action = self._action("&Channels…", self.edit_channels,
+                                            tip="Add, rename, hide and order the channels you log")
+        self.today_action = self._action("&Today", self.show_today, "Ctrl+1",
+                                         "Who is overdue, whose birthday is coming, who to call")
+        self.people_action = self._action("&People", lambda: self.show_view(self.splitter), "Ctrl+2")
+        self.offline_action = self._action("Take it &offline", lambda: self.show_view(self.offline_view), "Ctrl+3",
+                                           "People you talk to online but have never called")
+        self.view_actions = QActionGroup(self)
+        for action in (self.today_action, self.people_action, self.offline_action):
+            action.setCheckable(True)
+            self.view_actions.addAction(action)
         self.about_action = self._action("&About Rapport", self.show_about)
         self.sort_actions = QActionGroup(self)
         for key, text in SORT_CHOICES:
@@ -107,9 +135,15 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addActions([self.edit_action, self.delete_action])
         menu.addSeparator()
+        menu.addAction(self.log_action)
+        menu.addSeparator()
         menu.addAction(self.find_action)
         menu = self.menuBar().addMenu("&View")
+        menu.addActions(self.view_actions.actions())
+        menu.addSeparator()
         menu.addActions(self.sort_actions.actions())
+        menu = self.menuBar().addMenu("&Tools")
+        menu.addAction(self.channels_action)
         self.contact_list.sort_box.currentIndexChanged.connect(self._sync_sort_actions)
         menu = self.menuBar().addMenu("&Help")
         menu.addAction(self.about_action)
@@ -119,7 +153,9 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonTextOnly)
-        toolbar.addActions([self.new_contact_action, self.edit_action, self.delete_action])
+        toolbar.addActions(self.view_actions.actions())
+        toolbar.addSeparator()
+        toolbar.addActions([self.new_contact_action, self.log_action, self.edit_action, self.delete_action])
         toolbar.addSeparator()
         toolbar.addAction(self.import_action)
 
@@ -132,20 +168,55 @@ class MainWindow(QMainWindow):
 
     def show_contact(self, contact_id: int | None) -> None:
         record = contacts.get_contact(contact_id) if contact_id is not None else None
-        has_contacts = contacts.count_contacts() > 0
         if record is not None:
             self.contact_page.show_contact(record)
             self.pages.setCurrentWidget(self.contact_page)
+            self.people_action.setChecked(self.views.currentWidget() is self.splitter)
+        elif contacts.count_contacts() > 0:
+            self.today_page.refresh()
+            self.pages.setCurrentWidget(self.today_page)
+            if self.views.currentWidget() is self.splitter:
+                self.today_action.setChecked(True)
         else:
-            self.pages.setCurrentWidget(self.nothing_page if has_contacts else self.welcome_page)
-        self.edit_action.setEnabled(record is not None)
-        self.delete_action.setEnabled(record is not None)
+            self.pages.setCurrentWidget(self.welcome_page)
+        for action in (self.edit_action, self.delete_action, self.log_action):
+            action.setEnabled(record is not None)
+
+    def show_today(self) -> None:
+        self.views.setCurrentWidget(self.splitter)
+        self.contact_list.clear_selection()
+        self.show_contact(None)
+
+    def show_view(self, view: QWidget) -> None:
+        """Switch between the people (list and person) and the take-it-offline list."""
+        if view is self.offline_view:
+            self.offline_view.refresh()
+            self.offline_action.setChecked(True)
+        else:
+            self.people_action.setChecked(True)
+            if self.contact_list.current_id() is None:
+                self.contact_list.select(None)
+        self.views.setCurrentWidget(view)
+        has_person = view is self.splitter and self.contact_list.current_id() is not None
+        for action in (self.edit_action, self.delete_action, self.log_action):
+            action.setEnabled(has_person)
+
+    def open_contact(self, contact_id: int) -> None:
+        """Show one person, from Today or the take-it-offline list."""
+        self.views.setCurrentWidget(self.splitter)
+        self.contact_list.search_field.clear()
+        self.contact_list.select(contact_id)
+        if self.contact_list.current_id() != contact_id:  # filtered out of the list: show everyone
+            self.contact_list.reset_filters()
+            self.contact_list.select(contact_id)
+        self.people_action.setChecked(True)
 
     def _update_count(self) -> None:
         total = contacts.count_contacts()
         shown = self.contact_list.model.rowCount()
         noun = "contact" if total == 1 else "contacts"
-        if self.contact_list.model.search_text or self.contact_list.model.tag:
+        model = self.contact_list.model
+        if model.search_text or model.tag or model.show != "everyone":
             self.count_label.setText(f"{shown} of {total} {noun}")
         else:
             self.count_label.setText(f"{total} {noun}")
@@ -158,6 +229,8 @@ class MainWindow(QMainWindow):
         self.contact_list.refresh(keep=contact_id)
         self.show_contact(self.contact_list.current_id())
         self._update_count()
+        if self.views.currentWidget() is self.offline_view:
+            self.offline_view.refresh()
 
     # -- Editing ------------------------------------------------------------------------
 
@@ -182,11 +255,60 @@ class MainWindow(QMainWindow):
                 self.undo_stack.push(EditContact(before, after, self._changed))
 
     def delete_contacts(self) -> None:
+        """Delete: the selected history entries when the timeline has the focus, else the selected people."""
+        timeline = self.contact_page.history_tab
+        if timeline.timeline.hasFocus() and timeline.selected_ids():
+            self.delete_exchanges(timeline.selected_ids())
+            return
         ids = self.contact_list.selected_ids()
         if ids:
             self.undo_stack.push(DeleteContacts(ids, self._changed))
             keys = QKeySequence(QKeySequence.Undo).toString(QKeySequence.NativeText)
             self.statusBar().showMessage(f"{self.undo_stack.undoText()}. Undo with {keys}.", 6000)
+
+    # -- History ------------------------------------------------------------------------
+
+    def log_exchange(self, contact_ids: list[int] | None = None, channel: str | None = None) -> None:
+        """Ask what happened and log it for `contact_ids` (the selected people by default)."""
+        from gui.log_dialog import LogDialog
+
+        ids = contact_ids or self.contact_list.selected_ids()
+        if not ids:
+            return
+        dialog = LogDialog(ids, parent=self)
+        if channel:
+            dialog.channel_box.setCurrentIndex(max(0, dialog.channel_box.findData(channel)))
+        if dialog.exec():
+            record = dialog.record()
+            self.undo_stack.push(LogExchange(record, dialog.contact_ids(), dialog.questions(), self._changed))
+            self.statusBar().showMessage(f"{self.undo_stack.undoText()}.", 5000)
+
+    def edit_exchange(self, before) -> None:
+        from gui.log_dialog import LogDialog
+
+        dialog = LogDialog([before.contact_id], before, parent=self)
+        if dialog.exec():
+            after = dialog.record()
+            if after != before:
+                self.undo_stack.push(EditExchange(before, after, self._changed))
+
+    def delete_exchanges(self, interaction_ids: list[int]) -> None:
+        contact_id = self.contact_list.current_id()
+        self.undo_stack.push(DeleteExchanges(interaction_ids, contact_id, self._changed))
+        keys = QKeySequence(QKeySequence.Undo).toString(QKeySequence.NativeText)
+        self.statusBar().showMessage(f"{self.undo_stack.undoText()}. Undo with {keys}.", 6000)
+
+    def set_cadence(self, days: int) -> None:
+        before = contacts.get_contact(self.contact_list.current_id() or 0)
+        if before is not None and before.cadence_days != days:
+            after = dataclasses.replace(before, cadence_days=days)
+            self.undo_stack.push(EditContact(before, after, self._changed))
+
+    def edit_channels(self) -> None:
+        from gui.channels_dialog import ChannelsDialog
+
+        ChannelsDialog(self).exec()
+        self._changed(self.contact_list.current_id())
 
     # -- Importing ----------------------------------------------------------------------
 

@@ -10,8 +10,9 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
 
-from model import contacts
+from model import contacts, history, prep
 from model.contacts import ContactRecord
+from model.history import InteractionRecord
 
 Changed = Callable[[int | None], None]
 
@@ -64,3 +65,58 @@ class DeleteContacts(QUndoCommand):
     def undo(self) -> None:
         contacts.restore_contacts(self._deleted)
         self._changed(self._ids[0] if self._ids else None)
+
+
+class LogExchange(QUndoCommand):
+    """Log one exchange for one or more people (and their ask-next questions)."""
+
+    def __init__(self, record: InteractionRecord, contact_ids: list[int], questions: list[str],
+                 changed: Changed) -> None:
+        people = "" if len(contact_ids) < 2 else f" with {len(contact_ids)} people"
+        super().__init__(f"Log {record.channel_key.replace('_', ' ')} exchange{people}")
+        self._record, self._ids, self._questions, self._changed = record, contact_ids, questions, changed
+        self._deleted: list[InteractionRecord] = []
+        self._deleted_prep: list[prep.PrepLine] = []
+        self.logged: history.Logged | None = None
+
+    def redo(self) -> None:
+        if self.logged is None:
+            self.logged = history.log(self._record, self._ids, self._questions)
+        else:
+            history.restore(self._deleted)
+            prep.restore_lines(self._deleted_prep)
+        self._changed(self._record.contact_id)
+
+    def undo(self) -> None:
+        self._deleted = history.delete(self.logged.ids)
+        self._deleted_prep = prep.delete_lines(self.logged.prep_ids)
+        self._changed(self._record.contact_id)
+
+
+class EditExchange(QUndoCommand):
+    def __init__(self, before: InteractionRecord, after: InteractionRecord, changed: Changed) -> None:
+        super().__init__("Edit exchange")
+        self._before, self._after, self._changed = before, after, changed
+
+    def redo(self) -> None:
+        history.update(self._after)
+        self._changed(self._after.contact_id)
+
+    def undo(self) -> None:
+        history.update(self._before)
+        self._changed(self._before.contact_id)
+
+
+class DeleteExchanges(QUndoCommand):
+    def __init__(self, interaction_ids: list[int], contact_id: int, changed: Changed) -> None:
+        super().__init__("Delete exchange" if len(interaction_ids) == 1 else f"Delete {len(interaction_ids)} exchanges")
+        self._ids, self._contact_id, self._changed = interaction_ids, contact_id, changed
+        self._deleted: list[InteractionRecord] = []
+
+    def redo(self) -> None:
+        self._deleted = history.delete(self._ids)
+        self._changed(self._contact_id)
+
+    def undo(self) -> None:
+        history.restore(self._deleted)
+        self._changed(self._contact_id)

@@ -18,8 +18,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from model import search
-from model.schema import Channel, Interaction, PrepItem, database
+from model import prep, search
+from model.schema import Channel, Interaction, database
 
 STEP_NAMES = {-1: "No history yet", 0: "Online only", 1: "Emailed", 2: "Spoken", 3: "Met in person"}
 STEP_CHOICES = [(0, "Online (messages, social media)"), (1, "Email"), (2, "Phone or video"), (3, "In person")]
@@ -200,29 +200,27 @@ def _row(record: InteractionRecord, channel_ids: dict[str, int]) -> dict:
             "notes": record.notes.strip(), "meeting": record.meeting_id}
 
 
-def log(record: InteractionRecord, contact_ids: Sequence[int] = (), ask_next: Sequence[str] = ()) -> list[int]:
+@dataclass
+class Logged:
+    """What `log` wrote: the exchanges, and the questions added to prep."""
+
+    ids: list[int]
+    prep_ids: list[int]
+
+
+def log(record: InteractionRecord, contact_ids: Sequence[int] = (), ask_next: Sequence[str] = ()) -> Logged:
     """Save one exchange for `record.contact_id` (or for each of `contact_ids`: an event where
-    you met several people), and add `ask_next` lines to each person's prep. Returns the ids."""
+    you met several people), and add the `ask_next` questions to each person's prep."""
     people = list(dict.fromkeys(contact_ids or [record.contact_id]))
-    questions = [line.strip() for line in ask_next if line.strip()]
     channel_ids = _channel_ids()
-    ids = []
+    logged = Logged([], [])
     with database.atomic():
         for contact_id in people:
             values = _row(dataclasses.replace(record, contact_id=contact_id), channel_ids)
-            ids.append(Interaction.insert(values).execute())
-            if questions:
-                add_prep_lines(contact_id, "ask_next", questions)
+            logged.ids.append(Interaction.insert(values).execute())
+            logged.prep_ids += prep.add_lines(contact_id, "ask_next", ask_next)
         refresh_contacts(people)
-    return ids
-
-
-def add_prep_lines(contact_id: int, section: str, lines: Iterable[str]) -> None:
-    last = (PrepItem.select(PrepItem.position).where(PrepItem.contact == contact_id, PrepItem.section == section)
-            .order_by(PrepItem.position.desc()).first())
-    start = last.position + 1 if last else 0
-    PrepItem.insert_many([{"contact": contact_id, "section": section, "text": text, "position": start + n}
-                          for n, text in enumerate(lines)]).execute()
+    return logged
 
 
 def update(record: InteractionRecord) -> None:

@@ -41,17 +41,22 @@ def build_sample_notebook(path: str | Path) -> storage.Notebook:
     notebook = storage.open_notebook(path)
     people = json.loads(resources.path("sample", "people.json").read_text(encoding="utf-8"))
     channels = {channel.key: channel.id for channel in Channel.select()}
-    now = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
+    today = dt.datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
     with_history = []
     with database.atomic():
         for person in people:
             contact_id = contacts.add_contact(_record(person))
             if person.get("history"):
                 with_history.append(contact_id)
-            for days_ago, channel, direction, summary in person.get("history", []):
-                when = now - dt.timedelta(days=days_ago, hours=(days_ago * 7) % 9)
+            for days_ago, channel, direction, summary, *more in person.get("history", []):
+                # During the working day, local time: 09:00 to 17:30.
+                when = today - dt.timedelta(days=days_ago) + dt.timedelta(hours=9 + (days_ago * 7) % 9,
+                                                                        minutes=30 * (days_ago % 2))
+                duration, notes = [*more, None, ""][:2]
+                notes = notes or ""
                 Interaction.create(contact=contact_id, channel=channels[channel], direction=direction,
-                                   occurred_at=when.isoformat(), summary=summary)
+                                   occurred_at=history.stamp(when), summary=summary, duration_minutes=duration,
+                                   notes=notes)
             for section in _PREP_SECTIONS:
                 for position, text in enumerate(person.get("prep", {}).get(section, [])):
                     PrepItem.create(contact=contact_id, section=section, text=text, position=position)

@@ -11,7 +11,7 @@ from collections import OrderedDict
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
-from model import contacts, search
+from model import contacts, history, search
 from model.contacts import ContactRow
 
 PAGE_SIZE = 256
@@ -29,6 +29,7 @@ class ContactListModel(QAbstractListModel):
         self._text = ""
         self._tag: str | None = None
         self._sort = "name"
+        self._show = "everyone"
         self._count = 0
         self._pages: OrderedDict[int, list[ContactRow]] = OrderedDict()
         self._reload()
@@ -47,14 +48,21 @@ class ContactListModel(QAbstractListModel):
     def sort(self) -> str:
         return self._sort
 
-    def set_query(self, *, text: str | None = None, tag: str | None | bool = False, sort: str | None = None) -> None:
-        """Change the search text, tag filter (None for all) or order, and reload."""
+    @property
+    def show(self) -> str:
+        return self._show
+
+    def set_query(self, *, text: str | None = None, tag: str | None | bool = False, sort: str | None = None,
+                  show: str | None = None) -> None:
+        """Change the search text, tag filter (None for all), history filter or order, and reload."""
         if text is not None:
             self._text = text.strip()
         if tag is not False:
             self._tag = tag or None
         if sort is not None:
             self._sort = sort
+        if show is not None:
+            self._show = show
         self.refresh()
 
     def refresh(self) -> None:
@@ -66,15 +74,15 @@ class ContactListModel(QAbstractListModel):
     def _reload(self) -> None:
         self._pages.clear()
         if self._text:
-            self._count = search.count_matches(self._text, tag=self._tag)
+            self._count = search.count_matches(self._text, tag=self._tag, show=self._show)
         else:
-            self._count = contacts.count_contacts(self._tag)
+            self._count = contacts.count_contacts(self._tag, self._show)
 
     def _fetch_page(self, page: int) -> list[ContactRow]:
         offset = page * PAGE_SIZE
         if self._text:
-            return contacts.rows_for(search.search(self._text, PAGE_SIZE, offset, tag=self._tag))
-        return contacts.list_contacts(self._sort, self._tag, offset, PAGE_SIZE)
+            return contacts.rows_for(search.search(self._text, PAGE_SIZE, offset, tag=self._tag, show=self._show))
+        return contacts.list_contacts(self._sort, self._tag, offset, PAGE_SIZE, show=self._show)
 
     def contact_row(self, row: int) -> ContactRow | None:
         if not 0 <= row < self._count:
@@ -98,7 +106,7 @@ class ContactListModel(QAbstractListModel):
                     return page * PAGE_SIZE + index
         if self._text:
             return None
-        return contacts.position_of(contact_id, self._sort, self._tag)
+        return contacts.position_of(contact_id, self._sort, self._tag, self._show)
 
     # -- QAbstractListModel -------------------------------------------------------------
 
@@ -114,7 +122,17 @@ class ContactListModel(QAbstractListModel):
         if role == self.IdRole:
             return row.id
         if role == self.SubtitleRole:
+            if self._sort in ("last_contact", "step") and not self._text:
+                return _standing(row)
             return " · ".join(part for part in (row.organisation, row.title) if part)
         if role == Qt.ToolTipRole:
             return "\n".join(part for part in (row.display_name, row.title, row.organisation) if part)
         return None
+
+
+def _standing(row: ContactRow) -> str:
+    """"Spoken · 3 weeks ago": the step reached and the last contact, for the history sorts."""
+    if not row.last_contact_at:
+        return "No history yet"
+    when = history.describe_ago(history.parse_stamp(row.last_contact_at))
+    return f"{history.STEP_NAMES[row.step]} · {when}"

@@ -13,9 +13,12 @@ def current_name(window) -> str:
     return window.contact_page.name_label.text()
 
 
-def test_opens_on_the_first_person_with_the_count_in_the_status_bar(window):
+def test_opens_on_today_with_the_count_in_the_status_bar(window, qtbot):
     assert window.contact_list.model.rowCount() == 40
     assert window.count_label.text() == "40 contacts"
+    assert window.pages.currentWidget() is window.today_page and window.today_action.isChecked()
+    assert not window.log_action.isEnabled()
+    qtbot.keyClick(window.contact_list.view, Qt.Key_Down)
     assert window.pages.currentWidget() is window.contact_page
     assert current_name(window) == shown_names(window)[0] == "Ngozi Adeyemi"
 
@@ -64,6 +67,7 @@ def edit_with(monkeypatch, change):
 
 
 def test_edit_then_undo_and_redo(window, qtbot, monkeypatch):
+    window.contact_list.select(None)
     name = current_name(window)
     old_title = contacts.get_contact(window.contact_list.current_id()).title
     def retitle(editor):

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from model import contacts, history, search
+from model import contacts, history, prep, search
 from model.contacts import ContactRecord
 from model.history import HistoryError, InteractionRecord
 from model.schema import Interaction, PrepItem
@@ -18,7 +18,7 @@ def person(given, family="Tester", **fields):
 
 def exchange(contact_id, channel, days_ago, direction="out", summary="", **fields):
     return history.log(InteractionRecord(contact_id, channel, NOW - dt.timedelta(days=days_ago), direction,
-                                         summary=summary, **fields))[0]
+                                         summary=summary, **fields)).ids[0]
 
 
 def test_logging_updates_first_last_step_and_counts(notebook):
@@ -72,7 +72,7 @@ def test_one_exchange_for_several_people_with_questions(notebook):
     ids = [person(name) for name in ("Dan", "Eve", "Fay")]
     logged = history.log(InteractionRecord(ids[0], "in_person", NOW, "both", 90, "Met at the meetup"),
                          contact_ids=ids, ask_next=["How was the trip?", "  "])
-    assert len(logged) == 3
+    assert len(logged.ids) == 3 and len(logged.prep_ids) == 3
     for contact_id in ids:
         assert [r.summary for r in history.history(contact_id)] == ["Met at the meetup"]
         assert [p.text for p in PrepItem.select().where(PrepItem.contact == contact_id)] == ["How was the trip?"]
@@ -94,7 +94,7 @@ def test_edit_delete_and_restore(notebook):
 def test_undoing_a_contact_delete_brings_back_the_history(notebook):
     hal, ida = person("Hal"), person("Ida")
     exchange(hal, "phone", 3, summary="Long call")
-    history.add_prep_lines(hal, "small_talk", ["Football"])
+    prep.add_lines(hal, "small_talk", ["Football"])
     contacts.update_contact(_introduced(ida, hal))
     records = contacts.delete_contacts([hal])
     assert Interaction.select().count() == 0 and contacts.get_contact(ida).introduced_by is None

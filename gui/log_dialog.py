@@ -1,0 +1,221 @@
+"""The Log dialog: record one exchange (for one person or several) in a few keystrokes.
+
+Channel, direction, when (now unless changed), duration for calls and meetings, a one-line
+summary, notes, and questions to ask next time. Keyboard only works: type to pick a channel,
+Tab from field to field, Enter to save.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDateTime, QStringListModel, Qt, QTimeZone
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QCompleter,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.widgets.channel_icon import channel_icon
+from gui.widgets.palette import secondary_text
+from model import contacts, history, search
+from model.history import DIRECTIONS, InteractionRecord
+
+
+def to_qdatetime(moment: dt.datetime) -> QDateTime:
+    return QDateTime.fromSecsSinceEpoch(int(moment.timestamp()), QTimeZone.systemTimeZone())
+
+
+def from_qdatetime(value: QDateTime) -> dt.datetime:
+    return dt.datetime.fromtimestamp(value.toSecsSinceEpoch(), dt.UTC)
+
+
+class DateTimeField(QDateTimeEdit):
+    """A date and time field that Tab leaves (QDateTimeEdit would step through its sections);
+    the arrow keys still move between day, month, year, hour and minute."""
+
+    def focusNextPrevChild(self, forward: bool) -> bool:
+        return QWidget.focusNextPrevChild(self, forward)
+
+
+class PeoplePicker(QWidget):
+    """The people an exchange is with: a short list, and a field that completes names to add more."""
+
+    def __init__(self, contact_ids: list[int], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.list = QListWidget()
+        self.list.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        self.list.setToolTip("Select a person and press Delete to take them off this exchange")
+        self.list.setMaximumHeight(self.fontMetrics().height() * 4 + 8)
+        self.list.setAccessibleName("People in this exchange")
+        self.field = QLineEdit(placeholderText="Add someone else who was there…")
+        self.field.setAccessibleName("Add a person")
+        self._names = QStringListModel(self)
+        self._found: dict[str, int] = {}
+        completer = QCompleter(self._names, self)
+        completer.setCaseSensitivity(Qt.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchContains)
+        completer.activated.connect(self._add_named)
+        self.field.setCompleter(completer)
+        self.field.textEdited.connect(self._suggest)
+        self.field.returnPressed.connect(lambda: self._add_named(self.field.text()))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.list)
+        layout.addWidget(self.field)
+        for row in contacts.rows_for(contact_ids):
+            self.add(row.id, row.display_name)
+
+    def ids(self) -> list[int]:
+        return [self.list.item(n).data(Qt.UserRole) for n in range(self.list.count())]
+
+    def add(self, contact_id: int, name: str) -> None:
+        if contact_id in self.ids():
+            return
+        item = QListWidgetItem(name)
+        item.setData(Qt.UserRole, contact_id)
+        self.list.addItem(item)
+
+    def _suggest(self, text: str) -> None:
+        rows = contacts.rows_for(search.search(text, limit=12)) if len(text.strip()) >= 2 else []
+        self._found = {row.display_name: row.id for row in rows}
+        self._names.setStringList(list(self._found))
+
+    def _add_named(self, name: str) -> None:
+        if name in self._found:
+            self.add(self._found[name], name)
+            self.field.clear()
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key_Delete, Qt.Key_Backspace) and self.list.hasFocus() and self.list.count() > 1:
+            for item in self.list.selectedItems():
+                self.list.takeItem(self.list.row(item))
+            return
+        super().keyPressEvent(event)
+
+
+class LogDialog(QDialog):
+    """Log a new exchange, or edit one (`record` given)."""
+
+    def __init__(self, contact_ids: list[int], record: InteractionRecord | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.editing = record
+        self.setWindowTitle("Edit exchange" if record else "Log an exchange")
+        self.people = PeoplePicker([record.contact_id] if record else contact_ids)
+        self.people.field.setVisible(record is None)  # an edit changes one person's entry
+        self.channel_box = QComboBox()
+        self.channel_box.setAccessibleName("Channel")
+        self._steps: dict[str, int] = {}
+        for channel in history.channels(include_hidden=True):
+            if channel.hidden and not (record and record.channel_key == channel.key):
+                continue
+            self.channel_box.addItem(channel_icon(channel.key, channel.name), channel.name, channel.key)
+            self._steps[channel.key] = channel.step
+        self.direction_box = QComboBox()
+        self.direction_box.setAccessibleName("Direction")
+        for key, text in DIRECTIONS.items():
+            self.direction_box.addItem(text, key)
+        self.when = DateTimeField(to_qdatetime(record.occurred_at if record else history.now_utc()))
+        self.when.setCalendarPopup(True)
+        self.when.setDisplayFormat("ddd d MMM yyyy  HH:mm")
+        self.when.setAccessibleName("When")
+        self.duration = QSpinBox()
+        self.duration.setRange(0, 24 * 60)
+        self.duration.setSingleStep(5)
+        self.duration.setSuffix(" min")
+        self.duration.setSpecialValueText("—")
+        self.duration.setAccessibleName("Duration in minutes")
+        self.summary = QLineEdit(placeholderText="One line: what happened")
+        self.summary.setAccessibleName("Summary")
+        self.notes = QPlainTextEdit()
+        self.notes.setTabChangesFocus(True)
+        self.notes.setPlaceholderText("Anything worth remembering")
+        self.notes.setFixedHeight(self.fontMetrics().height() * 4 + 12)
+        self.ask_next = QPlainTextEdit()
+        self.ask_next.setTabChangesFocus(True)
+        self.ask_next.setPlaceholderText("One question per line; they go to the person's prep")
+        self.ask_next.setFixedHeight(self.fontMetrics().height() * 3 + 12)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(f"color: {secondary_text(self.palette()).name()}")
+
+        form = QFormLayout()
+        form.addRow("With", self.people)
+        form.addRow("&Channel", self.channel_box)
+        form.addRow("&Direction", self.direction_box)
+        form.addRow("W&hen", self.when)
+        form.addRow("D&uration", self.duration)
+        form.addRow("&Summary", self.summary)
+        form.addRow("&Notes", self.notes)
+        if record is None:
+            form.addRow("&Ask next time", self.ask_next)
+        else:
+            self.ask_next.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
+        self.buttons.button(QDialogButtonBox.Save).setText("Save" if record else "Log")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(480)
+
+        if record:
+            self.channel_box.setCurrentIndex(max(0, self.channel_box.findData(record.channel_key)))
+            self.direction_box.setCurrentIndex(max(0, self.direction_box.findData(record.direction)))
+            self.duration.setValue(record.duration_minutes or 0)
+            self.summary.setText(record.summary)
+            self.notes.setPlainText(record.notes)
+        self.channel_box.currentIndexChanged.connect(self._channel_changed)
+        self.when.dateTimeChanged.connect(self._check)
+        self._channel_changed()
+        self.channel_box.setFocus()
+
+    def _channel_changed(self) -> None:
+        spoken = self._steps.get(self.channel_box.currentData(), 0) >= 2
+        self.duration.setEnabled(spoken)
+        if spoken and self.direction_box.currentData() == "out" and self._steps.get(
+                self.channel_box.currentData()) == 3 and not self.editing:
+            self.direction_box.setCurrentIndex(self.direction_box.findData("both"))
+        self._check()
+
+    def record(self) -> InteractionRecord:
+        ids = self.people.ids()
+        duration = self.duration.value() if self.duration.isEnabled() and self.duration.value() else None
+        base = self.editing
+        return InteractionRecord(
+            contact_id=ids[0] if ids else 0, channel_key=self.channel_box.currentData() or "",
+            occurred_at=from_qdatetime(self.when.dateTime()), direction=self.direction_box.currentData(),
+            duration_minutes=duration, summary=self.summary.text().strip(), notes=self.notes.toPlainText().strip(),
+            meeting_id=base.meeting_id if base else None, id=base.id if base else None)
+
+    def contact_ids(self) -> list[int]:
+        return self.people.ids()
+
+    def questions(self) -> list[str]:
+        return [line.strip() for line in self.ask_next.toPlainText().splitlines() if line.strip()]
+
+    def _check(self) -> bool:
+        errors, warnings = self.record().problems()
+        if not self.people.ids():
+            errors.append("Add at least one person.")
+        self.message.setText(" ".join(errors + [w + " It will be flagged in the history." for w in warnings]))
+        return not errors
+
+    def accept(self) -> None:
+        if self._check():
+            super().accept()

@@ -1,0 +1,189 @@
+"""Views across the whole notebook: Today (what needs you now) and Take it offline (who to call).
+
+Both only show what model/history.py derives; every person is a link that opens them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.widgets.palette import secondary_text
+from model import history
+from model.history import PersonLine
+
+_IdRole = Qt.UserRole + 1
+
+
+def _heading(text: str, widget: QWidget, scale: float = 1.5) -> QLabel:
+    label = QLabel(text)
+    font = QFont(widget.font())
+    font.setPointSizeF(widget.font().pointSizeF() * scale)
+    font.setWeight(QFont.DemiBold)
+    label.setFont(font)
+    return label
+
+
+class TodayPage(QWidget):
+    """What a user sees at start-up: who is overdue, whose birthday is coming, who to take offline."""
+
+    open_contact = Signal(int)
+    show_offline = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = _heading("", self, 1.7)
+        self.sections = QVBoxLayout()
+        self.sections.setSpacing(14)
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(28, 22, 28, 22)
+        column.addWidget(self.title)
+        column.addSpacing(4)
+        column.addLayout(self.sections)
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.NoFrame)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+        self._providers: list = []
+
+    def add_provider(self, provider) -> None:
+        """`provider()` returns (title, html lines, empty text) for one more section (e.g. meetings)."""
+        self._providers.append(provider)
+
+    def refresh(self, now: dt.datetime | None = None) -> None:
+        now = now or history.now_utc()
+        today = now.astimezone().date()
+        self.title.setText(f"Today, {today:%A} {today.day} {today:%B}")
+        while self.sections.count():
+            item = self.sections.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        for provider in self._providers:
+            self._section(*provider(now))
+        self._section("Overdue to get in touch", self._people(history.overdue(now, limit=8)),
+                      "Nobody is overdue. Set a keep-in-touch cadence on a person's History tab.")
+        self._section("Birthdays this week", self._people(history.birthdays(today)), "No birthdays this week.")
+        offline = history.take_it_offline(now, limit=5)
+        lines = self._people(offline)
+        if offline:
+            lines.append("<a href='offline:'>See the whole list…</a>")
+        self._section("Take it offline", lines,
+                      "Nobody to take offline yet: log LinkedIn, X or email exchanges and they show up here.")
+
+    def _people(self, lines: list[PersonLine]) -> list[str]:
+        dim = secondary_text(self.palette()).name()
+        return [f"<a href='contact:{line.contact_id}'>{html.escape(line.display_name)}</a>"
+                f"&nbsp;&nbsp;<span style='color: {dim}'>{html.escape(line.reason)}</span>" for line in lines]
+
+    def _section(self, title: str, lines: list[str], empty: str) -> None:
+        heading = _heading(title, self, 1.15)
+        self.sections.addWidget(heading)
+        dim = secondary_text(self.palette()).name()
+        text = "<br>".join(lines) if lines else f"<span style='color: {dim}'>{html.escape(empty)}</span>"
+        label = QLabel(f"<div style='line-height: 150%'>{text}</div>")
+        label.setTextFormat(Qt.RichText)
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextBrowserInteraction)
+        label.linkActivated.connect(self._link)
+        self.sections.addWidget(label)
+
+    def _link(self, href: str) -> None:
+        kind, _, value = href.partition(":")
+        if kind == "contact":
+            self.open_contact.emit(int(value))
+        elif kind == "offline":
+            self.show_offline.emit()
+
+
+class OfflineView(QWidget):
+    """The take-it-offline list: people you talk to online but have never called, best first."""
+
+    open_contact = Signal(int)
+    log_requested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        title = _heading("Take it offline", self, 1.7)
+        intro = QLabel(
+            "People you exchange with online or by email but have never called or met, ranked by how "
+            "often and how recently you talked in the last six months. The top of this list is who to "
+            "call next.")
+        intro.setWordWrap(True)
+        intro.setStyleSheet(f"color: {secondary_text(self.palette()).name()}")
+        self.table = QTreeWidget()
+        self.table.setColumnCount(3)
+        self.table.setHeaderLabels(["#", "Person", "Why"])
+        self.table.setRootIsDecorated(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setAccessibleName("Take it offline")
+        self.table.setStyleSheet("QTreeView::item { padding: 4px 2px; }")
+        header = self.table.header()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(0, QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeToContents)
+        self.table.itemActivated.connect(lambda item: self.open_contact.emit(item.data(0, _IdRole)))
+        self.empty_label = QLabel("Nobody yet. Log LinkedIn, X or email exchanges and the people you "
+                                  "talk to most will show up here.")
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAlignment(Qt.AlignCenter)
+        open_button = QPushButton("Open")
+        log_button = QPushButton("Log a call…")
+        open_button.clicked.connect(lambda: self._with_current(self.open_contact.emit))
+        log_button.clicked.connect(lambda: self._with_current(self.log_requested.emit))
+        self.buttons = QHBoxLayout()
+        self.buttons.addStretch(1)
+        self.buttons.addWidget(open_button)
+        self.buttons.addWidget(log_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 22, 28, 16)
+        layout.addWidget(title)
+        layout.addWidget(intro)
+        layout.addSpacing(8)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty_label, 1)
+        layout.addLayout(self.buttons)
+
+    def refresh(self, now: dt.datetime | None = None) -> None:
+        lines = history.take_it_offline(now, limit=200)
+        self.table.clear()
+        for rank, line in enumerate(lines, 1):
+            item = QTreeWidgetItem([str(rank), line.display_name, line.reason])
+            item.setData(0, _IdRole, line.contact_id)
+            item.setTextAlignment(0, Qt.AlignRight | Qt.AlignVCenter)
+            item.setToolTip(2, line.reason)
+            self.table.addTopLevelItem(item)
+        if lines:
+            self.table.setCurrentItem(self.table.topLevelItem(0))
+        self.table.setVisible(bool(lines))
+        self.empty_label.setVisible(not lines)
+
+    def current_id(self) -> int | None:
+        item = self.table.currentItem()
+        return item.data(0, _IdRole) if item else None
+
+    def _with_current(self, act) -> None:
+        contact_id = self.current_id()
+        if contact_id is not None:
+            act(contact_id)

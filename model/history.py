@@ -283,23 +283,28 @@ def history(contact_id: int, channel_key: str | None = None, text: str = "", lim
     return _read(where, params, suffix)
 
 
+_REFRESH_SQL = (
+    "UPDATE contact SET"
+    " first_contact_at = coalesce((SELECT min(occurred_at) FROM interaction i WHERE i.contact_id = contact.id), ''),"
+    " last_contact_at = coalesce((SELECT max(occurred_at) FROM interaction i WHERE i.contact_id = contact.id), ''),"
+    " step = coalesce((SELECT max(ch.step) FROM interaction i JOIN channel ch ON ch.id = i.channel_id"
+    "                  WHERE i.contact_id = contact.id), -1),"
+    " exchanges = (SELECT count(*) FROM interaction i WHERE i.contact_id = contact.id)"
+)
+
+
 def refresh_contacts(contact_ids: Iterable[int]) -> None:
     """Recompute the history columns of these contacts and their search text (in a transaction)."""
     ids = list(contact_ids)
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        marks = ",".join("?" * len(chunk))
-        database.execute_sql(
-            "UPDATE contact SET"
-            " first_contact_at = coalesce((SELECT min(occurred_at) FROM interaction i"
-            "                              WHERE i.contact_id = contact.id), ''),"
-            " last_contact_at = coalesce((SELECT max(occurred_at) FROM interaction i"
-            "                             WHERE i.contact_id = contact.id), ''),"
-            " step = coalesce((SELECT max(ch.step) FROM interaction i JOIN channel ch ON ch.id = i.channel_id"
-            "                  WHERE i.contact_id = contact.id), -1),"
-            " exchanges = (SELECT count(*) FROM interaction i WHERE i.contact_id = contact.id)"
-            f" WHERE id IN ({marks})", chunk)
+        database.execute_sql(f"{_REFRESH_SQL} WHERE id IN ({','.join('?' * len(chunk))})", chunk)
     search.reindex(ids)
+
+
+def refresh_all() -> None:
+    """Recompute the history columns of everyone, after a bulk load of exchanges."""
+    database.execute_sql(_REFRESH_SQL)
 
 
 # -- What the history says ----------------------------------------------------------------

@@ -130,7 +130,66 @@ def vcard_import(sizes=(10_000, 50_000)) -> list[Row]:
     return rows
 
 
-SECTIONS = {"startup": startup, "search": search_latency, "import": vcard_import}
+
+
+def _median_ms(action, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def history_figures(people: int = 100_000, exchanges: int = 1_000_000) -> list[Row]:
+    """A person's History tab, the notebook-wide lists, and logging, on a million exchanges."""
+    import datetime as dt
+    import shutil
+    import tempfile
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from gui.app import application
+    from gui.history_tab import HistoryTab
+    from model import history, storage
+    from model.history import InteractionRecord
+
+    source = workloads.history_notebook_file(people, exchanges)
+    copy = Path(tempfile.mkdtemp(prefix="rapport-bench-")) / "history.rapport"
+    shutil.copy(source, copy)
+    notebook = storage.open_notebook(copy)
+    application("bench")
+    tab = HistoryTab()
+    tab.resize(800, 700)
+    tab.show()
+
+    def open_history(contact_id: int) -> None:
+        tab.show_contact(contact_id, 30)
+        tab.repaint()  # laid out and painted, as the user sees it
+
+    rng = random.Random(3)
+    ids = [rng.randrange(1, people // 5) for _ in range(60)]  # people who have history
+    opened = statistics.median(_median_ms(lambda i=i: open_history(i), 1) for i in ids)
+    biggest = notebook.database.execute_sql("SELECT id, exchanges FROM contact ORDER BY exchanges DESC LIMIT 1")
+    big_id, big_count = biggest.fetchone()
+    opened_big = _median_ms(lambda: open_history(big_id), 5)
+    offline = _median_ms(lambda: history.take_it_offline(limit=50), 5)
+    overdue = _median_ms(lambda: history.overdue(limit=100), 5)
+    now = dt.datetime.now(dt.UTC)
+    logged = _median_ms(lambda: history.log(InteractionRecord(rng.randrange(1, people), "phone", now,
+                                                               summary="Bench call")), 50)
+    notebook.close()
+    shutil.rmtree(copy.parent, ignore_errors=True)
+    scale = f"{people:,} contacts, {exchanges:,} exchanges"
+    return [
+        (f"open a person's history ({scale})", f"{opened:.1f} ms median", "< 50 ms", verdict(opened < 50)),
+        (f"open the busiest history ({big_count} exchanges)", f"{opened_big:.1f} ms", "", ""),
+        ("take-it-offline ranking, top 50", f"{offline:.0f} ms", "< 300 ms", verdict(offline < 300)),
+        ("overdue list", f"{overdue:.0f} ms", "< 300 ms", verdict(overdue < 300)),
+        ("log an exchange", f"{logged:.1f} ms median", "< 20 ms", verdict(logged < 20)),
+    ]
+
+
+SECTIONS = {"startup": startup, "search": search_latency, "import": vcard_import, "history": history_figures}
 
 
 def main(names: list[str]) -> int:

@@ -6,11 +6,13 @@ once; delete the folder to rebuild them.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import shutil
+import time
 from pathlib import Path
 
-from model import contacts, storage
+from model import contacts, history, migrations, storage
 from model.contacts import ContactPointRecord, ContactRecord
 
 OUTPUT = Path(__file__).resolve().parents[2] / "bench-output"
@@ -49,7 +51,7 @@ def person(rng: random.Random, number: int) -> ContactRecord:
 def notebook_file(count: int) -> Path:
     """A notebook of `count` people, built once and then reused."""
     OUTPUT.mkdir(exist_ok=True)
-    path = OUTPUT / f"people-{count}.rapport"
+    path = OUTPUT / f"people-{count}-v{migrations.CURRENT_VERSION}.rapport"
     if path.exists():
         return path
     partial = OUTPUT / f"people-{count}.partial.rapport"
@@ -63,3 +65,42 @@ def notebook_file(count: int) -> Path:
     for suffix in ("-wal", "-shm"):
         Path(str(partial) + suffix).unlink(missing_ok=True)
     return path
+
+
+def history_notebook_file(people: int = 100_000, exchanges: int = 1_000_000) -> Path:
+    """The `people` notebook plus `exchanges` interactions over three years, a tenth of the
+    people with a keep-in-touch cadence; built once (raw inserts, then one derived-column pass)."""
+    path = OUTPUT / f"history-{people}-{exchanges}-v{migrations.CURRENT_VERSION}.rapport"
+    if path.exists():
+        return path
+    partial = OUTPUT / "history.partial.rapport"
+    partial.unlink(missing_ok=True)
+    shutil.copy(notebook_file(people), partial)
+    notebook = storage.open_notebook(partial)
+    rng = random.Random(2)
+    connection = notebook.database.connection()
+    channel_ids = [row[0] for row in connection.execute("SELECT id FROM channel ORDER BY position")]
+    weights = [3, 1, 1, 6, 4, 4, 1, 1, 10, 8, 2, 2, 1, 1][:len(channel_ids)]
+    now = time.time()
+    with notebook.database.atomic():
+        for start in range(0, exchanges, 50_000):
+            rows = []
+            for _ in range(min(50_000, exchanges - start)):
+                # Skewed: a few people hold much of the history, as in real notebooks.
+                contact_id = 1 + int(people * rng.random() ** 2)
+                moment = dt.datetime.fromtimestamp(now - rng.random() * 3 * 365 * 86400, dt.UTC)
+                rows.append((contact_id, rng.choices(channel_ids, weights)[0], history.stamp(moment),
+                             rng.choice(["out", "in", "both"]), rng.choice(SUMMARIES)))
+            connection.executemany("INSERT INTO interaction (contact_id, channel_id, occurred_at, direction, summary)"
+                                   " VALUES (?, ?, ?, ?, ?)", rows)
+        connection.execute("UPDATE contact SET cadence_days = 30 + (id % 4) * 60 WHERE id % 10 = 0")
+        history.refresh_all()
+    notebook.close()
+    shutil.move(partial, path)
+    for suffix in ("-wal", "-shm"):
+        Path(str(partial) + suffix).unlink(missing_ok=True)
+    return path
+
+
+SUMMARIES = ["Liked my post", "Replied to a thread", "Sent the slides", "Quick call about the project",
+             "Coffee after the meetup", "Congratulated on the new role", "Shared an article", "Video call, 30 minutes"]

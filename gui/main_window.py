@@ -62,6 +62,10 @@ class MainWindow(QMainWindow):
         history_tab.edit_requested.connect(self.edit_exchange)
         history_tab.delete_requested.connect(self.delete_exchanges)
         history_tab.cadence_changed.connect(self.set_cadence)
+        prep_tab = self.contact_page.prep_tab
+        prep_tab.contact_edited.connect(
+            lambda before, after: self.undo_stack.push(EditContact(before, after, self._changed)))
+        prep_tab.open_contact.connect(self.open_contact)
         self.today_page.open_contact.connect(self.open_contact)
         self.today_page.show_offline.connect(lambda: self.show_view(self.offline_view))
         self.offline_view.open_contact.connect(self.open_contact)
@@ -209,7 +213,7 @@ class MainWindow(QMainWindow):
         if self.contact_list.current_id() != contact_id:  # filtered out of the list: show everyone
             self.contact_list.reset_filters()
             self.contact_list.select(contact_id)
-        self.people_action.setChecked(True)
+        self.show_contact(self.contact_list.current_id())
 
     def _update_count(self) -> None:
         total = contacts.count_contacts()

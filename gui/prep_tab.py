@@ -228,6 +228,9 @@ class PrepTab(QWidget):
         self.move_button.clicked.connect(self._move_answered)
         self.lists["ask_next"].layout().addWidget(self.move_button, 0, Qt.AlignLeft)
         self.lists["ask_next"].changed.connect(self._update_move_button)
+        self.vcard_family = QLabel()
+        self.vcard_family.setWordWrap(True)
+        self.lists["family"].layout().insertWidget(1, self.vcard_family)
 
         self.how_met = QLineEdit(placeholderText="Where: the conference, a LinkedIn post, a friend's dinner…")
         self.met_on = QLineEdit(placeholderText="When: 2025-03-14, or just 2025")
@@ -349,6 +352,10 @@ class PrepTab(QWidget):
         for widget in self.lists.values():
             widget.show_contact(record.id)
         self._update_move_button()
+        related = prep.from_vcard(record.vcard_properties)
+        self.vcard_family.setText(f"<span style='color: {_dim(self)}'>From the vCard: "
+                                  f"{html.escape('; '.join(related))}</span>" if related else "")
+        self.vcard_family.setVisible(bool(related))
         self.how_met.setText(record.how_met)
         self.met_on.setText(record.met_on)
         self.introduced_by.set_person(record.introduced_by)

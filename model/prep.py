@@ -7,6 +7,7 @@ entry (see `move_answered_to`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -106,3 +107,33 @@ def move_answered_to(contact_id: int, interaction_id: int) -> list[PrepLine]:
         entry.save()
         delete_lines(line.id for line in answered)
     return answered
+
+
+_RELATED = re.compile(r"^(?:(?P<group>[\w-]+)\.)?(?P<name>RELATED|X-ABRELATEDNAMES)(?P<params>[^:]*):(?P<value>.*)$",
+                      re.IGNORECASE)
+_LABEL = re.compile(r"^(?P<group>[\w-]+)\.X-ABLABEL[^:]*:(?P<value>.*)$", re.IGNORECASE)
+_APPLE = re.compile(r"^_\$!<(.*)>!\$_$")
+
+
+def from_vcard(vcard_lines: Sequence[str]) -> list[str]:
+    """Family and other related people a vCard names (RELATED, Apple's X-ABRELATEDNAMES),
+    as "Spouse: Mark", for the prep to show as coming from the vCard."""
+    labels = {}
+    for line in vcard_lines:
+        match = _LABEL.match(line)
+        if match:
+            value = match.group("value").strip()
+            apple = _APPLE.match(value)
+            labels[match.group("group").upper()] = (apple.group(1) if apple else value).replace("_", " ")
+    found = []
+    for line in vcard_lines:
+        match = _RELATED.match(line)
+        if not match:
+            continue
+        value = match.group("value").strip()
+        if value.lower().startswith(("urn:", "http", "mailto:")) or not value:
+            continue
+        types = re.findall(r"TYPE=([^;:]+)", match.group("params"), re.IGNORECASE)
+        label = labels.get((match.group("group") or "").upper()) or (types[0] if types else "related")
+        found.append(f"{label[:1].upper()}{label[1:].lower()}: {value.replace(chr(92) + ',', ',')}")
+    return found

@@ -25,7 +25,7 @@ from typing import BinaryIO, TextIO
 
 import vobject.base
 
-from model import photos
+from model import photos, places
 from model.contacts import ContactPointRecord, ContactRecord
 
 MAX_PROPERTY_BYTES = 96 * 1024 * 1024  # a 50 MB photo is ~67 MB of base64
@@ -418,7 +418,23 @@ def card_to_record(properties: list[Property], line: int) -> ContactRecord:
                                                   and p.group.upper() not in used_groups)]
     if record.display_name == "(no name)" and not record.notes and not record.vcard_properties and not record.photo:
         raise VCardError("the card is empty: no name, organisation, phone or email", line)
+    _place_from_card(record, kept)
     return record
+
+
+def _place_from_card(record: ContactRecord, kept: list[Property]) -> None:
+    """City, region and country from the first address; the zone from TZ when it names one
+    (an offset such as -05:00 names no place, so it stays a kept property only)."""
+    for point in record.points_of("address"):
+        if len(point.parts) >= 7 and any(point.parts[3:7]):
+            record.city, record.region, record.country = point.parts[3], point.parts[4], point.parts[6]
+            break
+    for prop in kept:
+        if prop.name == "TZ":
+            zone = places.zone_from_vcard_tz(prop.value)
+            if zone:
+                record.time_zone, record.time_zone_source = zone, "from the vCard (TZ)"
+                break
 
 
 def format_address(parts: list[str]) -> str:

@@ -71,3 +71,22 @@ def _with(record, **changes):
     for name, value in changes.items():
         setattr(record, name, value)
     return record
+
+
+def test_imported_vcards_feed_the_prep(notebook):
+    from model import vcard
+    from tests.conftest import CORPUS
+
+    by_file = {}
+    for name in ("ezvcard-macos-addressbook-john-doe.vcf", "ezvcard-rfc6350-example.vcf", "ezvcard-gmail-single.vcf"):
+        by_file[name] = [card.record for card in vcard.read_cards(CORPUS / "vcards" / name) if card.record]
+    john = by_file["ezvcard-macos-addressbook-john-doe.vcf"][0]
+    assert prep.from_vcard(john.vcard_properties) == ["Spouse: Jenny"]  # item5.X-ABRELATEDNAMES + its label
+    assert (john.city, john.country) == ("New York", "United States of America")  # from the first ADR
+    rfc = by_file["ezvcard-rfc6350-example.vcf"][0]
+    assert (rfc.city, rfc.region, rfc.country) == ("Quebec", "QC", "Canada")
+    assert rfc.time_zone == "" and "TZ:-0500" in rfc.vcard_properties  # an offset names no zone; kept for export
+    for records in by_file.values():
+        for record in records:
+            if record.time_zone:
+                assert record.time_zone_source == "from the vCard (TZ)"

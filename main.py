@@ -36,6 +36,9 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--export-vcard", metavar="OUT.vcf", help="write every contact to a .vcf file and exit")
     parser.add_argument("--vcard-version", default="3.0", choices=["3.0", "4.0"],
                         help="the vCard version --export-vcard writes (default 3.0)")
+    parser.add_argument("--call-sheet", metavar="WHO",
+                        help="a contact's name (a unique match) or meeting:ID; with --pdf, write its call sheet")
+    parser.add_argument("--pdf", metavar="OUT.pdf", help="where --call-sheet writes the PDF")
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON (with --stats, --import)")
     parser.add_argument("--version", action="version", version=f"Rapport {__version__}")
     return parser.parse_args(argv)
@@ -116,6 +119,36 @@ def export_vcard(out: str, version: str) -> int:
     return EXIT_OK
 
 
+def call_sheet(who: str, out: str | None) -> int:
+    """`--call-sheet WHO --pdf OUT`: exit 2 (with the candidates) unless WHO names one contact or meeting."""
+    from model import callsheet
+
+    if not out:
+        print("rapport: --call-sheet needs --pdf OUT.pdf", file=sys.stderr)
+        return EXIT_PARTIAL
+    kind, item_id, candidates = callsheet.find(who)
+    if item_id is None:
+        if candidates:
+            print(f"rapport: {who!r} matches {len(candidates)} people; name one of them:", file=sys.stderr)
+            for _, name in candidates:
+                print(f"  {name}", file=sys.stderr)
+        else:
+            print(f"rapport: no {kind} matches {who!r}", file=sys.stderr)
+        return EXIT_PARTIAL
+    from PySide6.QtGui import QGuiApplication
+
+    _app = QGuiApplication.instance() or QGuiApplication([sys.argv[0], "-platform", "offscreen"])
+    from gui.callsheet import PrintError, makers_for, write_pdf
+
+    try:
+        pages = write_pdf(makers_for(kind, item_id), out)
+    except PrintError as error:
+        print(f"rapport: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"Call sheet written to {out} ({pages} page{'s' if pages != 1 else ''})", file=sys.stderr)
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
     from model.storage import NotebookError
@@ -133,8 +166,10 @@ def main(argv: list[str] | None = None) -> int:
             return import_files(arguments.import_files, arguments.json)
         if arguments.export_vcard:
             return export_vcard(arguments.export_vcard, arguments.vcard_version)
+        if arguments.call_sheet:
+            return call_sheet(arguments.call_sheet, arguments.pdf)
     finally:
-        if arguments.stats or arguments.import_files or arguments.export_vcard:
+        if arguments.stats or arguments.import_files or arguments.export_vcard or arguments.call_sheet:
             notebook.close()
     from gui.app import run
 

@@ -71,3 +71,17 @@ def test_screenshot_is_a_picture_of_the_window_with_data(tmp_path):
     # Not a blank grab: the list and the page paint many distinct colours.
     colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
     assert len(colours) > 50
+
+
+def test_call_sheet_to_pdf_and_ambiguous_names(tmp_path):
+    out = tmp_path / "cathy.pdf"
+    result = rapport("--demo", "--call-sheet", "Cathy Rogers", "--pdf", str(out))
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes().startswith(b"%PDF")
+    ambiguous = rapport("--demo", "--call-sheet", "Ro", "--pdf", str(tmp_path / "x.pdf"))
+    assert ambiguous.returncode == 2 and "Cathy Rogers" in ambiguous.stderr and "Faye Rossi" in ambiguous.stderr
+    assert not (tmp_path / "x.pdf").exists()
+    nobody = rapport("--demo", "--call-sheet", "meeting:999", "--pdf", str(tmp_path / "y.pdf"))
+    assert nobody.returncode == 2 and "no meeting" in nobody.stderr
+    unwritable = rapport("--demo", "--call-sheet", "Cathy Rogers", "--pdf", str(tmp_path / "no" / "such.pdf"))
+    assert unwritable.returncode == 1 and "cannot write" in unwritable.stderr and "Traceback" not in unwritable.stderr

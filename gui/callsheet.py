@@ -1,0 +1,197 @@
+"""Laying out and printing call sheets: QTextDocument from the HTML and CSS in resources/print,
+to a print preview, a printer, or a PDF file.
+
+Every user value is escaped. A person's section is made to fit one page: when it would run
+over, it is rebuilt with shorter lists (the model marks what was cut) until it fits.
+"""
+
+from __future__ import annotations
+
+import html
+import string
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QLocale, QMarginsF, QUrl
+from PySide6.QtGui import QFont, QFontDatabase, QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+
+import resources
+from gui.widgets.avatar import avatar_pixmap
+from model import callsheet
+from model.callsheet import CallSheet, PersonSheet
+
+PHOTO_SIZE = 84
+_FONT_FAMILIES = ["DejaVu Sans", "Droid Sans Fallback"]
+_fonts_loaded = False
+_LETTER_TERRITORIES = {QLocale.UnitedStates, QLocale.Canada, QLocale.Mexico, QLocale.Chile, QLocale.Colombia,
+                       QLocale.Venezuela, QLocale.Philippines, QLocale.Guatemala}
+
+
+class PrintError(OSError):
+    pass
+
+
+def load_fonts() -> None:
+    """Register the bundled fonts once, so every script prints with real glyphs."""
+    global _fonts_loaded
+    if not _fonts_loaded:
+        for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DroidSansFallbackFull.ttf"):
+            QFontDatabase.addApplicationFont(str(resources.path("fonts", name)))
+        _fonts_loaded = True
+
+
+def default_page_size() -> QPageSize:
+    """Letter where the locale uses it, A4 elsewhere."""
+    import os
+
+    region = os.environ.get("RAPPORT_PAPER", "")
+    if region.lower() in ("letter", "a4"):
+        return QPageSize(QPageSize.Letter if region.lower() == "letter" else QPageSize.A4)
+    territory = QLocale.system().territory()
+    return QPageSize(QPageSize.Letter if territory in _LETTER_TERRITORIES else QPageSize.A4)
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True).replace("\n", "<br>")
+
+
+def _list(title: str, lines: list[str], checkbox: bool = False) -> str:
+    if not lines:
+        return ""
+    mark = "☐&nbsp;" if checkbox else "•&nbsp;"
+    rows = "".join(f"<p class='{'box' if checkbox else ''}'>{mark}{_e(line)}</p>" for line in lines)
+    return f"<p class='section'>{_e(title)}</p>{rows}"
+
+
+def person_html(sheet: CallSheet, person: PersonSheet, first: bool) -> str:
+    meeting = ""
+    if sheet.meeting and first:
+        m = sheet.meeting
+        there = f" &nbsp;·&nbsp; {_e(m.when_there)}" if m.when_there else ""
+        where = f"<p>{_e(m.location)}</p>" if m.location else ""
+        agenda = f"<p class='dim'>{_e(m.agenda)}</p>" if m.agenda else ""
+        meeting = (f"<table width='100%' cellpadding='8' class='meeting'><tr><td>"
+                   f"<p class='meeting-title'>{_e(m.title)}</p>"
+                   f"<p>{_e(m.kind)} &nbsp;·&nbsp; {_e(m.when_here)}{there}</p>{where}{agenda}</td></tr></table>")
+    clock = f"<p class='clock'>{_e(person.local_time)}</p>" if person.local_time else ""
+    season = f" It's {_e(person.season)} there: ask about the weather." if person.season else ""
+    place = f"<p>{_e(person.place)}</p>" if person.place else ""
+    left = (_list("Small talk", person.small_talk) + _list("Family", person.family)
+            + _list("Interests", person.interests) + _list("Stay away from", person.avoid))
+    if person.notes:
+        left += f"<p class='section'>Notes</p><p>{_e(person.notes)}</p>"
+    exchanges = "".join(f"<p><b>{_e(x.when)}</b> <span class='dim'>{_e(x.channel)}</span><br>{_e(x.summary)}</p>"
+                        for x in person.exchanges)
+    right = (_list("How you met", person.how_met) + _list("People you both know", person.mutual)
+             + (f"<p class='section'>Last exchanges</p>{exchanges}" if exchanges else "")
+             + _list("Phone", person.phones) + _list("Email", person.emails))
+    if not (left or right):
+        left = "<p class='dim'>Nothing noted about this person yet: the call is the chance to learn.</p>"
+    questions = _list("Ask this time", person.questions, checkbox=True)
+    ruled = "".join("<tr><td class='rule'>&nbsp;</td></tr>" for _ in range(6 if person.questions else 9))
+    break_ = "" if first else "<div class='pagebreak'></div>"
+    return f"""{break_}
+<table width='100%' cellspacing='0' cellpadding='0'><tr>
+ <td width='{PHOTO_SIZE + 14}'><img src='photo:{person.contact_id}' width='{PHOTO_SIZE}' height='{PHOTO_SIZE}'></td>
+ <td width='70%'><h1>{_e(person.name)}</h1><p class='work'>{_e(person.work)}</p>
+     <p class='dim'>{_e(person.standing)}</p></td>
+ <td align='right' width='25%'><p class='printed'>{_e(sheet.printed)}</p></td></tr></table>
+{meeting}
+<table width='100%' cellpadding='0' cellspacing='0'><tr><td>{clock}{place}
+ <p class='dim'>{_e(person.zone_note)}.{season}</p></td></tr></table>
+<table width='100%' cellspacing='0' cellpadding='0'><tr>
+ <td width='52%'>{left}</td><td width='4%'></td><td width='44%'>{right}</td></tr></table>
+{questions}
+<p class='section'>Notes from this call</p>
+<table width='100%' cellspacing='0' cellpadding='5'>{ruled}</table>
+"""
+
+
+def _photo_image(person: PersonSheet) -> QImage:
+    image = QImage()
+    if person.photo:
+        image.loadFromData(QByteArray(person.photo))
+    if image.isNull():  # no photo, or one that does not decode: the initials
+        image = avatar_pixmap(person.name, None, PHOTO_SIZE * 3, 1.0).toImage()
+    return image
+
+
+class SheetDocument:
+    """The laid-out document for a list of sheets, one page per person."""
+
+    def __init__(self, page_size: QPageSize | None = None) -> None:
+        load_fonts()
+        self.page_size = page_size or default_page_size()
+        self.css = resources.path("print", "callsheet.css").read_text(encoding="utf-8")
+        self.template = string.Template(resources.path("print", "callsheet.html").read_text(encoding="utf-8"))
+
+    def _document(self, body: str, people: list[PersonSheet]) -> QTextDocument:
+        document = QTextDocument()
+        font = QFont()
+        font.setFamilies(_FONT_FAMILIES)
+        font.setPointSizeF(9.5)
+        document.setDefaultFont(font)
+        document.setDocumentMargin(40)  # points: about 14 mm
+        document.setPageSize(self.page_size.sizePoints().toSizeF())
+        for person in people:
+            document.addResource(QTextDocument.ImageResource, QUrl(f"photo:{person.contact_id}"),
+                                 _photo_image(person))
+        document.setHtml(self.template.substitute(css=self.css, people=body))
+        return document
+
+    def fitted_sections(self, sheet_for_limit) -> tuple[list[str], list[PersonSheet]]:
+        """Each person's section at the longest lists that still fit one page."""
+        sections, people = [], []
+        for index in range(len(sheet_for_limit(6).people)):
+            for limit in (6, 4, 3, 2):
+                sheet = sheet_for_limit(limit)
+                person = sheet.people[index]
+                section = person_html(sheet, person, first=True)
+                if self._document(section, [person]).pageCount() <= 1:
+                    break
+            sections.append(person_html(sheet, person, first=not sections))
+            people.append(person)
+        return sections, people
+
+    def build(self, makers: list) -> QTextDocument:
+        """`makers`: for each sheet, a function of the list limit that returns the CallSheet."""
+        sections, people = [], []
+        for make in makers:
+            if not make(6).people:  # a meeting with nobody from the notebook: a sheet of the meeting alone
+                sheet = make(6)
+                sections.append(("" if not sections else "<div class='pagebreak'></div>")
+                                + person_html(sheet, PersonSheet(0, sheet.title, None, ""), True))
+                continue
+            found, who = self.fitted_sections(make)
+            if sections:
+                found[0] = "<div class='pagebreak'></div>" + found[0]
+            sections += found
+            people += who
+        return self._document("\n".join(sections), people)
+
+
+def write_pdf(makers: list, path: str | Path, page_size: QPageSize | None = None) -> int:
+    """Write the sheets to a PDF; returns the number of pages. Raises PrintError if it cannot."""
+    path = Path(path)
+    if path.is_dir():
+        raise PrintError(f"cannot write {path}: it is a folder")
+    try:
+        with open(path, "ab"):
+            pass
+    except OSError as error:
+        raise PrintError(f"cannot write {path}: {error.strerror or error}") from error
+    builder = SheetDocument(page_size)
+    document = builder.build(makers)
+    writer = QPdfWriter(str(path))
+    writer.setPageSize(builder.page_size)
+    writer.setPageMargins(QMarginsF(0, 0, 0, 0), QPageLayout.Point)
+    writer.setTitle(document.metaInformation(QTextDocument.DocumentTitle) or "Call sheet")
+    writer.setCreator("Rapport")
+    document.print_(writer)
+    del writer  # finishes the file
+    return document.pageCount()
+
+
+def makers_for(who_kind: str, item_id: int) -> list:
+    if who_kind == "meeting":
+        return [lambda limit: callsheet.for_meeting(item_id, limit=limit)]
+    return [lambda limit: callsheet.for_contact(item_id, limit=limit)]

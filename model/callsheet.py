@@ -1,0 +1,200 @@
+"""What a call sheet says: a plain object assembled from the notebook, for gui/ to lay out.
+
+One `PersonSheet` per person (a meeting with three people gives three sections), each with
+everything wanted in the minute before a call. Lists are cut to what fits on one page
+(`limit` lets the printer shrink them further); what is cut is counted, never silently lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from model import connections, contacts, history, meetings, places, prep, search
+from model.contacts import ContactRecord
+
+
+class SheetError(ValueError):
+    pass
+
+
+@dataclass
+class Exchange:
+    when: str
+    channel: str
+    channel_key: str
+    summary: str
+
+
+@dataclass
+class PersonSheet:
+    contact_id: int
+    name: str
+    photo: bytes | None
+    work: str
+    place: str = ""
+    local_time: str = ""
+    zone_note: str = ""
+    season: str = ""
+    how_met: list[str] = field(default_factory=list)
+    mutual: list[str] = field(default_factory=list)
+    small_talk: list[str] = field(default_factory=list)
+    family: list[str] = field(default_factory=list)
+    interests: list[str] = field(default_factory=list)
+    avoid: list[str] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)
+    exchanges: list[Exchange] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    notes: str = ""
+    standing: str = ""
+
+
+@dataclass
+class MeetingInfo:
+    title: str
+    kind: str
+    when_here: str
+    when_there: str
+    location: str
+    agenda: str
+
+
+@dataclass
+class CallSheet:
+    title: str
+    printed: str
+    meeting: MeetingInfo | None
+    people: list[PersonSheet]
+
+
+def _trim(lines: list[str], limit: int) -> list[str]:
+    if len(lines) <= limit:
+        return lines
+    return lines[:limit - 1] + [f"… and {len(lines) - limit + 1} more in Rapport"]
+
+
+def trim_text(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " … (continued in Rapport)"
+
+
+def person_sheet(record: ContactRecord, now: dt.datetime, limit: int = 6, exchanges: int = 5) -> PersonSheet:
+    resolution = places.resolve(
+        zone=record.time_zone, zone_source=record.time_zone_source, city=record.city, region=record.region,
+        country=record.country, phones=[p.normalised or p.value for p in record.points_of("phone")])
+    sheet = PersonSheet(record.id, record.display_name, record.photo,
+                        " · ".join(part for part in (record.title, record.department, record.organisation) if part),
+                        record.place or resolution.place)
+    if resolution.zone:
+        sheet.local_time = places.describe_local_time(resolution.zone, record.city, now)
+        sheet.season = places.season(resolution.zone, today=places.local_time(resolution.zone, now).date())
+        sheet.zone_note = f"{resolution.zone.replace('_', ' ')}, {resolution.source}"
+    else:
+        sheet.zone_note = resolution.note or "Time zone unknown"
+    summary = history.summary(record.id, now)
+    sheet.standing = summary.step_name + (f", last contact {history.describe_ago(summary.last, now)}"
+                                          if summary.last else "")
+    met = []
+    if record.how_met:
+        met.append(record.how_met + (f" ({record.met_on})" if record.met_on else ""))
+    links = connections.links_of(record.id)
+    for link in links:
+        if link.description == "introduced you":
+            met.append(f"Introduced by {link.other_name}")
+    if summary.first_channel:
+        met.append(f"First exchange on {summary.first_channel}, {summary.first.astimezone():%B %Y}")
+    sheet.how_met = met
+    sheet.mutual = _trim([f"{link.other_name}: {link.description}" if link.description else link.other_name
+                          for link in links if link.description != "introduced you"], limit)
+    by_section: dict[str, list[str]] = {}
+    for line in prep.lines(record.id):
+        if not (line.section == "ask_next" and line.done):
+            by_section.setdefault(line.section, []).append(line.text)
+    sheet.small_talk = _trim(by_section.get("small_talk", []), limit)
+    family = by_section.get("family", []) + prep.from_vcard(record.vcard_properties)
+    if record.birthday:
+        family.append(f"Birthday {contacts.describe_date(record.birthday)}")
+    sheet.family = _trim(family, limit)
+    sheet.interests = _trim(by_section.get("interests", []), limit)
+    sheet.avoid = _trim(by_section.get("avoid", []), limit)
+    sheet.questions = _trim(by_section.get("ask_next", []), limit)
+    sheet.exchanges = [Exchange(f"{entry.occurred_at.astimezone():%d %b %Y}".lstrip("0"), entry.channel_name,
+                                entry.channel_key, entry.summary or "(no summary)")
+                       for entry in history.history(record.id, limit=exchanges)]
+    sheet.phones = [f"{p.value}" + (f" ({p.label})" if p.label else "") for p in record.points_of("phone")][:4]
+    sheet.emails = [p.value for p in record.points_of("email")][:3]
+    sheet.notes = trim_text(record.notes, 60 * limit)
+    return sheet
+
+
+def for_contact(contact_id: int, now: dt.datetime | None = None, limit: int = 6) -> CallSheet:
+    now = now or history.now_utc()
+    record = contacts.get_contact(contact_id)
+    if record is None:
+        raise SheetError(f"No contact {contact_id}")
+    upcoming = meetings.next_meeting(contact_id, now)
+    if upcoming:
+        return for_meeting(upcoming.id, now, limit)
+    return CallSheet(f"Call sheet: {record.display_name}", _printed(now), None,
+                     [person_sheet(record, now, limit, exchanges=max(3, limit - 1))])
+
+
+def for_meeting(meeting_id: int, now: dt.datetime | None = None, limit: int = 6) -> CallSheet:
+    now = now or history.now_utc()
+    record = meetings.get(meeting_id)
+    if record is None:
+        raise SheetError(f"No meeting {meeting_id}")
+    people = [person_sheet(r, now, limit, exchanges=max(3, limit - 1))
+              for r in contacts.get_contacts(record.contact_ids)]
+    here = record.starts_at.astimezone()
+    when_here = f"{here:%A %d %B %Y, %H:%M}".replace(" 0", " ") + f"–{record.ends_at.astimezone():%H:%M} here"
+    there = ""
+    zone = record.time_zone or _first_zone(record.contact_ids)
+    if zone and places.valid_zone(zone):
+        local = places.local_time(zone, record.starts_at)
+        if local.utcoffset() != here.utcoffset():
+            there = f"{local:%H:%M} in {zone.split('/')[-1].replace('_', ' ')}"
+    others = [a.name or a.email for a in record.attendees if not a.contact_id]
+    if others:
+        people_note = "Also attending: " + ", ".join(others)
+        record.agenda = f"{record.agenda}\n{people_note}".strip()
+    info = MeetingInfo(record.title, meetings.KINDS.get(record.kind, record.kind), when_here, there, record.location,
+                       trim_text(record.agenda, 400))
+    return CallSheet(record.title, _printed(now), info, people)
+
+
+def for_day(day: dt.date, now: dt.datetime | None = None) -> list[CallSheet]:
+    """One sheet per planned meeting on `day` (local time)."""
+    start = dt.datetime.combine(day, dt.time(0), dt.datetime.now().astimezone().tzinfo).astimezone(dt.UTC)
+    found = meetings.occurrences(start, start + dt.timedelta(days=1), include_cancelled=False)
+    return [for_meeting(o.meeting.id, now) for o in found if o.meeting.status == "planned"]
+
+
+def _first_zone(contact_ids: list[int]) -> str:
+    for record in contacts.get_contacts(contact_ids):
+        if record.time_zone:
+            return record.time_zone
+    return ""
+
+
+def _printed(now: dt.datetime) -> str:
+    return f"Printed {now.astimezone():%d %B %Y, %H:%M}".replace(" 0", " ")
+
+
+def find(who: str) -> tuple[str, int | None, list[tuple[int, str]]]:
+    """Resolve the command line's WHO: ("meeting", id, []) or ("contact", id, []) for a unique
+    match, else (kind, None, candidates)."""
+    if who.lower().startswith("meeting:"):
+        value = who.split(":", 1)[1].strip()
+        if value.isdigit() and meetings.get(int(value)):
+            return "meeting", int(value), []
+        return "meeting", None, []
+    ids = search.search(who, limit=50)
+    rows = contacts.rows_for(ids)
+    exact = [row for row in rows if row.display_name.casefold() == who.strip().casefold()]
+    if len(exact) == 1:
+        return "contact", exact[0].id, []
+    if len(rows) == 1:
+        return "contact", rows[0].id, []
+    return "contact", None, [(row.id, row.display_name) for row in (exact or rows)]

@@ -1,0 +1,82 @@
+"""Call sheets rendered to real PDFs and read back with pdftotext."""
+
+import datetime as dt
+import shutil
+import subprocess
+
+import pytest
+
+from gui.callsheet import PrintError, makers_for, write_pdf
+from model import contacts, meetings, prep, search
+from model.contacts import ContactPointRecord, ContactRecord
+from model.meetings import Attendee, MeetingRecord
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils (pdftotext)")
+
+
+def pdf_text(path):
+    """The PDF's text with runs of white space as one space (the layout wraps long names)."""
+    raw = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return " ".join(raw.split())
+
+
+def pages(path):
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+def test_a_rich_person_fits_one_page_with_their_numbers(sample_notebook, qapp, tmp_path):
+    cathy = search.search("Cathy Rogers")[0]
+    out = tmp_path / "cathy.pdf"
+    assert write_pdf(makers_for("contact", cathy), out) == 1
+    text = pdf_text(out)
+    assert "Cathy Rogers" in text and "+1 912 555 0143" in text and "cathy@highcallingblogs.com" in text
+    assert "How did the spring meetup go?" in text and "Savannah" in text
+    assert pages(out) == 1
+
+
+def test_html_in_names_and_notes_prints_literally(notebook, qapp, tmp_path):
+    evil = contacts.add_contact(ContactRecord(
+        given_name="<b>Bold</b>", family_name="&amp; <img src=x onerror=alert(1)>",
+        notes="<script>alert('hi')</script> & more",
+        points=[ContactPointRecord("phone", "+44 20 7946 0958", "work")]))
+    prep.add_lines(evil, "small_talk", ["<i>not italic</i>"])
+    out = tmp_path / "evil.pdf"
+    write_pdf(makers_for("contact", evil), out)
+    text = pdf_text(out)
+    assert "<b>Bold</b> &amp; <img src=x onerror=alert(1)>" in text
+    assert "<script>alert('hi')</script> & more" in text and "<i>not italic</i>" in text
+
+
+def test_a_bare_person_with_a_corrupt_photo_and_a_cjk_name(notebook, qapp, tmp_path):
+    taro = contacts.add_contact(ContactRecord(given_name="太郎", family_name="山田", photo=b"not an image",
+                                              photo_type="image/jpeg"))
+    out = tmp_path / "taro.pdf"
+    assert write_pdf(makers_for("contact", taro), out) == 1
+    text = pdf_text(out)
+    assert "太郎 山田" in text  # real glyphs, not empty boxes: the text layer holds the characters
+    assert "Time zone unknown" in text
+    fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True).stdout
+    assert "Droid" in fonts or "Noto" in fonts
+
+
+def test_a_meeting_with_three_people_gives_one_page_each(sample_notebook, qapp, tmp_path):
+    ids = [search.search(name)[0] for name in ("Cathy Rogers", "Cheryl Lopata", "Мария Иванова")]
+    start = dt.datetime(2026, 12, 2, 15, 0, tzinfo=dt.UTC)
+    meeting = meetings.save(MeetingRecord("Lunch at the conference", start, start + dt.timedelta(hours=1),
+                                          "in_person", "Europe/Berlin", "Café Einstein, Unter den Linden 42",
+                                          attendees=[Attendee(i) for i in ids] + [Attendee(None, "Guest", "g@x.org")]))
+    out = tmp_path / "meeting.pdf"
+    assert write_pdf(makers_for("meeting", meeting), out) == 3
+    text = pdf_text(out)
+    for name in ("Cathy Rogers", "Cheryl Lopata", "Мария Иванова"):
+        assert name in text
+    assert "Lunch at the conference" in text and "Café Einstein" in text and "16:00 in Berlin" in text
+
+
+def test_an_unwritable_path_is_a_clear_error(sample_notebook, qapp, tmp_path):
+    cathy = search.search("Cathy Rogers")[0]
+    with pytest.raises(PrintError, match="cannot write"):
+        write_pdf(makers_for("contact", cathy), tmp_path / "missing" / "sheet.pdf")
+    with pytest.raises(PrintError, match="folder"):
+        write_pdf(makers_for("contact", cathy), tmp_path)

@@ -36,6 +36,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--export-vcard", metavar="OUT.vcf", help="write every contact to a .vcf file and exit")
     parser.add_argument("--vcard-version", default="3.0", choices=["3.0", "4.0"],
                         help="the vCard version --export-vcard writes (default 3.0)")
+    parser.add_argument("--export-ics", metavar="OUT.ics", help="write every meeting to an .ics file and exit")
     parser.add_argument("--call-sheet", metavar="WHO",
                         help="a contact's name (a unique match) or meeting:ID; with --pdf, write its call sheet")
     parser.add_argument("--pdf", metavar="OUT.pdf", help="where --call-sheet writes the PDF")
@@ -78,7 +79,53 @@ def print_stats(notebook, as_json: bool) -> None:
 
 
 def import_files(paths: list[str], as_json: bool) -> int:
-    """`--import`: apply the safe default plan and print what happened."""
+    """`--import`: vCards through the safe default plan, calendars event by event; print what happened."""
+    calendars = [path for path in paths if Path(path).suffix.lower() in (".ics", ".ical", ".ifb")]
+    cards = [path for path in paths if path not in calendars]
+    codes = []
+    if cards or not calendars:
+        codes.append(import_vcards(cards, as_json))
+    if calendars:
+        codes.append(import_calendars(calendars, as_json))
+    return max(codes)
+
+
+def import_calendars(paths: list[str], as_json: bool) -> int:
+    from model import ical
+
+    plan = ical.import_files(paths)
+    summary = plan.summary()
+    if as_json:
+        print(json.dumps(summary, ensure_ascii=False))
+    else:
+        print(f"{summary['files']} calendar file(s), {summary['events']} event(s): {summary['new']} new, "
+              f"{summary['updated']} updated, {summary['unchanged']} unchanged, {len(summary['rejected'])} rejected")
+        for rejected in summary["rejected"]:
+            print(f"  {rejected['file']}, line {rejected['line']}: {rejected['reason']}", file=sys.stderr)
+    if summary["events"] == len(summary["rejected"]):
+        return EXIT_ERROR
+    return EXIT_PARTIAL if summary["rejected"] else EXIT_OK
+
+
+def export_ics(out: str) -> int:
+    """`--export-ics`: every meeting, with stable UIDs, to one calendar file."""
+    from model import ical
+
+    path = Path(out)
+    partial = path.with_name(path.name + ".partial")
+    try:
+        with open(partial, "w", encoding="utf-8", newline="") as stream:
+            count = ical.write_ics(ical.all_meetings(), stream)
+        partial.replace(path)
+    except (OSError, ical.IcsError) as error:
+        partial.unlink(missing_ok=True)
+        print(f"rapport: cannot write {out}: {getattr(error, 'strerror', None) or error}", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"{count} meeting(s) written to {out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def import_vcards(paths: list[str], as_json: bool) -> int:
     from model import importer
 
     plan = importer.read_plan(paths)
@@ -166,10 +213,13 @@ def main(argv: list[str] | None = None) -> int:
             return import_files(arguments.import_files, arguments.json)
         if arguments.export_vcard:
             return export_vcard(arguments.export_vcard, arguments.vcard_version)
+        if arguments.export_ics:
+            return export_ics(arguments.export_ics)
         if arguments.call_sheet:
             return call_sheet(arguments.call_sheet, arguments.pdf)
     finally:
-        if arguments.stats or arguments.import_files or arguments.export_vcard or arguments.call_sheet:
+        if any((arguments.stats, arguments.import_files, arguments.export_vcard, arguments.export_ics,
+                arguments.call_sheet)):
             notebook.close()
     from gui.app import run
 

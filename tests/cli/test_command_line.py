@@ -85,3 +85,18 @@ def test_call_sheet_to_pdf_and_ambiguous_names(tmp_path):
     assert nobody.returncode == 2 and "no meeting" in nobody.stderr
     unwritable = rapport("--demo", "--call-sheet", "Cathy Rogers", "--pdf", str(tmp_path / "no" / "such.pdf"))
     assert unwritable.returncode == 1 and "cannot write" in unwritable.stderr and "Traceback" not in unwritable.stderr
+
+
+def test_import_and_export_calendars(tmp_path):
+    db = str(tmp_path / "cal.rapport")
+    ics = sorted(str(p) for p in (ROOT.parent / "shared" / "corpus" / "ics").glob("*.ics"))
+    first = rapport("--db", db, "--import", *ics, "--json")
+    assert first.returncode == 2, first.stderr  # some files hold no readable events: reported
+    summary = json.loads(first.stdout)
+    assert summary["new"] == 13 and all({"file", "line", "reason"} <= set(r) for r in summary["rejected"])
+    again = json.loads(rapport("--db", db, "--import", *ics, "--json").stdout)
+    assert (again["new"], again["updated"], again["unchanged"]) == (0, 0, 13)
+    out = tmp_path / "all.ics"
+    exported = rapport("--db", db, "--export-ics", str(out))
+    assert exported.returncode == 0 and out.read_text().count("BEGIN:VEVENT") == 13
+    assert rapport("--db", db, "--stats", "--json").stdout.count('"meetings": 13') == 1

@@ -1,0 +1,136 @@
+"""Meetings, their link to history, and iCalendar in and out over the real corpus."""
+
+import datetime as dt
+
+import pytest
+
+from model import contacts, history, ical, meetings, search
+from model.contacts import ContactPointRecord, ContactRecord
+from model.meetings import Attendee, MeetingError, MeetingRecord
+from model.storage import open_notebook
+from tests.conftest import CORPUS
+
+START = dt.datetime(2026, 12, 2, 15, 0, tzinfo=dt.UTC)
+ICS = sorted((CORPUS / "ics").glob("*.ics"))
+
+
+def meeting(title="Call with Cathy", start=START, minutes=30, **fields):
+    return MeetingRecord(title, start, start + dt.timedelta(minutes=minutes), **fields)
+
+
+def test_bad_meetings_are_refused_with_reasons(notebook):
+    with pytest.raises(MeetingError, match="ends before it starts"):
+        meetings.save(meeting(minutes=-10))
+    with pytest.raises(MeetingError, match="not a time zone"):
+        meetings.save(meeting(time_zone="Mars/Olympus"))
+    assert meetings.count() == 0
+
+
+def test_mark_done_logs_history_for_every_attendee(sample_notebook):
+    ids = [search.search(n)[0] for n in ("Cathy Rogers", "Cheryl Lopata")]
+    saved = meetings.save(meeting("Coffee", kind="in_person", attendees=[Attendee(i) for i in ids],
+                                  agenda="Plan the workshop"))
+    logged = meetings.mark_done(saved, "Agreed on a March workshop", "She brings two speakers")
+    assert meetings.get(saved).status == "done" and meetings.get(saved).outcome == "Agreed on a March workshop"
+    for contact_id in ids:
+        entry = history.history(contact_id, limit=1)[0]
+        assert (entry.channel_key, entry.meeting_id) == ("in_person", saved)
+        assert entry.summary == "Agreed on a March workshop"
+        assert "She brings two speakers" in entry.notes and entry.duration_minutes == 30
+    assert len(logged.ids) == 2
+
+
+def test_overlaps_reminders_and_recurrence_caps(notebook):
+    first = meetings.save(meeting("A"))
+    second = meeting("B", start=START + dt.timedelta(minutes=15))
+    assert [m.id for m in meetings.overlapping(second)] == [first]
+    due = meetings.due_reminders(START - dt.timedelta(minutes=10))
+    assert [o.meeting.id for o in due] == [first]  # 15 minutes before
+    meetings.mark_reminded(first, START - dt.timedelta(minutes=10))
+    assert meetings.due_reminders(START - dt.timedelta(minutes=5)) == []
+    forever = meetings.save(meeting("Check-in", recurrence="FREQ=WEEKLY", time_zone="Europe/Berlin"))
+    span = meetings.occurrences(START, START + dt.timedelta(days=365 * 30))
+    assert len([o for o in span if o.meeting.id == forever]) == meetings.MAX_OCCURRENCES
+    # Across the change to summer time the wall-clock time in Berlin stays 16:00.
+    spring = [o for o in meetings.occurrences(dt.datetime(2027, 3, 20, tzinfo=dt.UTC),
+                                              dt.datetime(2027, 4, 5, tzinfo=dt.UTC)) if o.meeting.id == forever]
+    assert [o.starts_at.astimezone(meetings.places.ZoneInfo("Europe/Berlin")).hour for o in spring] == [16, 16]
+
+
+@pytest.mark.parametrize("path", ICS, ids=[p.name for p in ICS])
+def test_every_corpus_calendar_imports_without_a_crash(notebook, path):
+    events = ical.read_ics(path)
+    assert events
+    for event in events:
+        assert (event.record is None) != (event.error == "")
+        if event.error:
+            assert event.line >= 1 and event.file == path.name
+
+
+def test_corpus_content_and_reimport_changes_nothing(notebook):
+    first = ical.import_files(ICS)
+    assert first.added == 13 and first.updated == 0
+    vienna = next(m for m in ical.all_meetings() if m.title == "artsprint 2012")
+    assert vienna.time_zone == "Europe/Vienna"
+    assert vienna.starts_at == dt.datetime(2012, 2, 13, 9, 0, tzinfo=dt.UTC)  # 10:00 in Vienna
+    sync = next(m for m in ical.all_meetings() if m.title == "Daily Sync")
+    assert sync.recurrence == "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR" and sync.time_zone == "Europe/Zurich"
+    alarm = next(m for m in ical.all_meetings() if m.title == "event with alarms")
+    assert alarm.reminder_minutes is not None
+    rejected = {(r["file"], r["reason"]) for r in first.summary()["rejected"]}
+    assert ("icalendar-time.ics", "no events (VEVENT) in this calendar") in rejected
+    assert any(file == "icalendar-big_bad_calendar.ics" and "DTSTART" in reason for file, reason in rejected)
+    again = ical.import_files(ICS)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 13)
+
+
+def test_round_trip_keeps_instants_zones_and_attendees(notebook, tmp_path):
+    cathy = contacts.add_contact(ContactRecord(given_name="Cathy", family_name="Rogers",
+                                               points=[ContactPointRecord("email", "cathy@example.com")]))
+    meetings.save(meeting("Call with Cathy", time_zone="America/St_Johns", kind="phone", location="+1 709 555 0199",
+                          attendees=[Attendee(cathy), Attendee(None, "Guest Person", "guest@example.org")],
+                          reminder_minutes=60, recurrence="FREQ=MONTHLY;COUNT=6"))
+    meetings.save(meeting("Cancelled lunch", start=START + dt.timedelta(days=1), status="cancelled",
+                          kind="in_person", time_zone="Asia/Kolkata"))
+    out = tmp_path / "out.ics"
+    with open(out, "w", encoding="utf-8") as stream:
+        assert ical.write_ics(ical.all_meetings(), stream) == 2
+    text = out.read_text()
+    assert "BEGIN:VTIMEZONE" in text and "TZID:America/St_Johns" in text
+    assert "mailto:cathy@example.com" in text and "CN=Guest Person" in text
+    before = ical.all_meetings()
+    notebook.close()
+    other = open_notebook(tmp_path / "other.rapport")
+    contacts.add_contact(ContactRecord(given_name="Cathy", family_name="Rogers",
+                                       points=[ContactPointRecord("email", "CATHY@example.com")]))
+    plan = ical.import_files([out])
+    assert plan.added == 2 and not plan.summary()["rejected"]
+    after = ical.all_meetings()
+    for a, b in zip(before, after, strict=True):
+        assert (a.uid, a.title, a.starts_at, a.ends_at, a.time_zone, a.kind, a.status, a.reminder_minutes,
+                a.recurrence) == (b.uid, b.title, b.starts_at, b.ends_at, b.time_zone, b.kind, b.status,
+                                  b.reminder_minutes, b.recurrence)
+    call = after[0]
+    assert [a.email for a in call.attendees] == ["cathy@example.com", "guest@example.org"]
+    assert call.attendees[0].contact_id is not None and call.attendees[1].contact_id is None
+    other.close()
+
+
+def test_bad_calendars_are_reported_not_crashed(notebook, tmp_path):
+    cases = {
+        "not.ics": b"BEGIN:VCARD\nFN:Nope\nEND:VCARD\n",
+        "backwards.ics": b"BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:b\nDTSTART:20260101T100000Z\n"
+                         b"DTEND:20260101T090000Z\nSUMMARY:Backwards\nEND:VEVENT\nEND:VCALENDAR\n",
+        "nozone.ics": b"BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:z\nDTSTART;TZID=Atlantis/Lost:20260101T100000\n"
+                      b"SUMMARY:Lost\nEND:VEVENT\nEND:VCALENDAR\n",
+        "open.ics": b"BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:o\nDTSTART:20260101T100000Z\n",
+    }
+    reasons = {}
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+        [event] = ical.read_ics(tmp_path / name)
+        reasons[name] = event.error
+    assert "not an iCalendar file" in reasons["not.ics"]
+    assert "ends before it starts" in reasons["backwards.ics"]
+    assert "Atlantis/Lost" in reasons["nozone.ics"]
+    assert "not closed" in reasons["open.ics"]

@@ -108,6 +108,10 @@ class MainWindow(QMainWindow):
         self.find_action = self._action("&Find", lambda: self.contact_list.focus_search(), QKeySequence.Find)
         self.log_action = self._action("&Log an exchange…", lambda: self.log_exchange(), "Ctrl+L",
                                        "Log a message, call or meeting with the selected people")
+        self.print_action = self._action("&Print call sheet…", self.print_call_sheet, QKeySequence.Print,
+                                         "Preview, print or save the selected person's call sheet")
+        self.pdf_action = self._action("Save call sheet as P&DF…", self.save_call_sheet,
+                                       tip="Write the selected person's call sheet to a PDF file")
         self.channels_action = self._action("&Channels…", self.edit_channels,
                                             tip="Add, rename, hide and order the channels you log")
         self.today_action = self._action("&Today", self.show_today, "Ctrl+1",
@@ -132,6 +136,8 @@ class MainWindow(QMainWindow):
         menu.addActions([self.new_contact_action, self.import_action])
         menu.addSeparator()
         menu.addActions([self.open_action, self.open_sample_action])
+        menu.addSeparator()
+        menu.addActions([self.print_action, self.pdf_action])
         menu.addSeparator()
         menu.addAction(self.quit_action)
         menu = self.menuBar().addMenu("&Edit")
@@ -183,7 +189,7 @@ class MainWindow(QMainWindow):
                 self.today_action.setChecked(True)
         else:
             self.pages.setCurrentWidget(self.welcome_page)
-        for action in (self.edit_action, self.delete_action, self.log_action):
+        for action in (self.edit_action, self.delete_action, self.log_action, self.print_action, self.pdf_action):
             action.setEnabled(record is not None)
 
     def show_today(self) -> None:
@@ -202,7 +208,7 @@ class MainWindow(QMainWindow):
                 self.contact_list.select(None)
         self.views.setCurrentWidget(view)
         has_person = view is self.splitter and self.contact_list.current_id() is not None
-        for action in (self.edit_action, self.delete_action, self.log_action):
+        for action in (self.edit_action, self.delete_action, self.log_action, self.print_action, self.pdf_action):
             action.setEnabled(has_person)
 
     def open_contact(self, contact_id: int) -> None:
@@ -307,6 +313,44 @@ class MainWindow(QMainWindow):
         if before is not None and before.cadence_days != days:
             after = dataclasses.replace(before, cadence_days=days)
             self.undo_stack.push(EditContact(before, after, self._changed))
+
+    def print_call_sheet(self) -> None:
+        """The selected person's call sheet in a print preview (paper size, print, or PDF from there)."""
+        from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+
+        from gui.callsheet import SheetDocument, default_page_size, makers_for
+
+        contact_id = self.contact_list.current_id()
+        if contact_id is None:
+            return
+        printer = QPrinter(QPrinter.HighResolution)
+        printer.setPageSize(default_page_size())
+        preview = QPrintPreviewDialog(printer, self)
+        preview.setWindowTitle("Call sheet")
+        makers = makers_for("contact", contact_id)
+
+        def paint(device) -> None:
+            SheetDocument(device.pageLayout().pageSize()).build(makers).print_(device)
+        preview.paintRequested.connect(paint)
+        preview.exec()
+
+    def save_call_sheet(self) -> None:
+        from gui.callsheet import PrintError, makers_for, write_pdf
+
+        contact_id = self.contact_list.current_id()
+        if contact_id is None:
+            return
+        name = contacts.get_contact(contact_id).display_name
+        path, _ = QFileDialog.getSaveFileName(self, "Save call sheet", str(Path.home() / f"{name}.pdf"),
+                                              "PDF (*.pdf)")
+        if not path:
+            return
+        try:
+            pages = write_pdf(makers_for("contact", contact_id), path)
+        except PrintError as error:
+            QMessageBox.warning(self, "Save call sheet", str(error))
+            return
+        self.statusBar().showMessage(f"Call sheet saved to {path} ({pages} page{'s' if pages > 1 else ''}).", 8000)
 
     def edit_channels(self) -> None:
         from gui.channels_dialog import ChannelsDialog

@@ -80,3 +80,14 @@ def test_an_unwritable_path_is_a_clear_error(sample_notebook, qapp, tmp_path):
         write_pdf(makers_for("contact", cathy), tmp_path / "missing" / "sheet.pdf")
     with pytest.raises(PrintError, match="folder"):
         write_pdf(makers_for("contact", cathy), tmp_path)
+
+
+def test_save_as_pdf_from_the_window(window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    out = tmp_path / "from-window.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(out), "PDF (*.pdf)"))
+    window.open_contact(search.search("Cathy Rogers")[0])
+    assert window.pdf_action.isEnabled()
+    window.pdf_action.trigger()
+    assert "Cathy Rogers" in pdf_text(out) and "saved" in window.statusBar().currentMessage()

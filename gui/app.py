@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -41,6 +42,12 @@ def run(notebook: Notebook, files: list[str], screenshot: str | None, version: s
         window.import_files(files)
     if screenshot:
         QTimer.singleShot(0, lambda: app.exit(0 if save_screenshot(window, screenshot) else 1))
+    else:
+        # The city gazetteer takes about a second to load: do it off the UI thread, before the
+        # first Prep tab needs it.
+        from model import places
+
+        threading.Thread(target=places.GAZETTEER.load, name="gazetteer", daemon=True).start()
     status = app.exec()
     notebook.close()
     return status

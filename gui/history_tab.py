@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.widgets.channel_icon import STEP_COLOURS, channel_colour, channel_icon, channel_pixmap
+from gui.widgets.keys import claim_delete_key
 from gui.widgets.palette import secondary_text
 from model import history
 from model.history import CADENCES, DIRECTIONS, STEP_NAMES, HistorySummary, InteractionRecord
@@ -220,6 +221,7 @@ class HistoryTab(QWidget):
         self.timeline.setContextMenuPolicy(Qt.CustomContextMenu)
         self.timeline.customContextMenuRequested.connect(self._menu)
         self.timeline.itemActivated.connect(self._activated)
+        claim_delete_key(self.timeline, self._delete_selected)
         self.empty_label = QLabel("No exchanges yet. Log the first one: a LinkedIn message, an email, a call.")
         self.empty_label.setAlignment(Qt.AlignCenter)
         self.empty_label.setWordWrap(True)
@@ -346,8 +348,8 @@ class HistoryTab(QWidget):
                        lambda: self.delete_requested.emit(ids))
         menu.exec(self.timeline.viewport().mapToGlobal(position))
 
-    def keyPressEvent(self, event) -> None:
-        if event.key() == Qt.Key_Delete and self.timeline.hasFocus() and self.selected_ids():
-            self.delete_requested.emit(self.selected_ids())
-            return
-        super().keyPressEvent(event)
+    def _delete_selected(self) -> bool:
+        ids = self.selected_ids()
+        if ids:
+            self.delete_requested.emit(ids)
+        return bool(ids)

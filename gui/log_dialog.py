@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.widgets.channel_icon import channel_icon
+from gui.widgets.keys import claim_delete_key
 from gui.widgets.palette import secondary_text
 from model import contacts, history, search
 from model.history import DIRECTIONS, InteractionRecord
@@ -60,6 +61,7 @@ class PeoplePicker(QWidget):
         self.list.setToolTip("Select a person and press Delete to take them off this exchange")
         self.list.setMaximumHeight(self.fontMetrics().height() * 4 + 8)
         self.list.setAccessibleName("People in this exchange")
+        claim_delete_key(self.list, self._remove_selected)
         self.field = QLineEdit(placeholderText="Add someone else who was there…")
         self.field.setAccessibleName("Add a person")
         self._names = QStringListModel(self)
@@ -98,12 +100,14 @@ class PeoplePicker(QWidget):
             self.add(self._found[name], name)
             self.field.clear()
 
-    def keyPressEvent(self, event) -> None:
-        if event.key() in (Qt.Key_Delete, Qt.Key_Backspace) and self.list.hasFocus() and self.list.count() > 1:
-            for item in self.list.selectedItems():
-                self.list.takeItem(self.list.row(item))
-            return
-        super().keyPressEvent(event)
+    def _remove_selected(self) -> bool:
+        """Delete takes the selected people off the exchange; one always stays."""
+        chosen = self.list.selectedItems()
+        if not chosen or len(chosen) >= self.list.count():
+            return False
+        for item in chosen:
+            self.list.takeItem(self.list.row(item))
+        return True
 
 
 class LogDialog(QDialog):

@@ -265,11 +265,6 @@ class MainWindow(QMainWindow):
                 self.undo_stack.push(EditContact(before, after, self._changed))
 
     def delete_contacts(self) -> None:
-        """Delete: the selected history entries when the timeline has the focus, else the selected people."""
-        timeline = self.contact_page.history_tab
-        if timeline.timeline.hasFocus() and timeline.selected_ids():
-            self.delete_exchanges(timeline.selected_ids())
-            return
         ids = self.contact_list.selected_ids()
         if ids:
             self.undo_stack.push(DeleteContacts(ids, self._changed))

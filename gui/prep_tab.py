@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.widgets.keys import claim_delete_key
 from gui.widgets.palette import secondary_text
 from model import connections, contacts, history, places, prep, search
 from model.contacts import ContactRecord
@@ -87,6 +88,7 @@ class PrepList(QWidget):
         self.list.setAccessibleName(prep.SECTIONS[section])
         self.list.itemChanged.connect(self._item_changed)
         self.list.model().rowsMoved.connect(self._moved)
+        claim_delete_key(self.list, self._delete_current)
         self.field = QLineEdit(placeholderText=placeholder)
         self.field.setAccessibleName(f"Add to {prep.SECTIONS[section]}")
         self.field.returnPressed.connect(self._add)
@@ -138,13 +140,14 @@ class PrepList(QWidget):
     def _moved(self) -> None:
         prep.reorder([self.list.item(n).data(_IdRole) for n in range(self.list.count())])
 
-    def keyPressEvent(self, event) -> None:
-        if event.key() == Qt.Key_Delete and self.list.hasFocus() and self.list.currentItem():
-            prep.delete_lines([self.list.currentItem().data(_IdRole)])
-            self.show_contact(self.contact_id)
-            self.changed.emit()
-            return
-        super().keyPressEvent(event)
+    def _delete_current(self) -> bool:
+        item = self.list.currentItem()
+        if item is None:
+            return False
+        prep.delete_lines([item.data(_IdRole)])
+        self.show_contact(self.contact_id)
+        self.changed.emit()
+        return True
 
 
 class PersonField(QLineEdit):

@@ -34,6 +34,7 @@ def test_add_edit_and_delete_lines_in_place(window, qtbot):
     small_talk.list.setFocus()
     qtbot.keyClick(small_talk.list, Qt.Key_Delete)
     assert "Sailing season is over" not in [line.text for line in prep.lines(cathy, "small_talk")]
+    assert contacts.get_contact(cathy) is not None  # the window's Delete (the person) did not take the key
 
 
 def test_ticked_questions_move_into_the_last_call(window, qtbot):

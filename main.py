@@ -109,13 +109,13 @@ def import_calendars(paths: list[str], as_json: bool) -> int:
 
 def export_ics(out: str) -> int:
     """`--export-ics`: every meeting, with stable UIDs, to one calendar file."""
-    from model import ical
+    from model import ical, meetings
 
     path = Path(out)
     partial = path.with_name(path.name + ".partial")
     try:
         with open(partial, "w", encoding="utf-8", newline="") as stream:
-            count = ical.write_ics(ical.all_meetings(), stream)
+            count = ical.write_ics(meetings.all_meetings(), stream)
         partial.replace(path)
     except (OSError, ical.IcsError) as error:
         partial.unlink(missing_ok=True)

@@ -7,7 +7,9 @@ over, it is rebuilt with shorter lists (the model marks what was cut) until it f
 
 from __future__ import annotations
 
+import functools
 import html
+import os
 import string
 from pathlib import Path
 
@@ -40,9 +42,7 @@ def load_fonts() -> None:
 
 
 def default_page_size() -> QPageSize:
-    """Letter where the locale uses it, A4 elsewhere."""
-    import os
-
+    """Letter where the locale uses it, A4 elsewhere (RAPPORT_PAPER=letter or a4 overrides)."""
     region = os.environ.get("RAPPORT_PAPER", "")
     if region.lower() in ("letter", "a4"):
         return QPageSize(QPageSize.Letter if region.lower() == "letter" else QPageSize.A4)
@@ -139,7 +139,8 @@ class SheetDocument:
         return document
 
     def fitted_sections(self, sheet_for_limit) -> tuple[list[str], list[PersonSheet]]:
-        """Each person's section at the longest lists that still fit one page."""
+        """Each person's section at the longest lists that still fit one page (`sheet_for_limit`
+        is cached by `build`, so each limit is assembled once however many people there are)."""
         sections, people = [], []
         for index in range(len(sheet_for_limit(6).people)):
             for limit in (6, 4, 3, 2):
@@ -156,8 +157,9 @@ class SheetDocument:
         """`makers`: for each sheet, a function of the list limit that returns the CallSheet."""
         sections, people = [], []
         for make in makers:
-            if not make(6).people:  # a meeting with nobody from the notebook: a sheet of the meeting alone
-                sheet = make(6)
+            make = functools.cache(make)
+            sheet = make(6)
+            if not sheet.people:  # a meeting with nobody from the notebook: a sheet of the meeting alone
                 sections.append(("" if not sections else "<div class='pagebreak'></div>")
                                 + person_html(sheet, PersonSheet(0, sheet.title, None, ""), True))
                 continue

@@ -61,7 +61,7 @@ class ChannelsDialog(QDialog):
     def reload(self, select: int | None = None) -> None:
         self.list.blockSignals(True)
         self.list.clear()
-        for channel in history.channels(include_hidden=True):
+        for channel in history.channels(include_hidden=True, with_uses=True):
             uses = f", {channel.uses} logged" if channel.uses else ""
             item = QListWidgetItem(channel_icon(channel.key, channel.name),
                                    f"{channel.name}  ({STEP_NAMES[channel.step].lower()}{uses})")
@@ -77,7 +77,8 @@ class ChannelsDialog(QDialog):
         item = self.list.currentItem()
         if item is None:
             return None
-        return next((c for c in history.channels(include_hidden=True) if c.id == item.data(_IdRole)), None)
+        wanted = item.data(_IdRole)
+        return next((c for c in history.channels(include_hidden=True, with_uses=True) if c.id == wanted), None)
 
     def _hidden_changed(self, item: QListWidgetItem) -> None:
         history.set_channel_hidden(item.data(_IdRole), item.checkState() != Qt.Checked)
@@ -124,7 +125,7 @@ class ChannelsDialog(QDialog):
             return
         move_to = None
         if channel.uses:
-            others = [c for c in history.channels(include_hidden=True) if c.id != channel.id]
+            others = [c for c in history.channels(include_hidden=True, with_uses=True) if c.id != channel.id]
             picker = QDialog(self)
             picker.setWindowTitle("Delete channel")
             box = QComboBox()

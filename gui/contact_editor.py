@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -21,13 +20,13 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from gui.widgets.avatar import Avatar
+from gui.widgets.layout import scrolled
 from model import photos
 from model.contacts import SERVICE_NAMES, ContactPointRecord, ContactRecord
 
@@ -172,10 +171,7 @@ class ContactEditor(QDialog):
         body_layout.addWidget(points_group)
         body_layout.addWidget(personal)
         body_layout.addWidget(notes_group)
-        scroll = QScrollArea()
-        scroll.setWidget(body)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.NoFrame)
+        scroll = scrolled(body)
 
         self.error_label = QLabel()
         self.error_label.setStyleSheet("color: #c0392b;")

@@ -5,14 +5,12 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFont
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QTabWidget,
     QVBoxLayout,
@@ -22,6 +20,7 @@ from PySide6.QtWidgets import (
 from gui.history_tab import HistoryTab
 from gui.prep_tab import PrepTab
 from gui.widgets.avatar import Avatar
+from gui.widgets.layout import heading, scrolled
 from gui.widgets.palette import secondary_text
 from model import history
 from model.contacts import ContactRecord, describe_date, service_name
@@ -45,11 +44,7 @@ class ContactPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.avatar = Avatar(88)
-        self.name_label = QLabel()
-        name_font = QFont(self.font())
-        name_font.setPointSizeF(self.font().pointSizeF() * 1.6)
-        name_font.setWeight(QFont.DemiBold)
-        self.name_label.setFont(name_font)
+        self.name_label = heading("", self, 1.6)
         self.name_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.name_label.setWordWrap(True)
         self.work_label = QLabel()
@@ -93,10 +88,7 @@ class ContactPage(QWidget):
         self.form.setHorizontalSpacing(18)
         self.form.setVerticalSpacing(8)
         self.form.setRowWrapPolicy(QFormLayout.DontWrapRows)
-        scroll = QScrollArea()
-        scroll.setWidget(self.details)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.NoFrame)
+        scroll = scrolled(self.details)
 
         self.history_tab = HistoryTab()
         self.history_tab.log_requested.connect(self.log_requested)
@@ -125,9 +117,9 @@ class ContactPage(QWidget):
         self.tags_label.setText(chips)
         self.tags_label.setVisible(bool(record.tags))
         self._fill_details(record)
-        self.history_tab.show_contact(record.id, record.cadence_days)
-        self.prep_tab.show_contact(record)
-        summary = history.summary(record.id)
+        summary = history.summary(record.id)  # read once, for the header and both tabs
+        self.history_tab.show_contact(record.id, record.cadence_days, summary)
+        self.prep_tab.show_contact(record, summary)
         standing = [summary.step_name]
         if summary.last:
             standing.append(f"last contact {history.describe_ago(summary.last)}")
@@ -177,11 +169,7 @@ class WelcomePage(QWidget):
 
     def __init__(self, actions, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        heading = QLabel("Your notebook is empty")
-        font = QFont(self.font())
-        font.setPointSizeF(self.font().pointSizeF() * 1.8)
-        font.setWeight(QFont.DemiBold)
-        heading.setFont(font)
+        title = heading("Your notebook is empty", self, 1.8)
         text = QLabel(
             "Rapport keeps the people you meet online, your history with them, and what to say "
             "when you call. Start by bringing in the contacts your phone exports, or look around "
@@ -191,7 +179,7 @@ class WelcomePage(QWidget):
         text.setAlignment(Qt.AlignHCenter)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        layout.addWidget(heading, 0, Qt.AlignHCenter)
+        layout.addWidget(title, 0, Qt.AlignHCenter)
         layout.addSpacing(8)
         layout.addWidget(text, 0, Qt.AlignHCenter)
         layout.addSpacing(16)

@@ -242,7 +242,7 @@ class HistoryTab(QWidget):
 
     # -- Showing ------------------------------------------------------------------------
 
-    def show_contact(self, contact_id: int, cadence_days: int) -> None:
+    def show_contact(self, contact_id: int, cadence_days: int, summary: HistorySummary | None = None) -> None:
         if contact_id != self.contact_id:
             self.search_field.blockSignals(True)
             self.search_field.clear()
@@ -252,7 +252,7 @@ class HistoryTab(QWidget):
             self.channel_filter.blockSignals(False)
         self.contact_id = contact_id
         now = history.now_utc()
-        summary = history.summary(contact_id, now)
+        summary = summary or history.summary(contact_id, now)
         self._show_summary(summary, now)
         self.cadence.set_days(cadence_days)
         current = self.channel_filter.currentData()

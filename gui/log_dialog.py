@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDateTime, QStringListModel, Qt, QTimeZone
+from PySide6.QtCore import QDateTime, Qt, QTimeZone
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QCompleter,
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
@@ -31,7 +30,8 @@ from PySide6.QtWidgets import (
 from gui.widgets.channel_icon import channel_icon
 from gui.widgets.keys import claim_delete_key
 from gui.widgets.palette import secondary_text
-from model import contacts, history, search
+from gui.widgets.person_field import PersonField
+from model import contacts, history
 from model.history import DIRECTIONS, InteractionRecord
 
 
@@ -62,17 +62,9 @@ class PeoplePicker(QWidget):
         self.list.setMaximumHeight(self.fontMetrics().height() * 4 + 8)
         self.list.setAccessibleName("People in this exchange")
         claim_delete_key(self.list, self._remove_selected)
-        self.field = QLineEdit(placeholderText="Add someone else who was there…")
+        self.field = PersonField("Add someone else who was there…")
         self.field.setAccessibleName("Add a person")
-        self._names = QStringListModel(self)
-        self._found: dict[str, int] = {}
-        completer = QCompleter(self._names, self)
-        completer.setCaseSensitivity(Qt.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchContains)
-        completer.activated.connect(self._add_named)
-        self.field.setCompleter(completer)
-        self.field.textEdited.connect(self._suggest)
-        self.field.returnPressed.connect(lambda: self._add_named(self.field.text()))
+        self.field.picked.connect(self._added)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.list)
@@ -90,15 +82,9 @@ class PeoplePicker(QWidget):
         item.setData(Qt.UserRole, contact_id)
         self.list.addItem(item)
 
-    def _suggest(self, text: str) -> None:
-        rows = contacts.rows_for(search.search(text, limit=12)) if len(text.strip()) >= 2 else []
-        self._found = {row.display_name: row.id for row in rows}
-        self._names.setStringList(list(self._found))
-
-    def _add_named(self, name: str) -> None:
-        if name in self._found:
-            self.add(self._found[name], name)
-            self.field.clear()
+    def _added(self, contact_id: int, name: str) -> None:
+        self.add(contact_id, name)
+        self.field.clear()
 
     def _remove_selected(self) -> bool:
         """Delete takes the selected people off the exchange; one always stays."""

@@ -9,35 +9,24 @@ import datetime as dt
 import html
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QScrollArea,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from gui.widgets.layout import heading, scrolled
 from gui.widgets.palette import secondary_text
 from model import history
 from model.history import PersonLine
 
 _IdRole = Qt.UserRole + 1
-
-
-def _heading(text: str, widget: QWidget, scale: float = 1.5) -> QLabel:
-    label = QLabel(text)
-    font = QFont(widget.font())
-    font.setPointSizeF(widget.font().pointSizeF() * scale)
-    font.setWeight(QFont.DemiBold)
-    label.setFont(font)
-    return label
 
 
 class TodayPage(QWidget):
@@ -48,7 +37,7 @@ class TodayPage(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = _heading("", self, 1.7)
+        self.title = heading("", self, 1.7)
         self.sections = QVBoxLayout()
         self.sections.setSpacing(14)
         body = QWidget()
@@ -58,18 +47,9 @@ class TodayPage(QWidget):
         column.addSpacing(4)
         column.addLayout(self.sections)
         column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidget(body)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.NoFrame)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll)
-        self._providers: list = []
-
-    def add_provider(self, provider) -> None:
-        """`provider()` returns (title, html lines, empty text) for one more section (e.g. meetings)."""
-        self._providers.append(provider)
+        layout.addWidget(scrolled(body))
 
     def refresh(self, now: dt.datetime | None = None) -> None:
         now = now or history.now_utc()
@@ -79,8 +59,6 @@ class TodayPage(QWidget):
             item = self.sections.takeAt(0)
             if item.widget():
                 item.widget().deleteLater()
-        for provider in self._providers:
-            self._section(*provider(now))
         self._section("Overdue to get in touch", self._people(history.overdue(now, limit=8)),
                       "Nobody is overdue. Set a keep-in-touch cadence on a person's History tab.")
         self._section("Birthdays this week", self._people(history.birthdays(today)), "No birthdays this week.")
@@ -97,8 +75,7 @@ class TodayPage(QWidget):
                 f"&nbsp;&nbsp;<span style='color: {dim}'>{html.escape(line.reason)}</span>" for line in lines]
 
     def _section(self, title: str, lines: list[str], empty: str) -> None:
-        heading = _heading(title, self, 1.15)
-        self.sections.addWidget(heading)
+        self.sections.addWidget(heading(title, self, 1.15))
         dim = secondary_text(self.palette()).name()
         text = "<br>".join(lines) if lines else f"<span style='color: {dim}'>{html.escape(empty)}</span>"
         label = QLabel(f"<div style='line-height: 150%'>{text}</div>")
@@ -124,7 +101,7 @@ class OfflineView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        title = _heading("Take it offline", self, 1.7)
+        title = heading("Take it offline", self, 1.7)
         intro = QLabel(
             "People you exchange with online or by email but have never called or met, ranked by how "
             "often and how recently you talked in the last six months. The top of this list is who to "

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import html
-import re
 
-from PySide6.QtCore import QStringListModel, Qt, QTime, QTimer, Signal
+from PySide6.QtCore import Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,7 +25,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QTimeEdit,
     QToolButton,
@@ -35,12 +33,13 @@ from PySide6.QtWidgets import (
 )
 
 from gui.widgets.keys import claim_delete_key
+from gui.widgets.layout import heading, scrolled
 from gui.widgets.palette import secondary_text
-from model import connections, contacts, history, places, prep, search
+from gui.widgets.person_field import PersonField
+from model import connections, history, meetings, places, prep
 from model.contacts import ContactRecord
 
 _IdRole = Qt.UserRole + 1
-_GEO = re.compile(r"^(?:[\w-]+\.)?GEO[;:].*?(-?\d+(?:\.\d+)?)[,;](-?\d+(?:\.\d+)?)", re.IGNORECASE)
 
 
 class Section(QWidget):
@@ -150,35 +149,6 @@ class PrepList(QWidget):
         return True
 
 
-class PersonField(QLineEdit):
-    """A line that completes contact names; `contact_id()` is the person picked."""
-
-    def __init__(self, placeholder: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setPlaceholderText(placeholder)
-        self._found: dict[str, int] = {}
-        self._names = QStringListModel(self)
-        completer = QCompleter(self._names, self)
-        completer.setCaseSensitivity(Qt.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchContains)
-        self.setCompleter(completer)
-        self.textEdited.connect(self._suggest)
-
-    def _suggest(self, text: str) -> None:
-        rows = contacts.rows_for(search.search(text, limit=12)) if len(text.strip()) >= 2 else []
-        self._found.update({row.display_name: row.id for row in rows})
-        self._names.setStringList([row.display_name for row in rows])
-
-    def set_person(self, contact_id: int | None) -> None:
-        rows = contacts.rows_for([contact_id]) if contact_id else []
-        if rows:
-            self._found[rows[0].display_name] = rows[0].id
-        self.setText(rows[0].display_name if rows else "")
-
-    def contact_id(self) -> int | None:
-        return self._found.get(self.text().strip())
-
-
 def _dim(widget: QWidget) -> str:
     return secondary_text(widget.palette()).name()
 
@@ -193,11 +163,7 @@ class PrepTab(QWidget):
         self.resolution: places.Resolution | None = None
 
         # Where and when -------------------------------------------------------------------
-        self.clock_label = QLabel()
-        clock_font = QFont(self.font())
-        clock_font.setPointSizeF(self.font().pointSizeF() * 1.25)
-        clock_font.setWeight(QFont.DemiBold)
-        self.clock_label.setFont(clock_font)
+        self.clock_label = heading("", self, 1.25)
         self.clock_label.setWordWrap(True)
         self.window_label = QLabel()
         self.window_label.setTextFormat(Qt.RichText)
@@ -249,6 +215,7 @@ class PrepTab(QWidget):
         met_form.setContentsMargins(18, 0, 0, 0)
         for field in (self.how_met, self.met_on, self.introduced_by):
             field.editingFinished.connect(self._save_how_met)
+        self.introduced_by.picked.connect(self._save_how_met)
 
         self.links_label = QLabel()
         self.links_label.setTextFormat(Qt.RichText)
@@ -258,6 +225,7 @@ class PrepTab(QWidget):
         self.link_person = PersonField("Someone they know: start typing a name")
         self.link_text = QLineEdit(placeholderText="How they know each other")
         self.link_text.returnPressed.connect(self._add_link)
+        self.link_person.picked.connect(lambda *_: self.link_text.setFocus())
         link_button = QPushButton("Link")
         link_button.clicked.connect(self._add_link)
         link_row = QHBoxLayout()
@@ -285,13 +253,9 @@ class PrepTab(QWidget):
         column.addWidget(Section("How you met", met_box))
         column.addWidget(Section("Who you both know", links_box))
         column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidget(body)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.NoFrame)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll)
+        layout.addWidget(scrolled(body))
 
         self.clock = QTimer(self, interval=30_000)
         self.clock.timeout.connect(self._tick)
@@ -339,13 +303,10 @@ class PrepTab(QWidget):
 
     # -- Showing ------------------------------------------------------------------------
 
-    def show_contact(self, record: ContactRecord) -> None:
+    def show_contact(self, record: ContactRecord, summary: history.HistorySummary | None = None) -> None:
         changed_person = self.record is None or self.record.id != record.id
         self.record = record
-        self.resolution = places.resolve(
-            zone=record.time_zone, zone_source=record.time_zone_source, city=record.city, region=record.region,
-            country=record.country, phones=[p.normalised or p.value for p in record.points_of("phone")],
-            geo=_geo(record))
+        self.resolution = places.resolve_contact(record)
         self._tick()
         self._show_candidates()
         self._fill_place_editor(record)
@@ -362,7 +323,7 @@ class PrepTab(QWidget):
         self.how_met.setText(record.how_met)
         self.met_on.setText(record.met_on)
         self.introduced_by.set_person(record.introduced_by)
-        summary = history.summary(record.id)
+        summary = summary or history.summary(record.id)
         self.first_channel_label.setText(
             f"{summary.first_channel}, {summary.first.astimezone():%d %B %Y}".lstrip("0")
             if summary.first else "Nothing logged yet")
@@ -375,7 +336,7 @@ class PrepTab(QWidget):
         place = record.city or found.place.split(",")[0]
         if found.zone:
             self.clock_label.setText(places.describe_local_time(found.zone, place))
-            window = places.reasonable_hour(found.zone, _safe_hours(record.call_hours))
+            window = places.reasonable_hour(found.zone, places.call_hours_or_default(record.call_hours))
             colour = "#2e7d32" if window.good else "#c62828"
             season = places.season(found.zone)
             self.window_label.setText(f"<span style='color: {colour}'>●</span> {html.escape(window.reason)}."
@@ -407,13 +368,11 @@ class PrepTab(QWidget):
         self.region_field.setText(record.region)
         self.country_field.setText(record.country)
         self.zone_box.setCurrentText(record.time_zone or (self.resolution.zone if self.resolution else ""))
-        start, end = places.parse_call_hours(_safe_hours(record.call_hours))
+        start, end = places.parse_call_hours(places.call_hours_or_default(record.call_hours))
         self.hours_from.setTime(QTime(start.hour, start.minute))
         self.hours_to.setTime(QTime(end.hour, end.minute))
 
     def _show_lately(self, contact_id: int) -> None:
-        from model import meetings  # the calendar's model
-
         now = history.now_utc()
         lines = []
         for entry in history.history(contact_id, limit=3):
@@ -479,7 +438,7 @@ class PrepTab(QWidget):
                    call_hours="" if hours == places.DEFAULT_CALL_HOURS else hours)
         self.place_button.setChecked(False)
 
-    def _save_how_met(self) -> None:
+    def _save_how_met(self, *_picked) -> None:
         introduced = self.introduced_by.contact_id() if self.introduced_by.text().strip() else None
         if self.introduced_by.text().strip() and introduced is None:
             return  # a name not (yet) picked from the list
@@ -517,20 +476,3 @@ class PrepTab(QWidget):
         prep.move_answered_to(self.record.id, latest[0].id)
         self.lists["ask_next"].show_contact(self.record.id)
         self._update_move_button()
-
-
-def _safe_hours(text: str) -> str:
-    try:
-        places.parse_call_hours(text)
-    except places.PlaceError:
-        return places.DEFAULT_CALL_HOURS
-    return text or places.DEFAULT_CALL_HOURS
-
-
-def _geo(record: ContactRecord) -> tuple[float, float] | None:
-    for line in record.vcard_properties:
-        match = _GEO.match(line)
-        if match:
-            return float(match.group(1)), float(match.group(2))
-    return None
-

@@ -80,9 +80,7 @@ def trim_text(text: str, limit: int) -> str:
 
 
 def person_sheet(record: ContactRecord, now: dt.datetime, limit: int = 6, exchanges: int = 5) -> PersonSheet:
-    resolution = places.resolve(
-        zone=record.time_zone, zone_source=record.time_zone_source, city=record.city, region=record.region,
-        country=record.country, phones=[p.normalised or p.value for p in record.points_of("phone")])
+    resolution = places.resolve_contact(record)
     sheet = PersonSheet(record.id, record.display_name, record.photo,
                         " · ".join(part for part in (record.title, record.department, record.organisation) if part),
                         record.place or resolution.place)

@@ -70,11 +70,12 @@ class ChannelRecord:
     uses: int = 0
 
 
-def channels(include_hidden: bool = False) -> list[ChannelRecord]:
-    """The channels in the user's order, with how many exchanges each holds."""
+def channels(include_hidden: bool = False, with_uses: bool = False) -> list[ChannelRecord]:
+    """The channels in the user's order; `with_uses` also counts the exchanges each holds
+    (a scan of the history: only for the Channels settings)."""
+    uses = "(SELECT count(*) FROM interaction i WHERE i.channel_id = ch.id)" if with_uses else "0"
     cursor = database.execute_sql(
-        "SELECT ch.id, ch.key, ch.name, ch.step, ch.position, ch.hidden, ch.built_in,"
-        " (SELECT count(*) FROM interaction i WHERE i.channel_id = ch.id)"
+        f"SELECT ch.id, ch.key, ch.name, ch.step, ch.position, ch.hidden, ch.built_in, {uses}"
         " FROM channel ch" + ("" if include_hidden else " WHERE NOT ch.hidden")
         + " ORDER BY ch.position, ch.id")
     return [ChannelRecord(*row[:5], bool(row[5]), bool(row[6]), row[7]) for row in cursor.fetchall()]

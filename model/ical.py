@@ -109,14 +109,6 @@ def _with_email(attendee: Attendee) -> Attendee:
     return Attendee(attendee.contact_id, attendee.name, point.value if point else "")
 
 
-def all_meetings() -> list[MeetingRecord]:
-    ids = [row[0] for row in database.execute_sql("SELECT id FROM meeting ORDER BY starts_at, id").fetchall()]
-    found = []
-    for start in range(0, len(ids), 500):
-        found += [m for m in (meetings.get(i) for i in ids[start:start + 500]) if m]
-    return found
-
-
 # -- Import -----------------------------------------------------------------------------------
 
 

@@ -153,6 +153,11 @@ def restore(records: Iterable[MeetingRecord]) -> None:
             save(record)
 
 
+def all_meetings() -> list[MeetingRecord]:
+    """Every meeting, by start time."""
+    return _records(list(Meeting.select().order_by(Meeting.starts_at, Meeting.id)))
+
+
 def count() -> int:
     return Meeting.select().count()
 

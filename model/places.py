@@ -232,6 +232,26 @@ def resolve(*, zone: str = "", zone_source: str = "", city: str = "", region: st
     return Resolution(note=(note + ". " if note else "") + "Time zone unknown — set it")
 
 
+_GEO = re.compile(r"^(?:[\w-]+\.)?GEO[;:].*?(-?\d+(?:\.\d+)?)[,;](-?\d+(?:\.\d+)?)", re.IGNORECASE)
+
+
+def geo_of(vcard_lines: list[str]) -> tuple[float, float] | None:
+    """The latitude and longitude of a kept vCard GEO property (3.0 "GEO:lat;lon" or 4.0 "geo:lat,lon")."""
+    for line in vcard_lines:
+        match = _GEO.match(line)
+        if match:
+            return float(match.group(1)), float(match.group(2))
+    return None
+
+
+def resolve_contact(record) -> Resolution:
+    """`resolve` with everything a ContactRecord knows: its zone, place, phones and vCard GEO."""
+    return resolve(zone=record.time_zone, zone_source=record.time_zone_source, city=record.city,
+                   region=record.region, country=record.country,
+                   phones=[p.normalised or p.value for p in record.points_of("phone")],
+                   geo=geo_of(record.vcard_properties))
+
+
 @cache
 def _zone_table() -> list[tuple[list[str], str]]:
     """(country codes, zone) rows of tzdata's zone1970.tab: the canonical zones."""
@@ -319,6 +339,15 @@ def describe_local_time(zone: str, place: str = "", now: dt.datetime | None = No
 
 
 DEFAULT_CALL_HOURS = "09:00-18:00"
+
+
+def call_hours_or_default(text: str) -> str:
+    """A person's call hours, or the default when none are set or they cannot be read."""
+    try:
+        parse_call_hours(text)
+    except PlaceError:
+        return DEFAULT_CALL_HOURS
+    return text or DEFAULT_CALL_HOURS
 
 
 def parse_call_hours(text: str) -> tuple[dt.time, dt.time]:

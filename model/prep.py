@@ -72,7 +72,7 @@ def update_line(line_id: int, text: str | None = None, done: bool | None = None)
 def delete_lines(line_ids: Iterable[int]) -> list[PrepLine]:
     """Delete lines; returns them so that `restore_lines` can undo it."""
     ids = list(line_ids)
-    found = [line for line in _by_ids(ids)]
+    found = _by_ids(ids)
     PrepItem.delete().where(PrepItem.id.in_(ids)).execute()
     return found
 

@@ -70,12 +70,12 @@ def test_every_corpus_calendar_imports_without_a_crash(notebook, path):
 def test_corpus_content_and_reimport_changes_nothing(notebook):
     first = ical.import_files(ICS)
     assert first.added == 13 and first.updated == 0
-    vienna = next(m for m in ical.all_meetings() if m.title == "artsprint 2012")
+    vienna = next(m for m in meetings.all_meetings() if m.title == "artsprint 2012")
     assert vienna.time_zone == "Europe/Vienna"
     assert vienna.starts_at == dt.datetime(2012, 2, 13, 9, 0, tzinfo=dt.UTC)  # 10:00 in Vienna
-    sync = next(m for m in ical.all_meetings() if m.title == "Daily Sync")
+    sync = next(m for m in meetings.all_meetings() if m.title == "Daily Sync")
     assert sync.recurrence == "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR" and sync.time_zone == "Europe/Zurich"
-    alarm = next(m for m in ical.all_meetings() if m.title == "event with alarms")
+    alarm = next(m for m in meetings.all_meetings() if m.title == "event with alarms")
     assert alarm.reminder_minutes is not None
     rejected = {(r["file"], r["reason"]) for r in first.summary()["rejected"]}
     assert ("icalendar-time.ics", "no events (VEVENT) in this calendar") in rejected
@@ -94,18 +94,18 @@ def test_round_trip_keeps_instants_zones_and_attendees(notebook, tmp_path):
                           kind="in_person", time_zone="Asia/Kolkata"))
     out = tmp_path / "out.ics"
     with open(out, "w", encoding="utf-8") as stream:
-        assert ical.write_ics(ical.all_meetings(), stream) == 2
+        assert ical.write_ics(meetings.all_meetings(), stream) == 2
     text = out.read_text()
     assert "BEGIN:VTIMEZONE" in text and "TZID:America/St_Johns" in text
     assert "mailto:cathy@example.com" in text and "CN=Guest Person" in text
-    before = ical.all_meetings()
+    before = meetings.all_meetings()
     notebook.close()
     other = open_notebook(tmp_path / "other.rapport")
     contacts.add_contact(ContactRecord(given_name="Cathy", family_name="Rogers",
                                        points=[ContactPointRecord("email", "CATHY@example.com")]))
     plan = ical.import_files([out])
     assert plan.added == 2 and not plan.summary()["rejected"]
-    after = ical.all_meetings()
+    after = meetings.all_meetings()
     for a, b in zip(before, after, strict=True):
         assert (a.uid, a.title, a.starts_at, a.ends_at, a.time_zone, a.kind, a.status, a.reminder_minutes,
                 a.recurrence) == (b.uid, b.title, b.starts_at, b.ends_at, b.time_zone, b.kind, b.status,

@@ -43,11 +43,11 @@ def run(notebook: Notebook, files: list[str], screenshot: str | None, version: s
     if screenshot:
         QTimer.singleShot(0, lambda: app.exit(0 if save_screenshot(window, screenshot) else 1))
     else:
-        # The city gazetteer takes about a second to load: do it off the UI thread, before the
-        # first Prep tab needs it.
+        # The city gazetteer and the phone geocoder take about a second to load: do it off the UI
+        # thread, before the first Prep tab needs them.
         from model import places
 
-        threading.Thread(target=places.GAZETTEER.load, name="gazetteer", daemon=True).start()
+        threading.Thread(target=places.warm_up, name="places", daemon=True).start()
     status = app.exec()
     notebook.close()
     return status

@@ -11,9 +11,7 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUnd
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget, QWidget
 
 from gui.contact_list import SORT_CHOICES, ContactList
-from gui.contact_page import ContactPage, WelcomePage
-from gui.import_dialog import ImportDialog
-from gui.overview import OfflineView, TodayPage
+from gui.overview import OfflineView, TodayPage, WelcomePage
 from gui.undo_commands import AddContact, DeleteContacts, DeleteExchanges, EditContact, EditExchange, LogExchange
 from model import contacts, storage
 from model.storage import Notebook, NotebookError
@@ -30,11 +28,11 @@ class MainWindow(QMainWindow):
         self._build_actions()
 
         self.contact_list = ContactList()
-        self.contact_page = ContactPage()
+        self._contact_page = None  # built when the first person is shown: faster start-up
         self.welcome_page = WelcomePage([self.import_action, self.open_sample_action, self.new_contact_action])
         self.today_page = TodayPage()
         self.pages = QStackedWidget()
-        for page in (self.welcome_page, self.today_page, self.contact_page):
+        for page in (self.welcome_page, self.today_page):
             self.pages.addWidget(page)
         self.splitter = QSplitter(Qt.Horizontal)
         self.splitter.addWidget(self.contact_list)
@@ -55,17 +53,6 @@ class MainWindow(QMainWindow):
         self.contact_list.contact_selected.connect(self.show_contact)
         self.contact_list.contact_activated.connect(lambda _id: self.edit_contact())
         self.contact_list.query_changed.connect(self._update_count)
-        self.contact_page.edit_requested.connect(self.edit_contact)
-        self.contact_page.delete_requested.connect(self.delete_contacts)
-        self.contact_page.log_requested.connect(self.log_exchange)
-        history_tab = self.contact_page.history_tab
-        history_tab.edit_requested.connect(self.edit_exchange)
-        history_tab.delete_requested.connect(self.delete_exchanges)
-        history_tab.cadence_changed.connect(self.set_cadence)
-        prep_tab = self.contact_page.prep_tab
-        prep_tab.contact_edited.connect(
-            lambda before, after: self.undo_stack.push(EditContact(before, after, self._changed)))
-        prep_tab.open_contact.connect(self.open_contact)
         self.today_page.open_contact.connect(self.open_contact)
         self.today_page.show_offline.connect(lambda: self.show_view(self.offline_view))
         self.offline_view.open_contact.connect(self.open_contact)
@@ -77,6 +64,25 @@ class MainWindow(QMainWindow):
         self._update_count()
 
     # -- Building -----------------------------------------------------------------------
+
+    @property
+    def contact_page(self):
+        """The person's page (details, history, prep), made on first use."""
+        if self._contact_page is None:
+            from gui.contact_page import ContactPage
+
+            page = self._contact_page = ContactPage()
+            page.edit_requested.connect(self.edit_contact)
+            page.delete_requested.connect(self.delete_contacts)
+            page.log_requested.connect(self.log_exchange)
+            page.history_tab.edit_requested.connect(self.edit_exchange)
+            page.history_tab.delete_requested.connect(self.delete_exchanges)
+            page.history_tab.cadence_changed.connect(self.set_cadence)
+            page.prep_tab.contact_edited.connect(
+                lambda before, after: self.undo_stack.push(EditContact(before, after, self._changed)))
+            page.prep_tab.open_contact.connect(self.open_contact)
+            self.pages.addWidget(page)
+        return self._contact_page
 
     def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
         action = QAction(text, self)
@@ -361,8 +367,10 @@ class MainWindow(QMainWindow):
         if names:
             self.import_files(names)
 
-    def import_files(self, paths: list[str]) -> ImportDialog:
+    def import_files(self, paths: list[str]):
         """Show what importing `paths` would do; the dialog applies it when confirmed."""
+        from gui.import_dialog import ImportDialog  # loaded on first use (vobject): faster start-up
+
         dialog = ImportDialog([str(path) for path in paths], self)
         dialog.imported.connect(self._imported)
         dialog.setAttribute(Qt.WA_DeleteOnClose)

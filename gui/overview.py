@@ -164,3 +164,30 @@ class OfflineView(QWidget):
         contact_id = self.current_id()
         if contact_id is not None:
             act(contact_id)
+
+
+class WelcomePage(QWidget):
+    """What an empty notebook shows: where to start."""
+
+    def __init__(self, actions, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        title = heading("Your notebook is empty", self, 1.8)
+        text = QLabel(
+            "Rapport keeps the people you meet online, your history with them, and what to say "
+            "when you call. Start by bringing in the contacts your phone exports, or look around "
+            "the sample notebook first.")
+        text.setWordWrap(True)
+        text.setFixedWidth(460)
+        text.setAlignment(Qt.AlignHCenter)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(title, 0, Qt.AlignHCenter)
+        layout.addSpacing(8)
+        layout.addWidget(text, 0, Qt.AlignHCenter)
+        layout.addSpacing(16)
+        for action in actions:
+            button = QPushButton(action.text().replace("&", ""))
+            button.setMinimumWidth(260)
+            button.clicked.connect(action.trigger)
+            layout.addWidget(button, 0, Qt.AlignHCenter)
+        layout.addStretch(2)

@@ -20,8 +20,6 @@ from importlib.resources import files
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import phonenumbers
-from phonenumbers import geocoder
-from phonenumbers import timezone as phone_timezone
 
 # Other names people write for a country, mapped to its ISO code.
 _COUNTRY_ALIASES = {
@@ -150,6 +148,13 @@ class Gazetteer:
 GAZETTEER = Gazetteer()
 
 
+def warm_up() -> None:
+    """Load the gazetteer and the phone-number geocoder (a second or so), e.g. on a background
+    thread at start-up, so the first lookup does not wait for them."""
+    GAZETTEER.load()
+    from phonenumbers import geocoder, timezone  # noqa: F401 - importing loads their data
+
+
 @cache
 def all_zones() -> list[str]:
     return sorted(zone for zone in available_timezones() if "/" in zone and not zone.startswith(("Etc/", "SystemV")))
@@ -178,6 +183,10 @@ def zone_for_city(city: str, region: str = "", country: str = "") -> Resolution:
 
 def zone_for_phone(number: str, default_region: str = "") -> Resolution:
     """The zone of a phone number from its country and area code, when it has just one."""
+    # Loaded on first use: the geocoder's data takes a quarter of a second and 150 MB to import.
+    from phonenumbers import geocoder
+    from phonenumbers import timezone as phone_timezone
+
     try:
         parsed = phonenumbers.parse(number, default_region or None)
     except phonenumbers.NumberParseException:

@@ -7,8 +7,10 @@ import sys
 import threading
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication
 
+import resources
 from gui.main_window import MainWindow
 from model.storage import Notebook
 
@@ -22,6 +24,8 @@ def application(version: str = "") -> QApplication:
     app.setOrganizationName("Rapport")
     app.setApplicationVersion(version)
     app.setDesktopFileName("rapport")
+    # Names in any script show with real glyphs, even where the system has no CJK font.
+    QFontDatabase.addApplicationFont(str(resources.path("fonts", "DroidSansFallbackFull.ttf")))
     return app
 
 
@@ -43,6 +47,7 @@ def run(notebook: Notebook, files: list[str], screenshot: str | None, version: s
     if screenshot:
         QTimer.singleShot(0, lambda: app.exit(0 if save_screenshot(window, screenshot) else 1))
     else:
+        window.start_reminders()
         # The city gazetteer and the phone geocoder take about a second to load: do it off the UI
         # thread, before the first Prep tab needs them.
         from model import places

@@ -62,13 +62,14 @@ def _list(title: str, lines: list[str], checkbox: bool = False) -> str:
     return f"<p class='section'>{_e(title)}</p>{rows}"
 
 
-def person_html(sheet: CallSheet, person: PersonSheet, first: bool) -> str:
+def person_html(sheet: CallSheet, person: PersonSheet, first: bool, rules: int | None = None) -> str:
+    """One person's section; `rules` is how many ruled lines for notes (as many as fit)."""
     meeting = ""
     if sheet.meeting and first:
         m = sheet.meeting
         there = f" &nbsp;·&nbsp; {_e(m.when_there)}" if m.when_there else ""
         where = f"<p>{_e(m.location)}</p>" if m.location else ""
-        agenda = f"<p class='dim'>{_e(m.agenda)}</p>" if m.agenda else ""
+        agenda = f"<p class='dim'>{_e(m.agenda)}</p>" if m.agenda else ""  # _e keeps the line breaks
         meeting = (f"<table width='100%' cellpadding='8' class='meeting'><tr><td>"
                    f"<p class='meeting-title'>{_e(m.title)}</p>"
                    f"<p>{_e(m.kind)} &nbsp;·&nbsp; {_e(m.when_here)}{there}</p>{where}{agenda}</td></tr></table>")
@@ -87,7 +88,9 @@ def person_html(sheet: CallSheet, person: PersonSheet, first: bool) -> str:
     if not (left or right):
         left = "<p class='dim'>Nothing noted about this person yet: the call is the chance to learn.</p>"
     questions = _list("Ask this time", person.questions, checkbox=True)
-    ruled = "".join("<tr><td class='rule'>&nbsp;</td></tr>" for _ in range(6 if person.questions else 9))
+    if rules is None:
+        rules = 6 if person.questions else 9
+    ruled = "".join("<tr><td class='rule'>&nbsp;</td></tr>" for _ in range(rules))
     break_ = "" if first else "<div class='pagebreak'></div>"
     return f"""{break_}
 <table width='100%' cellspacing='0' cellpadding='0'><tr>
@@ -143,13 +146,13 @@ class SheetDocument:
         is cached by `build`, so each limit is assembled once however many people there are)."""
         sections, people = [], []
         for index in range(len(sheet_for_limit(6).people)):
-            for limit in (6, 4, 3, 2):
+            for limit, rules in ((6, None), (6, 5), (6, 4), (6, 3), (4, 3), (3, 3), (2, 2), (2, 0)):
                 sheet = sheet_for_limit(limit)
                 person = sheet.people[index]
-                section = person_html(sheet, person, first=True)
+                section = person_html(sheet, person, first=True, rules=rules)
                 if self._document(section, [person]).pageCount() <= 1:
                     break
-            sections.append(person_html(sheet, person, first=not sections))
+            sections.append(person_html(sheet, person, first=not sections, rules=rules))
             people.append(person)
         return sections, people
 
@@ -194,6 +197,12 @@ def write_pdf(makers: list, path: str | Path, page_size: QPageSize | None = None
 
 
 def makers_for(who_kind: str, item_id: int) -> list:
+    """The sheet makers for one contact or one meeting ("contact" or "meeting", and its id)."""
     if who_kind == "meeting":
         return [lambda limit: callsheet.for_meeting(item_id, limit=limit)]
     return [lambda limit: callsheet.for_contact(item_id, limit=limit)]
+
+
+def makers_for_day(day) -> list:
+    """One sheet maker per planned meeting of `day`: "Today's sheets"."""
+    return [maker for meeting_id in callsheet.meetings_on(day) for maker in makers_for("meeting", meeting_id)]

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.history_tab import HistoryTab
+from gui.meetings_tab import MeetingsTab
 from gui.prep_tab import PrepTab
 from gui.widgets.avatar import Avatar
 from gui.widgets.layout import heading, scrolled
@@ -98,6 +99,8 @@ class ContactPage(QWidget):
         self.tabs.addTab(self.history_tab, "&History")
         self.prep_tab = PrepTab()
         self.tabs.addTab(self.prep_tab, "&Prep")
+        self.meetings_tab = MeetingsTab()
+        self.tabs.addTab(self.meetings_tab, "&Meetings")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 16, 18, 10)
         layout.addLayout(header)
@@ -120,6 +123,7 @@ class ContactPage(QWidget):
         summary = history.summary(record.id)  # read once, for the header and both tabs
         self.history_tab.show_contact(record.id, record.cadence_days, summary)
         self.prep_tab.show_contact(record, summary)
+        self.meetings_tab.show_contact(record.id)
         standing = [summary.step_name]
         if summary.last:
             standing.append(f"last contact {history.describe_ago(summary.last)}")

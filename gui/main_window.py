@@ -3,17 +3,37 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
 
 from gui.contact_list import SORT_CHOICES, ContactList
 from gui.overview import OfflineView, TodayPage, WelcomePage
-from gui.undo_commands import AddContact, DeleteContacts, DeleteExchanges, EditContact, EditExchange, LogExchange
-from model import contacts, storage
+from gui.undo_commands import (
+    AddContact,
+    DeleteContacts,
+    DeleteExchanges,
+    DeleteMeetings,
+    EditContact,
+    EditExchange,
+    LogExchange,
+    MarkMeetingDone,
+    SaveMeeting,
+)
+from model import contacts, meetings, storage
 from model.storage import Notebook, NotebookError
 
 
@@ -29,6 +49,10 @@ class MainWindow(QMainWindow):
 
         self.contact_list = ContactList()
         self._contact_page = None  # built when the first person is shown: faster start-up
+        self._calendar_view = None  # built when first shown
+        self.reminders = None  # started by start_reminders (not in screenshot mode)
+        self.tray = None
+        self._quitting = False
         self.welcome_page = WelcomePage([self.import_action, self.open_sample_action, self.new_contact_action])
         self.today_page = TodayPage()
         self.pages = QStackedWidget()
@@ -55,6 +79,7 @@ class MainWindow(QMainWindow):
         self.contact_list.query_changed.connect(self._update_count)
         self.today_page.open_contact.connect(self.open_contact)
         self.today_page.show_offline.connect(lambda: self.show_view(self.offline_view))
+        self.today_page.open_meeting.connect(self.open_meeting)
         self.offline_view.open_contact.connect(self.open_contact)
         self.offline_view.log_requested.connect(lambda contact_id: self.log_exchange([contact_id], "phone"))
         self.setAcceptDrops(True)
@@ -81,8 +106,29 @@ class MainWindow(QMainWindow):
             page.prep_tab.contact_edited.connect(
                 lambda before, after: self.undo_stack.push(EditContact(before, after, self._changed)))
             page.prep_tab.open_contact.connect(self.open_contact)
+            page.meetings_tab.plan_requested.connect(lambda: self.new_meeting(self.contact_list.selected_ids()))
+            self._connect_meeting_views(page.meetings_tab)
             self.pages.addWidget(page)
         return self._contact_page
+
+    @property
+    def calendar_view(self):
+        """The calendar (month, day, week, agenda), made on first use."""
+        if self._calendar_view is None:
+            from gui.calendar_view import CalendarView
+
+            view = self._calendar_view = CalendarView()
+            view.new_requested.connect(lambda starts_at: self.new_meeting([], starts_at))
+            view.moved.connect(self.move_meeting)
+            view.day_sheets_requested.connect(self.print_day_sheets)
+            self._connect_meeting_views(view)
+            self.views.addWidget(view)
+        return self._calendar_view
+
+    def _connect_meeting_views(self, view) -> None:
+        view.edit_requested.connect(self.edit_meeting)
+        view.menu_requested.connect(self.meeting_menu)
+        view.delete_requested.connect(self.delete_meetings)
 
     def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
         action = QAction(text, self)
@@ -101,7 +147,7 @@ class MainWindow(QMainWindow):
                                           "Import vCards (.vcf) exported by a phone or another program")
         self.open_sample_action = self._action("Open &sample notebook", self.open_sample,
                                                tip="Look around a notebook of forty sample people")
-        self.quit_action = self._action("&Quit", self.close, QKeySequence.Quit)
+        self.quit_action = self._action("&Quit", self.quit, QKeySequence.Quit)
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence.Undo)
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
@@ -114,22 +160,34 @@ class MainWindow(QMainWindow):
         self.find_action = self._action("&Find", lambda: self.contact_list.focus_search(), QKeySequence.Find)
         self.log_action = self._action("&Log an exchange…", lambda: self.log_exchange(), "Ctrl+L",
                                        "Log a message, call or meeting with the selected people")
-        self.print_action = self._action("&Print call sheet…", self.print_call_sheet, QKeySequence.Print,
+        self.print_action = self._action("&Print call sheet…", lambda: self.print_call_sheet(), QKeySequence.Print,
                                          "Preview, print or save the selected person's call sheet")
-        self.pdf_action = self._action("Save call sheet as P&DF…", self.save_call_sheet,
+        self.pdf_action = self._action("Save call sheet as P&DF…", lambda: self.save_call_sheet(),
                                        tip="Write the selected person's call sheet to a PDF file")
         self.channels_action = self._action("&Channels…", self.edit_channels,
                                             tip="Add, rename, hide and order the channels you log")
         self.today_action = self._action("&Today", self.show_today, "Ctrl+1",
                                          "Who is overdue, whose birthday is coming, who to call")
         self.people_action = self._action("&People", lambda: self.show_view(self.splitter), "Ctrl+2")
+        self.calendar_action = self._action("&Calendar", lambda: self.show_view(self.calendar_view), "Ctrl+4",
+                                            "Planned calls and meetings: month, week and agenda")
+        self.new_meeting_action = self._action("Plan a &meeting…", lambda: self.new_meeting(), "Ctrl+M",
+                                               "Plan a call, a video call or a coffee")
+        self.day_sheets_action = self._action("Print &today's sheets…", lambda: self.print_day_sheets(dt.date.today()),
+                                              tip="A call sheet for each of today's meetings")
+        self.export_ics_action = self._action("Export &calendar…", self.export_calendar,
+                                              tip="Write meetings to an .ics file for a phone or another calendar")
         self.offline_action = self._action("Take it &offline", lambda: self.show_view(self.offline_view), "Ctrl+3",
                                            "People you talk to online but have never called")
         self.view_actions = QActionGroup(self)
-        for action in (self.today_action, self.people_action, self.offline_action):
+        for action in (self.today_action, self.people_action, self.offline_action, self.calendar_action):
             action.setCheckable(True)
             self.view_actions.addAction(action)
         self.about_action = self._action("&About Rapport", self.show_about)
+        self.tray_action = self._action("Keep running in the tray when closed", lambda on: QSettings().setValue(
+            "tray/keep_running", on), tip="Reminders still come while the window is closed")
+        self.tray_action.setCheckable(True)
+        self.tray_action.setEnabled(False)
         self.sort_actions = QActionGroup(self)
         for key, text in SORT_CHOICES:
             action = self._action(text, lambda _=False, k=key: self.contact_list.set_sort(k))
@@ -139,11 +197,13 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         menu = self.menuBar().addMenu("&File")
-        menu.addActions([self.new_contact_action, self.import_action])
+        menu.addActions([self.new_contact_action, self.new_meeting_action])
+        menu.addSeparator()
+        menu.addActions([self.import_action, self.export_ics_action])
         menu.addSeparator()
         menu.addActions([self.open_action, self.open_sample_action])
         menu.addSeparator()
-        menu.addActions([self.print_action, self.pdf_action])
+        menu.addActions([self.print_action, self.pdf_action, self.day_sheets_action])
         menu.addSeparator()
         menu.addAction(self.quit_action)
         menu = self.menuBar().addMenu("&Edit")
@@ -158,6 +218,8 @@ class MainWindow(QMainWindow):
         menu.addActions(self.view_actions.actions())
         menu.addSeparator()
         menu.addActions(self.sort_actions.actions())
+        menu.addSeparator()
+        menu.addAction(self.tray_action)
         menu = self.menuBar().addMenu("&Tools")
         menu.addAction(self.channels_action)
         self.contact_list.sort_box.currentIndexChanged.connect(self._sync_sort_actions)
@@ -171,7 +233,8 @@ class MainWindow(QMainWindow):
         toolbar.setToolButtonStyle(Qt.ToolButtonTextOnly)
         toolbar.addActions(self.view_actions.actions())
         toolbar.addSeparator()
-        toolbar.addActions([self.new_contact_action, self.log_action, self.edit_action, self.delete_action])
+        toolbar.addActions([self.new_contact_action, self.log_action, self.new_meeting_action, self.edit_action,
+                            self.delete_action])
         toolbar.addSeparator()
         toolbar.addAction(self.import_action)
 
@@ -204,10 +267,13 @@ class MainWindow(QMainWindow):
         self.show_contact(None)
 
     def show_view(self, view: QWidget) -> None:
-        """Switch between the people (list and person) and the take-it-offline list."""
+        """Switch between the people (list and person), the take-it-offline list and the calendar."""
         if view is self.offline_view:
             self.offline_view.refresh()
             self.offline_action.setChecked(True)
+        elif view is self._calendar_view:
+            self.calendar_view.refresh()
+            self.calendar_action.setChecked(True)
         else:
             self.people_action.setChecked(True)
             if self.contact_list.current_id() is None:
@@ -247,6 +313,8 @@ class MainWindow(QMainWindow):
         self._update_count()
         if self.views.currentWidget() is self.offline_view:
             self.offline_view.refresh()
+        if self._calendar_view is not None and self.views.currentWidget() is self._calendar_view:
+            self._calendar_view.refresh()
 
     # -- Editing ------------------------------------------------------------------------
 
@@ -315,43 +383,179 @@ class MainWindow(QMainWindow):
             after = dataclasses.replace(before, cadence_days=days)
             self.undo_stack.push(EditContact(before, after, self._changed))
 
-    def print_call_sheet(self) -> None:
-        """The selected person's call sheet in a print preview (paper size, print, or PDF from there)."""
-        from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
-
-        from gui.callsheet import SheetDocument, default_page_size, makers_for
+    def _person_makers(self) -> tuple[list, str]:
+        from gui.callsheet import makers_for
 
         contact_id = self.contact_list.current_id()
         if contact_id is None:
+            return [], ""
+        return makers_for("contact", contact_id), contacts.get_contact(contact_id).display_name
+
+    def print_call_sheet(self, makers: list | None = None) -> None:
+        """Call sheets in a print preview (paper size, print, or PDF from there); the selected
+        person's unless `makers` are given."""
+        from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+
+        from gui.callsheet import SheetDocument, default_page_size
+
+        makers = makers or self._person_makers()[0]
+        if not makers:
             return
         printer = QPrinter(QPrinter.HighResolution)
         printer.setPageSize(default_page_size())
         preview = QPrintPreviewDialog(printer, self)
-        preview.setWindowTitle("Call sheet")
-        makers = makers_for("contact", contact_id)
+        preview.setWindowTitle("Call sheet" if len(makers) == 1 else f"{len(makers)} call sheets")
 
         def paint(device) -> None:
             SheetDocument(device.pageLayout().pageSize()).build(makers).print_(device)
         preview.paintRequested.connect(paint)
         preview.exec()
 
-    def save_call_sheet(self) -> None:
-        from gui.callsheet import PrintError, makers_for, write_pdf
+    def save_call_sheet(self, makers: list | None = None, name: str = "") -> None:
+        from gui.callsheet import PrintError, write_pdf
 
-        contact_id = self.contact_list.current_id()
-        if contact_id is None:
+        if not makers:
+            makers, name = self._person_makers()
+        if not makers:
             return
-        name = contacts.get_contact(contact_id).display_name
         path, _ = QFileDialog.getSaveFileName(self, "Save call sheet", str(Path.home() / f"{name}.pdf"),
                                               "PDF (*.pdf)")
         if not path:
             return
         try:
-            pages = write_pdf(makers_for("contact", contact_id), path)
+            pages = write_pdf(makers, path)
         except PrintError as error:
             QMessageBox.warning(self, "Save call sheet", str(error))
             return
         self.statusBar().showMessage(f"Call sheet saved to {path} ({pages} page{'s' if pages > 1 else ''}).", 8000)
+
+    def print_day_sheets(self, day: dt.date) -> None:
+        """Every planned meeting of `day`, one sheet each, in one preview."""
+        from gui.callsheet import makers_for_day
+
+        makers = makers_for_day(day)
+        if not makers:
+            QMessageBox.information(self, "Call sheets", f"Nothing is planned on {day:%A} {day.day} {day:%B}.")
+            return
+        self.print_call_sheet(makers)
+
+    # -- Meetings -----------------------------------------------------------------------
+
+    def _meetings_changed(self, _contact_id: int | None = None) -> None:
+        self._changed(self.contact_list.current_id())
+
+    def new_meeting(self, contact_ids: list[int] | None = None, starts_at: dt.datetime | None = None,
+                    title: str = "") -> None:
+        """Plan a meeting; with the selected people when asked from their page or with Ctrl+M."""
+        from gui.meeting_editor import MeetingEditor
+
+        if contact_ids is None and self.views.currentWidget() is self.splitter:
+            contact_ids = self.contact_list.selected_ids()
+        editor = MeetingEditor(None, contact_ids or [], starts_at, parent=self)
+        if title:
+            editor.title.setText(title)
+        if editor.exec():
+            record = editor.record()
+            self.undo_stack.push(SaveMeeting(None, record, self._meetings_changed))
+            when = record.starts_at.astimezone()
+            self.statusBar().showMessage(f"Planned “{record.title}” on {when:%a %d %b, %H:%M}.", 8000)
+
+    def edit_meeting(self, meeting_id: int) -> None:
+        from gui.meeting_editor import MeetingEditor
+
+        before = meetings.get(meeting_id)
+        if before is None:
+            return
+        editor = MeetingEditor(before, parent=self)
+        if editor.exec():
+            after = editor.record()
+            if after != before:
+                self.undo_stack.push(SaveMeeting(before, after, self._meetings_changed))
+
+    def move_meeting(self, meeting_id: int, delta: dt.timedelta) -> None:
+        """Dragged in the week view: the meeting (a recurring one: the whole series) moves by `delta`."""
+        before = meetings.get(meeting_id)
+        if before is None:
+            return
+        after = dataclasses.replace(before, starts_at=before.starts_at + delta, ends_at=before.ends_at + delta,
+                                    attendees=list(before.attendees), reminded_at="")
+        self.undo_stack.push(SaveMeeting(before, after, self._meetings_changed, f"Move “{before.title}”"))
+        self.statusBar().showMessage(f"Moved “{before.title}” to {after.starts_at.astimezone():%a %d %b, %H:%M}.",
+                                     6000)
+
+    def set_meeting_status(self, meeting_id: int, status: str) -> None:
+        before = meetings.get(meeting_id)
+        if before is None or before.status == status:
+            return
+        after = dataclasses.replace(before, status=status, attendees=list(before.attendees))
+        verb = "Cancel" if status == "cancelled" else "Plan again"
+        self.undo_stack.push(SaveMeeting(before, after, self._meetings_changed, f"{verb} “{before.title}”"))
+
+    def mark_meeting_done(self, meeting_id: int) -> None:
+        """Ask how it went; it goes into each attendee's history; then offer the follow-up."""
+        from gui.meeting_editor import OutcomeDialog
+
+        record = meetings.get(meeting_id)
+        if record is None:
+            return
+        dialog = OutcomeDialog(record, self)
+        if not dialog.exec():
+            return
+        self.undo_stack.push(MarkMeetingDone(meeting_id, dialog.outcome.text(), dialog.notes.toPlainText(),
+                                             self._meetings_changed))
+        self.statusBar().showMessage(f"“{record.title}” is in the history now.", 6000)
+        if dialog.follow_up.isChecked():
+            people = contacts.get_contacts(record.contact_ids)
+            cadence = min((p.cadence_days for p in people if p.cadence_days), default=14)
+            from gui.meeting_editor import next_slot
+
+            self.new_meeting(record.contact_ids, next_slot(days=cadence), title=f"Follow-up: {record.title}")
+
+    def delete_meetings(self, meeting_ids: list[int]) -> None:
+        if meeting_ids:
+            self.undo_stack.push(DeleteMeetings(meeting_ids, self._meetings_changed))
+            keys = QKeySequence(QKeySequence.Undo).toString(QKeySequence.NativeText)
+            self.statusBar().showMessage(f"{self.undo_stack.undoText()}. Undo with {keys}.", 6000)
+
+    def meeting_menu(self, meeting_id: int, position: QPoint) -> None:
+        """What can be done with one meeting (right-click in the calendar or a person's Meetings tab)."""
+        from gui.callsheet import makers_for
+
+        record = meetings.get(meeting_id)
+        if record is None:
+            return
+        menu = QMenu(self)
+        menu.addAction("&Edit…", lambda: self.edit_meeting(meeting_id))
+        menu.addAction("&Print call sheet…", lambda: self.print_call_sheet(makers_for("meeting", meeting_id)))
+        menu.addAction("Save call sheet as P&DF…",
+                       lambda: self.save_call_sheet(makers_for("meeting", meeting_id), record.title))
+        menu.addSeparator()
+        if record.status == "planned":
+            menu.addAction("Mark &done…", lambda: self.mark_meeting_done(meeting_id))
+            menu.addAction("&Cancel meeting", lambda: self.set_meeting_status(meeting_id, "cancelled"))
+        elif record.status == "cancelled":
+            menu.addAction("Plan &again", lambda: self.set_meeting_status(meeting_id, "planned"))
+        menu.addAction("E&xport as .ics…", lambda: self.export_calendar([meeting_id]))
+        menu.addSeparator()
+        menu.addAction("De&lete", lambda: self.delete_meetings([meeting_id]))
+        menu.exec(position)
+
+    def open_meeting(self, meeting_id: int) -> None:
+        """Show a meeting's day in the calendar, with the meeting selected."""
+        record = meetings.get(meeting_id)
+        if record is None:
+            return
+        self.show_view(self.calendar_view)
+        self.calendar_view.go_to(record.starts_at.astimezone().date())
+        self.calendar_view.day_list.select_meeting(meeting_id)
+
+    def export_calendar(self, meeting_ids: list[int] | None = None) -> None:
+        """Write meetings to an .ics file: the ones given, or (asked) all or a range of dates."""
+        from gui.export_dialog import ExportCalendarDialog
+
+        dialog = ExportCalendarDialog(meeting_ids or [], self)
+        if dialog.exec():
+            self.statusBar().showMessage(dialog.result_message, 8000)
 
     def edit_channels(self) -> None:
         from gui.channels_dialog import ChannelsDialog
@@ -362,16 +566,26 @@ class MainWindow(QMainWindow):
     # -- Importing ----------------------------------------------------------------------
 
     def choose_import(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, "Import contacts", str(Path.home()),
-                                                "vCards (*.vcf *.vcard);;All files (*)")
+        names, _ = QFileDialog.getOpenFileNames(
+            self, "Import contacts or meetings", str(Path.home()),
+            "vCards and calendars (*.vcf *.vcard *.ics);;vCards (*.vcf *.vcard);;Calendars (*.ics);;All files (*)")
         if names:
             self.import_files(names)
 
     def import_files(self, paths: list[str]):
-        """Show what importing `paths` would do; the dialog applies it when confirmed."""
+        """Import vCards (a plan is shown first; the dialog applies it when confirmed) and
+        calendars (.ics: meetings are added or updated by UID, then new attendees are offered)."""
         from gui.import_dialog import ImportDialog  # loaded on first use (vobject): faster start-up
 
-        dialog = ImportDialog([str(path) for path in paths], self)
+        calendars = [str(p) for p in paths if Path(p).suffix.lower() == ".ics"]
+        for folder in (Path(p) for p in paths if Path(p).is_dir()):
+            calendars += sorted(str(p) for p in folder.iterdir() if p.suffix.lower() == ".ics")
+        if calendars:
+            self.import_calendars(calendars)
+        cards = [str(p) for p in paths if Path(p).suffix.lower() != ".ics"]
+        if not cards:
+            return None
+        dialog = ImportDialog(cards, self)
         dialog.imported.connect(self._imported)
         dialog.setAttribute(Qt.WA_DeleteOnClose)
         dialog.open()
@@ -383,10 +597,18 @@ class MainWindow(QMainWindow):
         self._changed(result.contact_ids[0] if result.contact_ids else None)
         self.statusBar().showMessage(f"Imported: {result.added} new, {result.updated} updated.", 10000)
 
+    def import_calendars(self, paths: list[str]) -> None:
+        from gui.calendar_import import import_calendars
+
+        if import_calendars(paths, self):
+            self.undo_stack.clear()  # as for contacts: the import is not undoable step by step
+            self._meetings_changed()
+
     @staticmethod
     def _importable(event) -> list[str]:
         paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
-        return [path for path in paths if Path(path).is_dir() or Path(path).suffix.lower() in (".vcf", ".vcard")]
+        return [path for path in paths
+                if Path(path).is_dir() or Path(path).suffix.lower() in (".vcf", ".vcard", ".ics")]
 
     def dragEnterEvent(self, event) -> None:
         if self._importable(event):
@@ -449,7 +671,56 @@ class MainWindow(QMainWindow):
         self.contact_list.set_sort(settings.value("list/sort", "name"))
         self._sync_sort_actions()
 
+    def start_reminders(self) -> None:
+        """Remind of meetings while the app runs (missed ones first), from the tray where there is one."""
+        from PySide6.QtWidgets import QSystemTrayIcon
+
+        from gui.reminders import Reminders, Tray
+
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = Tray(self.windowIcon(), self, self)
+            self.tray.show()
+            self.tray_action.setEnabled(True)
+            self.tray_action.setChecked(QSettings().value("tray/keep_running", True, bool))
+        self.reminders = Reminders(self)
+        self.reminders.due.connect(self.remind)
+        self.reminders.start()
+
+    def remind(self, occurrence) -> None:
+        from gui.callsheet import makers_for
+        from gui.reminders import ReminderNotice
+
+        notice = ReminderNotice(occurrence, self)
+        meeting_id = occurrence.meeting.id
+        notice.sheet_button.clicked.connect(lambda: self.print_call_sheet(makers_for("meeting", meeting_id)))
+        notice.show()
+        if self.tray is not None:
+            self.tray.showMessage(occurrence.meeting.title, notice.informativeText(), self.windowIcon(), 30_000)
+
+    def bring_to_front(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
+    def quit(self) -> None:
+        """Quit for real (closing the window may only hide it in the tray)."""
+        from PySide6.QtWidgets import QApplication
+
+        self._quitting = True
+        if self.close():
+            QApplication.quit()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.tray is not None and self.tray_action.isChecked() and not self._quitting:
+            event.ignore()
+            self.hide()
+            if not QSettings().value("tray/told", False, bool):
+                QSettings().setValue("tray/told", True)
+                self.tray.showMessage("Rapport is still running",
+                                      "Reminders keep coming. Quit from the tray icon's menu.", self.windowIcon())
+            return
+        if self.reminders is not None:
+            self.reminders.stop()
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/splitter", self.splitter.saveState())

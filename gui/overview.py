@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from gui.widgets.layout import heading, scrolled
 from gui.widgets.palette import secondary_text
-from model import history
+from model import history, meetings
 from model.history import PersonLine
 
 _IdRole = Qt.UserRole + 1
@@ -33,6 +33,7 @@ class TodayPage(QWidget):
     """What a user sees at start-up: who is overdue, whose birthday is coming, who to take offline."""
 
     open_contact = Signal(int)
+    open_meeting = Signal(int)
     show_offline = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -59,6 +60,8 @@ class TodayPage(QWidget):
             item = self.sections.takeAt(0)
             if item.widget():
                 item.widget().deleteLater()
+        self._section("Meetings today and tomorrow", self._meetings(now, today),
+                      "Nothing planned. Plan a call with Ctrl+M.")
         self._section("Overdue to get in touch", self._people(history.overdue(now, limit=8)),
                       "Nobody is overdue. Set a keep-in-touch cadence on a person's History tab.")
         self._section("Birthdays this week", self._people(history.birthdays(today)), "No birthdays this week.")
@@ -73,6 +76,22 @@ class TodayPage(QWidget):
         dim = secondary_text(self.palette()).name()
         return [f"<a href='contact:{line.contact_id}'>{html.escape(line.display_name)}</a>"
                 f"&nbsp;&nbsp;<span style='color: {dim}'>{html.escape(line.reason)}</span>" for line in lines]
+
+    def _meetings(self, now: dt.datetime, today: dt.date) -> list[str]:
+        zone = now.astimezone().tzinfo
+        start = dt.datetime.combine(today, dt.time(0), zone)
+        found = meetings.occurrences(start, start + dt.timedelta(days=2), include_cancelled=False)
+        dim = secondary_text(self.palette()).name()
+        lines = []
+        for occurrence in found:
+            record = occurrence.meeting
+            local = occurrence.starts_at.astimezone(zone)
+            day = "Today" if local.date() == today else "Tomorrow"
+            people = ", ".join(a.name or a.email for a in record.attendees)
+            status = " (done)" if record.status == "done" else ""
+            lines.append(f"<a href='meeting:{record.id}'>{day} {local:%H:%M}&nbsp; {html.escape(record.title)}</a>"
+                         f"{status}&nbsp;&nbsp;<span style='color: {dim}'>{html.escape(people)}</span>")
+        return lines
 
     def _section(self, title: str, lines: list[str], empty: str) -> None:
         self.sections.addWidget(heading(title, self, 1.15))
@@ -89,6 +108,8 @@ class TodayPage(QWidget):
         kind, _, value = href.partition(":")
         if kind == "contact":
             self.open_contact.emit(int(value))
+        elif kind == "meeting":
+            self.open_meeting.emit(int(value))
         elif kind == "offline":
             self.show_offline.emit()
 

@@ -10,9 +10,10 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
 
-from model import contacts, history, prep
+from model import contacts, history, meetings, prep
 from model.contacts import ContactRecord
 from model.history import InteractionRecord
+from model.meetings import MeetingRecord
 
 Changed = Callable[[int | None], None]
 
@@ -120,3 +121,56 @@ class DeleteExchanges(QUndoCommand):
     def undo(self) -> None:
         history.restore(self._deleted)
         self._changed(self._contact_id)
+
+
+class SaveMeeting(QUndoCommand):
+    """Plan a meeting (`before` None) or change one: edit, reschedule, cancel, plan again."""
+
+    def __init__(self, before: MeetingRecord | None, after: MeetingRecord, changed: Changed, text: str = "") -> None:
+        super().__init__(text or (f"Plan “{after.title}”" if before is None else f"Change “{after.title}”"))
+        self._before, self._after, self._changed = before, after, changed
+
+    def redo(self) -> None:
+        meetings.save(self._after)  # a new meeting gets its id and UID here, and keeps them on redo
+        self._changed(None)
+
+    def undo(self) -> None:
+        if self._before is None:
+            meetings.delete([self._after.id])
+        else:
+            meetings.save(self._before)
+        self._changed(None)
+
+
+class DeleteMeetings(QUndoCommand):
+    def __init__(self, meeting_ids: list[int], changed: Changed) -> None:
+        super().__init__("Delete meeting" if len(meeting_ids) == 1 else f"Delete {len(meeting_ids)} meetings")
+        self._ids, self._changed = meeting_ids, changed
+        self._deleted: list[MeetingRecord] = []
+
+    def redo(self) -> None:
+        self._deleted = meetings.delete(self._ids)
+        self._changed(None)
+
+    def undo(self) -> None:
+        meetings.restore(self._deleted)
+        self._changed(None)
+
+
+class MarkMeetingDone(QUndoCommand):
+    """Mark a meeting done; it becomes a history entry for each attendee in the notebook."""
+
+    def __init__(self, meeting_id: int, outcome: str, notes: str, changed: Changed) -> None:
+        super().__init__("Mark meeting done")
+        self._id, self._outcome, self._notes, self._changed = meeting_id, outcome, notes, changed
+        self._before: MeetingRecord | None = None
+        self._logged: history.Logged | None = None
+
+    def redo(self) -> None:
+        self._before = meetings.get(self._id)
+        self._logged = meetings.mark_done(self._id, self._outcome, self._notes)
+        self._changed(None)
+
+    def undo(self) -> None:
+        meetings.undo_done(self._id, self._logged, self._before)
+        self._changed(None)

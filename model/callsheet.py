@@ -75,17 +75,22 @@ def _trim(lines: list[str], limit: int) -> list[str]:
 
 
 def trim_text(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " … (continued in Rapport)"
+    """`text` cut at a word to about `limit` characters, with a mark; line breaks are kept."""
+    text = "\n".join(" ".join(line.split()) for line in text.strip().splitlines() if line.strip())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0].rstrip() + " … (continued in Rapport)"
 
 
-def person_sheet(record: ContactRecord, now: dt.datetime, limit: int = 6, exchanges: int = 5) -> PersonSheet:
+def person_sheet(record: ContactRecord, now: dt.datetime, limit: int = 6, exchanges: int = 5,
+                 meeting_at: dt.datetime | None = None) -> PersonSheet:
+    """What the sheet says about one person; with `meeting_at`, their local time is the meeting's."""
     resolution = places.resolve_contact(record)
     sheet = PersonSheet(record.id, record.display_name, record.photo,
                         " · ".join(part for part in (record.title, record.department, record.organisation) if part),
                         record.place or resolution.place)
     if resolution.zone:
-        sheet.local_time = places.describe_local_time(resolution.zone, record.city, now)
+        sheet.local_time = places.describe_local_time(resolution.zone, record.city, meeting_at or now)
+        if meeting_at:
+            sheet.local_time = sheet.local_time.replace("It's ", "At the meeting it's ", 1)
         sheet.season = places.season(resolution.zone, today=places.local_time(resolution.zone, now).date())
         sheet.zone_note = f"{resolution.zone.replace('_', ' ')}, {resolution.source}"
     else:
@@ -143,8 +148,9 @@ def for_meeting(meeting_id: int, now: dt.datetime | None = None, limit: int = 6)
     record = meetings.get(meeting_id)
     if record is None:
         raise SheetError(f"No meeting {meeting_id}")
-    people = [person_sheet(r, now, limit, exchanges=max(3, limit - 1))
-              for r in contacts.get_contacts(record.contact_ids)]
+    attending = contacts.get_contacts(record.contact_ids)
+    people = [person_sheet(r, now, limit, exchanges=max(3, limit - 1), meeting_at=record.starts_at)
+              for r in attending]
     here = record.starts_at.astimezone()
     when_here = f"{here:%A %d %B %Y, %H:%M}".replace(" 0", " ") + f"–{record.ends_at.astimezone():%H:%M} here"
     there = ""
@@ -152,7 +158,8 @@ def for_meeting(meeting_id: int, now: dt.datetime | None = None, limit: int = 6)
     if zone and places.valid_zone(zone):
         local = places.local_time(zone, record.starts_at)
         if local.utcoffset() != here.utcoffset():
-            there = f"{local:%H:%M} in {zone.split('/')[-1].replace('_', ' ')}"
+            city = next((r.city for r in attending if r.city and places.resolve_contact(r).zone == zone), "")
+            there = f"{local:%H:%M} in {city or zone.split('/')[-1].replace('_', ' ')}"
     others = [a.name or a.email for a in record.attendees if not a.contact_id]
     if others:
         people_note = "Also attending: " + ", ".join(others)
@@ -162,11 +169,15 @@ def for_meeting(meeting_id: int, now: dt.datetime | None = None, limit: int = 6)
     return CallSheet(record.title, _printed(now), info, people)
 
 
+def meetings_on(day: dt.date) -> list[int]:
+    """The planned meetings of a local day, in time order: the day's sheets."""
+    found = meetings.on_day(day)
+    return list(dict.fromkeys(o.meeting.id for o in found if o.meeting.status == "planned"))
+
+
 def for_day(day: dt.date, now: dt.datetime | None = None) -> list[CallSheet]:
     """One sheet per planned meeting on `day` (local time)."""
-    start = dt.datetime.combine(day, dt.time(0), dt.datetime.now().astimezone().tzinfo).astimezone(dt.UTC)
-    found = meetings.occurrences(start, start + dt.timedelta(days=1), include_cancelled=False)
-    return [for_meeting(o.meeting.id, now) for o in found if o.meeting.status == "planned"]
+    return [for_meeting(meeting_id, now) for meeting_id in meetings_on(day)]
 
 
 def _first_zone(contact_ids: list[int]) -> str:

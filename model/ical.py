@@ -309,17 +309,12 @@ def _attendees(event) -> tuple[list[Attendee], list[Attendee]]:
         email = value.split(":", 1)[1] if value.lower().startswith("mailto:") else ""
         email = "" if email.startswith("invalid:") else email.strip()
         cn = (prop.params.get("CN") or [""])[0].strip().strip('"')
-        contact_id = _contact_for_email(email) if email else None
+        contact_id = meetings.contact_for_email(email) if email else None
         attendee = Attendee(contact_id, cn or email, email)
         found.append(attendee)
         if contact_id is None:
             unknown.append(attendee)
     return found, unknown
-
-
-def _contact_for_email(email: str) -> int | None:
-    point = ContactPoint.get_or_none((ContactPoint.kind == "email") & (ContactPoint.normalised == email.lower()))
-    return point.contact_id if point else None
 
 
 def import_files(paths: Iterable[str | Path]) -> IcsPlan:

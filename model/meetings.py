@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
-from model import history, places
+from peewee import fn
+
+from model import contacts, history, places
 from model.history import InteractionRecord, parse_stamp, stamp
-from model.schema import Meeting, MeetingAttendee, database, utc_now
+from model.schema import ContactPoint, Meeting, MeetingAttendee, database, utc_now
 
 KINDS = {"phone": "Phone call", "video": "Video call", "in_person": "In person"}
 STATUSES = ("planned", "done", "cancelled")
@@ -285,3 +287,179 @@ def suggested_title(names: Sequence[str], kind: str) -> str:
     who = " and ".join(names[:2]) + (f" and {len(names) - 2} more" if len(names) > 2 else "")
     noun = {"phone": "Call", "video": "Video call", "in_person": "Coffee"}[kind]
     return f"{noun} with {who}" if who else noun
+
+
+# -- Planning helpers ------------------------------------------------------------------------
+
+RECURRENCE_UNITS = {"WEEKLY": ("week", "weeks"), "MONTHLY": ("month", "months")}
+
+
+def recurrence(every: int, unit: str) -> str:
+    """An iCalendar RRULE for "every `every` weeks/months" ("" for no repeat)."""
+    if every <= 0 or unit not in RECURRENCE_UNITS:
+        return ""
+    return f"FREQ={unit};INTERVAL={every}" if every > 1 else f"FREQ={unit}"
+
+
+def recurrence_parts(rule: str) -> tuple[int, str]:
+    """The (every, unit) of a rule `recurrence` makes; (0, "") for none or one it cannot show."""
+    parts = dict(part.split("=", 1) for part in rule.upper().split(";") if "=" in part)
+    unit = parts.get("FREQ", "")
+    if unit not in RECURRENCE_UNITS:
+        return 0, ""
+    try:
+        return max(1, int(parts.get("INTERVAL", "1"))), unit
+    except ValueError:
+        return 1, unit
+
+
+def describe_recurrence(rule: str) -> str:
+    if not rule:
+        return ""
+    every, unit = recurrence_parts(rule)
+    if not unit:
+        return "Repeats (custom rule)"
+    one, many = RECURRENCE_UNITS[unit]
+    return f"Every {one}" if every == 1 else f"Every {every} {many}"
+
+
+def recurrence_for_cadence(cadence_days: int) -> str:
+    """A check-in rule matching a keep-in-touch cadence (30 days: monthly; 91: every 3 months)."""
+    if cadence_days <= 0:
+        return ""
+    if cadence_days % 7 == 0 and cadence_days < 28:
+        return recurrence(cadence_days // 7, "WEEKLY")
+    return recurrence(max(1, round(cadence_days / 30.4)), "MONTHLY")
+
+
+def day_counts(first: dt.date, last: dt.date, zone: dt.tzinfo | None = None) -> dict[dt.date, int]:
+    """How many meetings (not cancelled) fall on each local day from `first` to `last`
+    inclusive: what a month view marks."""
+    zone = zone or dt.datetime.now().astimezone().tzinfo
+    start = dt.datetime.combine(first, dt.time(0), zone)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), zone)
+    counts: dict[dt.date, int] = {}
+    for occurrence in occurrences(start, end, include_cancelled=False):
+        day = occurrence.starts_at.astimezone(zone).date()
+        counts[day] = counts.get(day, 0) + 1
+    return counts
+
+
+def on_day(day: dt.date, zone: dt.tzinfo | None = None) -> list[Occurrence]:
+    """Every meeting on one local day, cancelled ones included (shown struck through)."""
+    zone = zone or dt.datetime.now().astimezone().tzinfo
+    start = dt.datetime.combine(day, dt.time(0), zone)
+    return occurrences(start, start + dt.timedelta(days=1))
+
+
+def in_range(first: dt.date, last: dt.date) -> list[MeetingRecord]:
+    """Meetings that overlap the local days `first` to `last`, each once (for export)."""
+    seen: dict[int, MeetingRecord] = {}
+    zone = dt.datetime.now().astimezone().tzinfo
+    start = dt.datetime.combine(first, dt.time(0), zone)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), zone)
+    for occurrence in occurrences(start, end):
+        seen.setdefault(occurrence.meeting.id, occurrence.meeting)
+    return list(seen.values())
+
+
+def warnings(record: MeetingRecord) -> list[str]:
+    """What the user should know before saving, without being stopped: other meetings at the
+    same time, and attendees for whom the time falls outside their call hours."""
+    found = []
+    for other in overlapping(record):
+        found.append(f"Overlaps “{other.title}” at {other.starts_at.astimezone():%H:%M}.")
+    for person in contacts.get_contacts(record.contact_ids):
+        zone = places.resolve_contact(person).zone
+        if not zone:
+            continue
+        window = places.reasonable_hour(zone, places.call_hours_or_default(person.call_hours), record.starts_at)
+        if not window.good:
+            there = places.local_time(zone, record.starts_at)
+            found.append(f"{there:%H:%M} on {there:%A} for {person.display_name}: "
+                         f"{window.reason[0].lower()}{window.reason[1:]}.")
+    return found
+
+
+def both_times(starts_at: dt.datetime, zone: str, other_zone: str, other_place: str = "") -> str:
+    """"10:00 here, 16:00 in Berlin" (just "10:00" when both zones keep the same time)."""
+    here = starts_at.astimezone(ZoneInfo(zone)) if places.valid_zone(zone) else starts_at.astimezone()
+    text = f"{here:%H:%M} here"
+    if other_zone and places.valid_zone(other_zone):
+        there = starts_at.astimezone(ZoneInfo(other_zone))
+        if there.utcoffset() != here.utcoffset():
+            name = other_place or other_zone.split("/")[-1].replace("_", " ")
+            day = "" if there.date() == here.date() else f" {there:%a}"
+            text += f", {there:%H:%M}{day} in {name}"
+    return text
+
+
+def reschedule(meeting_id: int, starts_at: dt.datetime) -> MeetingRecord:
+    """Move a meeting to start at `starts_at`, keeping its length; returns it as it was before."""
+    before = get(meeting_id)
+    if before is None:
+        raise MeetingError(f"No meeting {meeting_id}")
+    after = replace(before, starts_at=starts_at, ends_at=starts_at + (before.ends_at - before.starts_at),
+                    attendees=list(before.attendees), reminded_at="")
+    save(after)
+    return before
+
+
+def set_status(meeting_id: int, status: str) -> MeetingRecord:
+    """Cancel a meeting (it stays, struck through) or plan it again; returns it as it was."""
+    before = get(meeting_id)
+    if before is None:
+        raise MeetingError(f"No meeting {meeting_id}")
+    save(replace(before, status=status, attendees=list(before.attendees)))
+    return before
+
+
+def add_attendees_as_contacts(attendees: Sequence[Attendee]) -> list[int]:
+    """Make contacts of attendees that are not in the notebook (an imported invitation's guests)
+    and attach them to the meetings they attend; returns the new contacts' ids."""
+    new_ids = []
+    with database.atomic():
+        for attendee in attendees:
+            email = attendee.email.strip()
+            existing = contact_for_email(email) if email else None
+            if existing is None:
+                name = attendee.name.strip() if attendee.name.strip() != email else ""
+                record = contacts.ContactRecord(formatted_name=name or email.split("@")[0],
+                                                points=[contacts.ContactPointRecord("email", email)] if email else [])
+                existing = contacts.add_contact(record)
+                new_ids.append(existing)
+            if email:
+                MeetingAttendee.update(contact=existing).where(
+                    MeetingAttendee.contact.is_null(), fn.lower(MeetingAttendee.email) == email.lower()).execute()
+    return new_ids
+
+
+def contact_for_email(email: str) -> int | None:
+    point = ContactPoint.get_or_none((ContactPoint.kind == "email") & (ContactPoint.normalised == email.lower()))
+    return point.contact_id if point else None
+
+
+def describe_reminder(occurrence: Occurrence, now: dt.datetime | None = None) -> str:
+    """What a reminder says: the meeting, when, and the time where the person is: "Video call with
+    Cathy Rogers starts in 15 minutes (16:00). It's 11:00 in the morning in Savannah, 5 h behind you." """
+    now = now or history.now_utc()
+    record = occurrence.meeting
+    at = f"{occurrence.starts_at.astimezone():%H:%M}"
+    minutes = round((occurrence.starts_at - now).total_seconds() / 60)
+    local = occurrence.starts_at.astimezone()
+    if minutes >= 120:
+        tomorrow = local.date() == (now.astimezone() + dt.timedelta(days=1)).date()
+        when = f"is {'tomorrow' if tomorrow else f'on {local:%A}'} at {at}"
+    elif minutes > 1:
+        when = f"starts in {minutes} minutes ({at})"
+    elif minutes >= -5:
+        when = f"starts now ({at})"
+    else:
+        when = f"started at {at} on {local:%a %d %b}, while Rapport was closed"
+    text = f"{record.title} {when}."
+    for person in contacts.get_contacts(record.contact_ids[:1]):
+        zone = places.resolve_contact(person).zone
+        if zone:
+            there = places.describe_local_time(zone, person.city, occurrence.starts_at)
+            text += " " + (there.replace("It's", "It will be", 1) if minutes >= 120 else there) + "."
+    return text

@@ -11,9 +11,9 @@ import json
 from pathlib import Path
 
 import resources
-from model import contacts, history, storage
+from model import contacts, history, meetings, storage
 from model.contacts import ContactPointRecord, ContactRecord
-from model.schema import Channel, Interaction, PrepItem, database
+from model.schema import Channel, Contact, Interaction, PrepItem, database
 
 _PREP_SECTIONS = ("small_talk", "family", "interests", "avoid", "ask_next")
 
@@ -61,4 +61,22 @@ def build_sample_notebook(path: str | Path) -> storage.Notebook:
                 for position, text in enumerate(person.get("prep", {}).get(section, [])):
                     PrepItem.create(contact=contact_id, section=section, text=text, position=position)
         history.refresh_contacts(with_history)  # derived columns and searchable history
+        _add_meetings(today)
     return notebook
+
+
+def _add_meetings(today: dt.datetime) -> None:
+    """Planned (and one done, one cancelled) meetings around today, local time."""
+    ids = {row.display_name: row.id for row in Contact.select(Contact.id, Contact.display_name)}
+    for plan in json.loads(resources.path("sample", "meetings.json").read_text(encoding="utf-8")):
+        hours, minutes = (int(part) for part in plan["time"].split(":"))
+        starts = today + dt.timedelta(days=plan["day"], hours=hours, minutes=minutes)
+        people = [meetings.Attendee(ids[name], name) for name in plan["with"]]
+        title = plan.get("title") or meetings.suggested_title(plan["with"], plan["kind"])
+        status = plan.get("status", "planned")
+        meeting_id = meetings.save(meetings.MeetingRecord(
+            title, starts.astimezone(dt.UTC), (starts + dt.timedelta(minutes=plan["minutes"])).astimezone(dt.UTC),
+            plan["kind"], "", plan.get("location", ""), plan.get("agenda", ""), "cancelled" if status == "cancelled"
+            else "planned", "", plan.get("reminder"), plan.get("recurrence", ""), people))
+        if status == "done":  # as if marked done in the app: it is in their history too
+            meetings.mark_done(meeting_id, plan.get("outcome", ""))

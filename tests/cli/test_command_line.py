@@ -20,7 +20,7 @@ def rapport(*arguments, env=None, tmp_path=None):
 def test_stats_json_of_the_sample(tmp_path):
     result = rapport("--demo", "--stats", "--json")
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == {"contacts": 40, "interactions": 88, "meetings": 0,
+    assert json.loads(result.stdout) == {"contacts": 40, "interactions": 89, "meetings": 9,
                                           "schema_version": migrations.CURRENT_VERSION}
 
 

@@ -214,5 +214,5 @@ def test_deleting_a_channel_with_history_moves_it(window, qtbot):
     QTimer.singleShot(0, pick)
     dialog.delete()
     assert history.channel_by_key("linkedin") is None
-    assert Interaction.select().count() == 88
+    assert Interaction.select().count() == 89
     assert "LinkedIn" not in {e.channel_name for e in history.history(cathy)}

@@ -1,0 +1,492 @@
+"""The calendar: a month with its meeting days marked, the chosen day's meetings, and on the
+right a week of time slots (drag a meeting to move it) or the agenda of the coming weeks.
+
+Everything shown comes from model/meetings.py; changes go back to the window as signals, which
+makes them undoable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from PySide6.QtCore import QDate, QPoint, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCalendarWidget,
+    QHBoxLayout,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.widgets.layout import heading
+from gui.widgets.meeting_list import MeetingList, day_name
+from gui.widgets.palette import secondary_text
+from model import meetings
+from model.meetings import Occurrence
+
+AGENDA_DAYS = 30
+SNAP_MINUTES = 15
+
+
+def local_zone() -> dt.tzinfo:
+    return dt.datetime.now().astimezone().tzinfo
+
+
+def monday_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+class MonthCalendar(QCalendarWidget):
+    """A month grid that puts a dot under each day with meetings (up to three dots)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.counts: dict[dt.date, int] = {}
+        self.setGridVisible(False)
+        self.setVerticalHeaderFormat(QCalendarWidget.NoVerticalHeader)
+        self.setFirstDayOfWeek(Qt.Monday)
+        self.setAccessibleName("Month")
+        self.setMinimumHeight(self.fontMetrics().height() * 17)
+
+    def visible_range(self) -> tuple[dt.date, dt.date]:
+        """The six weeks the grid shows for the current page."""
+        first = dt.date(self.yearShown(), self.monthShown(), 1)
+        start = monday_of(first) if first.weekday() else first - dt.timedelta(days=7)
+        return start, start + dt.timedelta(days=41)
+
+    def show_counts(self, counts: dict[dt.date, int]) -> None:
+        self.counts = counts
+        self.updateCells()
+
+    def paintCell(self, painter: QPainter, rect: QRect, date: QDate) -> None:
+        super().paintCell(painter, rect, date)
+        count = self.counts.get(date.toPython(), 0)
+        if not count:
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.Antialiasing)
+        selected = date == self.selectedDate()
+        colour = self.palette().color(QPalette.HighlightedText if selected else QPalette.Highlight)
+        painter.setBrush(colour)
+        painter.setPen(Qt.NoPen)
+        dots = min(count, 3)
+        size = max(4.0, rect.height() / 9)
+        left = rect.center().x() - (dots * size * 1.8 - size * 0.8) / 2
+        for n in range(dots):
+            painter.drawEllipse(QRectF(left + n * size * 1.8, rect.bottom() - size * 1.9, size, size))
+        painter.restore()
+
+
+@dataclass
+class _Block:
+    occurrence: Occurrence
+    rect: QRectF
+
+
+class WeekGrid(QWidget):
+    """Seven days of time slots with the meetings as blocks. Drag a block to move the meeting
+    (by quarter hours, to another day too); double-click an empty slot to plan one there."""
+
+    moved = Signal(int, object)  # meeting id, timedelta
+    activated = Signal(int)
+    new_requested = Signal(object)  # aware datetime
+    menu_requested = Signal(int, QPoint)
+
+    GUTTER = 52
+    HOUR = 44
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.week_start = monday_of(dt.date.today())
+        self.found: list[Occurrence] = []
+        self.blocks: list[_Block] = []
+        self._drag: tuple[_Block, QPoint] | None = None
+        self._drop: QRectF | None = None
+        self.setMouseTracking(True)
+        self.setMinimumHeight(self.HOUR * 24)
+        self.setAccessibleName("Week")
+        self.setFocusPolicy(Qt.StrongFocus)
+
+    def sizeHint(self) -> QSize:
+        return QSize(720, self.HOUR * 24)
+
+    def show_week(self, week_start: dt.date, found: list[Occurrence]) -> None:
+        self.week_start, self.found = week_start, found
+        self._layout_blocks()
+        self.update()
+
+    # -- Geometry ---------------------------------------------------------------------------
+
+    def day_width(self) -> float:
+        return (self.width() - self.GUTTER) / 7
+
+    def moment_at(self, point: QPoint) -> dt.datetime:
+        """The local time under `point`, snapped to a quarter hour."""
+        column = min(6, max(0, int((point.x() - self.GUTTER) // self.day_width())))
+        minutes = round(max(0, point.y()) / self.HOUR * 60 / SNAP_MINUTES) * SNAP_MINUTES
+        minutes = min(minutes, 24 * 60 - SNAP_MINUTES)
+        day = self.week_start + dt.timedelta(days=column)
+        return dt.datetime.combine(day, dt.time(0), local_zone()) + dt.timedelta(minutes=minutes)
+
+    def _rect_for(self, starts: dt.datetime, ends: dt.datetime) -> QRectF | None:
+        local = starts.astimezone(local_zone())
+        column = (local.date() - self.week_start).days
+        if not 0 <= column < 7:
+            return None
+        top = (local.hour * 60 + local.minute) / 60 * self.HOUR
+        height = max(self.HOUR / 2.5, (ends - starts).total_seconds() / 3600 * self.HOUR)
+        return QRectF(self.GUTTER + column * self.day_width() + 2, top + 1, self.day_width() - 5,
+                      min(height, self.HOUR * 24 - top) - 2)
+
+    def _layout_blocks(self) -> None:
+        """Blocks side by side where meetings overlap on a day."""
+        self.blocks = []
+        lanes: dict[int, list[tuple[dt.datetime, int]]] = {}
+        placed = []
+        for occurrence in self.found:
+            rect = self._rect_for(occurrence.starts_at, occurrence.ends_at)
+            if rect is None:
+                continue
+            column = int((rect.x() - self.GUTTER) // max(1.0, self.day_width()))
+            ends = lanes.setdefault(column, [])
+            lane = next((n for n, (end, _) in enumerate(ends) if end <= occurrence.starts_at), None)
+            if lane is None:
+                ends.append((occurrence.ends_at, 0))
+                lane = len(ends) - 1
+            else:
+                ends[lane] = (occurrence.ends_at, 0)
+            placed.append((occurrence, rect, column, lane))
+        width_of = {column: len(ends) for column, ends in lanes.items()}
+        for occurrence, rect, column, lane in placed:
+            share = rect.width() / width_of[column]
+            self.blocks.append(_Block(occurrence, QRectF(rect.x() + lane * share, rect.y(), share - 1, rect.height())))
+
+    def resizeEvent(self, event) -> None:
+        self._layout_blocks()
+        super().resizeEvent(event)
+
+    def block_at(self, point: QPoint) -> _Block | None:
+        return next((block for block in reversed(self.blocks) if block.rect.contains(point)), None)
+
+    # -- Painting ---------------------------------------------------------------------------
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.Antialiasing)
+        palette = self.palette()
+        painter.fillRect(self.rect(), palette.color(QPalette.Base))
+        width = self.day_width()
+        today = dt.date.today()
+        if 0 <= (today - self.week_start).days < 7:
+            tint = QColor(palette.color(QPalette.Highlight))
+            tint.setAlpha(18)
+            painter.fillRect(QRectF(self.GUTTER + (today - self.week_start).days * width, 0, width, self.height()),
+                             tint)
+        for weekend in (5, 6):
+            shade = QColor(palette.color(QPalette.WindowText))
+            shade.setAlpha(8)
+            painter.fillRect(QRectF(self.GUTTER + weekend * width, 0, width, self.height()), shade)
+        lines = QColor(palette.color(QPalette.Mid))
+        lines.setAlpha(110)
+        dim = secondary_text(palette)
+        small = QFont(self.font())
+        small.setPointSizeF(self.font().pointSizeF() * 0.85)
+        painter.setFont(small)
+        for hour in range(24):
+            y = hour * self.HOUR
+            painter.setPen(QPen(lines, 1))
+            painter.drawLine(self.GUTTER, y, self.width(), y)
+            if hour:
+                painter.setPen(dim)
+                painter.drawText(QRectF(0, y - 8, self.GUTTER - 8, 16), Qt.AlignRight | Qt.AlignVCenter,
+                                 f"{hour:02d}:00")
+        painter.setPen(QPen(lines, 1))
+        for column in range(8):
+            x = self.GUTTER + column * width
+            painter.drawLine(int(x), 0, int(x), self.height())
+        if 0 <= (today - self.week_start).days < 7:
+            now = dt.datetime.now().astimezone()
+            y = (now.hour * 60 + now.minute) / 60 * self.HOUR
+            x = self.GUTTER + (today - self.week_start).days * width
+            painter.setPen(QPen(QColor("#d93025"), 2))
+            painter.drawLine(int(x), int(y), int(x + width), int(y))
+        for block in self.blocks:
+            if self._drag and block is self._drag[0] and self._drop is not None:
+                self._paint_block(painter, block.occurrence, block.rect, ghost=True)
+            else:
+                self._paint_block(painter, block.occurrence, block.rect)
+        if self._drag and self._drop is not None:
+            self._paint_block(painter, self._drag[0].occurrence, self._drop)
+
+    def _paint_block(self, painter: QPainter, occurrence: Occurrence, rect: QRectF, ghost: bool = False) -> None:
+        record = occurrence.meeting
+        palette = self.palette()
+        fill = QColor(palette.color(QPalette.Highlight))
+        text = palette.color(QPalette.HighlightedText)
+        if record.status != "planned" or ghost:
+            fill = QColor(palette.color(QPalette.Mid))
+            text = palette.color(QPalette.WindowText)
+        fill.setAlpha(70 if ghost else (120 if record.status != "planned" else 225))
+        painter.setPen(Qt.NoPen)
+        painter.setBrush(fill)
+        painter.drawRoundedRect(rect, 4, 4)
+        if ghost:
+            return
+        font = QFont(self.font())
+        font.setPointSizeF(self.font().pointSizeF() * 0.9)
+        font.setStrikeOut(record.status == "cancelled")
+        painter.setFont(font)
+        painter.setPen(text)
+        local = occurrence.starts_at.astimezone()
+        label = f"{local:%H:%M} {'✓ ' if record.status == 'done' else ''}{record.title}"
+        inner = rect.adjusted(5, 1, -4, -1)
+        if inner.height() < painter.fontMetrics().height() * 2:  # a short meeting: one elided line
+            label = painter.fontMetrics().elidedText(label, Qt.ElideRight, int(inner.width()))
+            painter.drawText(inner, Qt.AlignLeft | Qt.AlignVCenter, label)
+        else:
+            painter.drawText(inner, Qt.AlignLeft | Qt.AlignTop | Qt.TextWordWrap, label)
+
+    # -- Mouse ------------------------------------------------------------------------------
+
+    def mousePressEvent(self, event) -> None:
+        block = self.block_at(event.position().toPoint())
+        if event.button() == Qt.LeftButton and block and block.occurrence.meeting.status == "planned":
+            self._drag = (block, event.position().toPoint() - block.rect.topLeft().toPoint())
+            self._drop = None
+        elif event.button() == Qt.RightButton and block:
+            self.menu_requested.emit(block.occurrence.meeting.id, event.globalPosition().toPoint())
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:
+        point = event.position().toPoint()
+        if self._drag is None:
+            block = self.block_at(point)
+            self.setCursor(Qt.OpenHandCursor if block and block.occurrence.meeting.status == "planned"
+                           else Qt.ArrowCursor)
+            return
+        block, grip = self._drag
+        if self._drop is None and (point - (block.rect.topLeft().toPoint() + grip)).manhattanLength() < 6:
+            return  # not a drag yet: a click
+        self.setCursor(Qt.ClosedHandCursor)
+        starts = self.moment_at(QPoint(point.x(), point.y() - grip.y()))
+        self._drop = self._rect_for(starts, starts + (block.occurrence.ends_at - block.occurrence.starts_at))
+        self.update()
+
+    def mouseReleaseEvent(self, event) -> None:
+        if self._drag is not None and self._drop is not None:
+            block, grip = self._drag
+            point = event.position().toPoint()
+            starts = self.moment_at(QPoint(point.x(), point.y() - grip.y()))
+            delta = starts - block.occurrence.starts_at
+            self._drag = self._drop = None
+            self.update()
+            if delta:
+                self.moved.emit(block.occurrence.meeting.id, delta)
+            return
+        self._drag = self._drop = None
+        super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event) -> None:
+        point = event.position().toPoint()
+        block = self.block_at(point)
+        if block:
+            self.activated.emit(block.occurrence.meeting.id)
+        elif point.x() > self.GUTTER:
+            moment = self.moment_at(point)
+            self.new_requested.emit(moment.replace(minute=moment.minute // 30 * 30))
+
+
+class WeekHeader(QWidget):
+    """The day names above the week grid (it stays put while the hours scroll)."""
+
+    def __init__(self, grid: WeekGrid, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.grid = grid
+        self.setFixedHeight(self.fontMetrics().height() * 2 + 10)
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        width = self.grid.day_width()
+        offset = self.grid.mapTo(self.window(), QPoint(0, 0)).x() - self.mapTo(self.window(), QPoint(0, 0)).x()
+        today = dt.date.today()
+        bold = QFont(self.font())
+        bold.setWeight(QFont.DemiBold)
+        for column in range(7):
+            day = self.grid.week_start + dt.timedelta(days=column)
+            rect = QRectF(offset + self.grid.GUTTER + column * width, 0, width, self.height())
+            painter.setPen(self.palette().color(QPalette.Highlight) if day == today else
+                           self.palette().color(QPalette.WindowText))
+            painter.setFont(bold if day == today else self.font())
+            painter.drawText(rect, Qt.AlignCenter, f"{day:%a}\n{day.day}")
+
+
+class WeekView(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.grid = WeekGrid()
+        self.header = WeekHeader(self.grid)
+        self.scroll = QScrollArea()
+        self.scroll.setWidget(self.grid)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.scroll, 1)
+        self._scrolled = False
+
+    def show_week(self, week_start: dt.date, found: list[Occurrence]) -> None:
+        self.grid.show_week(week_start, found)
+        self.header.update()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._scrolled:  # open on the working day, not on midnight
+            self._scrolled = True
+            self.scroll.verticalScrollBar().setValue(int(self.grid.HOUR * 7.5))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.header.update()
+
+
+class CalendarView(QWidget):
+    """Month, day, week and agenda. Signals carry what the user asked for to the window."""
+
+    new_requested = Signal(object)  # aware datetime, or None
+    edit_requested = Signal(int)
+    moved = Signal(int, object)
+    delete_requested = Signal(list)
+    menu_requested = Signal(int, QPoint)
+    day_sheets_requested = Signal(object)  # date
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.month = MonthCalendar()
+        self.month.setMaximumWidth(360)
+        self.day_title = heading("", self, 1.15)
+        self.day_list = MeetingList("Meetings on the chosen day")
+        self.day_list.setColumnHidden(2, True)  # the people are in the title, and in the tooltip
+        self.week = WeekView()
+        self.agenda = MeetingList("Agenda", show_dates=False)
+        self.range_label = heading("", self, 1.25)
+
+        previous = QPushButton("‹")
+        previous.setToolTip("Previous week")
+        following = QPushButton("›")
+        following.setToolTip("Next week")
+        this_week = QPushButton("Today")
+        for button in (previous, following):
+            button.setFixedWidth(self.fontMetrics().horizontalAdvance("M") * 3)
+        previous.clicked.connect(lambda: self.go_to(self.selected_date() - dt.timedelta(days=7)))
+        following.clicked.connect(lambda: self.go_to(self.selected_date() + dt.timedelta(days=7)))
+        this_week.clicked.connect(lambda: self.go_to(dt.date.today()))
+        self.week_button = QPushButton("Week")
+        self.agenda_button = QPushButton("Agenda")
+        self.modes = QButtonGroup(self)
+        for index, button in enumerate((self.week_button, self.agenda_button)):
+            button.setCheckable(True)
+            self.modes.addButton(button, index)
+        self.week_button.setChecked(True)
+        self.modes.idClicked.connect(self._set_mode)
+        new_button = QPushButton("New meeting…")
+        new_button.clicked.connect(lambda: self.new_requested.emit(None))
+        sheets_button = QPushButton("Print the day's sheets…")
+        sheets_button.setToolTip("A call sheet for every meeting on the chosen day")
+        sheets_button.clicked.connect(lambda: self.day_sheets_requested.emit(self.selected_date()))
+
+        bar = QHBoxLayout()
+        bar.addWidget(heading("Calendar", self, 1.7))
+        bar.addSpacing(16)
+        bar.addWidget(previous)
+        bar.addWidget(this_week)
+        bar.addWidget(following)
+        bar.addSpacing(10)
+        bar.addWidget(self.range_label, 1)
+        bar.addWidget(self.week_button)
+        bar.addWidget(self.agenda_button)
+        bar.addSpacing(10)
+        bar.addWidget(sheets_button)
+        bar.addWidget(new_button)
+
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.month)
+        column.addSpacing(6)
+        column.addWidget(self.day_title)
+        column.addWidget(self.day_list, 1)
+        self.right = QStackedWidget()
+        self.right.addWidget(self.week)
+        self.right.addWidget(self.agenda)
+        splitter = QSplitter(Qt.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(self.right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([330, 760])
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 14, 18, 10)
+        layout.addLayout(bar)
+        layout.addWidget(splitter, 1)
+
+        self.month.selectionChanged.connect(self._day_chosen)
+        self.month.currentPageChanged.connect(lambda _y, _m: self.refresh_month())
+        self.month.activated.connect(lambda date: self.new_requested.emit(
+            dt.datetime.combine(date.toPython(), dt.time(10), local_zone())))
+        for view in (self.day_list, self.agenda):
+            view.activated.connect(self.edit_requested)
+            view.menu_requested.connect(self.menu_requested)
+            view.delete_requested.connect(self.delete_requested)
+        self.week.grid.activated.connect(self.edit_requested)
+        self.week.grid.menu_requested.connect(self.menu_requested)
+        self.week.grid.moved.connect(self.moved)
+        self.week.grid.new_requested.connect(self.new_requested)
+
+    def selected_date(self) -> dt.date:
+        return self.month.selectedDate().toPython()
+
+    def go_to(self, day: dt.date) -> None:
+        self.month.setSelectedDate(QDate(day.year, day.month, day.day))
+        self.month.setCurrentPage(day.year, day.month)
+
+    def refresh(self) -> None:
+        """Read everything shown again (after a change)."""
+        self.refresh_month()
+        self._day_chosen()
+        if self.right.currentWidget() is self.agenda:
+            self.refresh_agenda()
+
+    def refresh_month(self) -> None:
+        first, last = self.month.visible_range()
+        self.month.show_counts(meetings.day_counts(first, last))
+
+    def refresh_agenda(self) -> None:
+        now = dt.datetime.now(dt.UTC)
+        self.agenda.show_occurrences(meetings.upcoming(now, AGENDA_DAYS), grouped=True,
+                                     empty=f"Nothing planned in the next {AGENDA_DAYS} days.")
+
+    def _day_chosen(self) -> None:
+        day = self.selected_date()
+        self.day_title.setText(day_name(day))
+        self.day_list.show_occurrences(meetings.on_day(day), empty="No meetings. Double-click a day to plan one.")
+        start = monday_of(day)
+        zone = local_zone()
+        found = meetings.occurrences(dt.datetime.combine(start, dt.time(0), zone),
+                                     dt.datetime.combine(start + dt.timedelta(days=7), dt.time(0), zone))
+        self.week.show_week(start, found)
+        end = start + dt.timedelta(days=6)
+        self.range_label.setText(f"{start.day} {start:%B} – {end.day} {end:%B %Y}" if start.month != end.month
+                                 else f"{start.day}–{end.day} {end:%B %Y}")
+
+    def _set_mode(self, index: int) -> None:
+        self.right.setCurrentIndex(index)
+        if index == 1:
+            self.refresh_agenda()

@@ -1,0 +1,326 @@
+"""Planning a meeting, and closing one: the meeting editor and the "how did it go" form.
+
+The editor shows the time in the meeting's zone and, beside it, what that is for you and for
+the people attending ("10:00 here, 16:00 in Berlin"). It warns, without stopping the user,
+about overlaps and hours outside the person's call window.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import html
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QDateTime, Qt, QTimer, QTimeZone
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.log_dialog import DateTimeField, PeoplePicker
+from gui.widgets.palette import secondary_text
+from model import contacts, meetings, places
+from model.meetings import KINDS, REMINDERS, Attendee, MeetingRecord
+
+DURATIONS = [15, 30, 45, 60, 90, 120]
+
+
+def my_zone() -> str:
+    """The computer's IANA time zone ("Europe/London"), or "" when the system does not say."""
+    name = bytes(QTimeZone.systemTimeZoneId().data()).decode()
+    return places.canonical_zone(name) if places.valid_zone(name) else ""
+
+
+def zone_of(zone: str) -> dt.tzinfo:
+    return ZoneInfo(zone) if places.valid_zone(zone) else dt.datetime.now().astimezone().tzinfo
+
+
+def person_zone(contact_ids: list[int]) -> tuple[str, str]:
+    """The zone and place of the first attendee whose zone is known."""
+    for record in contacts.get_contacts(contact_ids):
+        zone = places.resolve_contact(record).zone
+        if zone:
+            return zone, record.city or zone.split("/")[-1].replace("_", " ")
+    return "", ""
+
+
+def next_slot(now: dt.datetime | None = None, days: int = 1) -> dt.datetime:
+    """A sensible default start: 10:00 local time, `days` from today."""
+    now = (now or dt.datetime.now(dt.UTC)).astimezone()
+    return dt.datetime.combine(now.date() + dt.timedelta(days=days), dt.time(10), now.tzinfo).astimezone(dt.UTC)
+
+
+class MeetingEditor(QDialog):
+    """Plan a meeting, or change one (`record` given). `record()` is the result."""
+
+    def __init__(self, record: MeetingRecord | None = None, contact_ids: list[int] | None = None,
+                 starts_at: dt.datetime | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.editing = record
+        self.setWindowTitle("Edit meeting" if record else "Plan a meeting")
+        self._mine = my_zone()
+        ids = record.contact_ids if record else list(contact_ids or [])
+        self._guests = [a for a in record.attendees if not a.contact_id] if record else []
+
+        self.people = PeoplePicker(ids)
+        self.people.field.setPlaceholderText("Add a person…")
+        self.title = QLineEdit()
+        self.title.setAccessibleName("Title")
+        self.kind = QComboBox()
+        self.kind.setAccessibleName("Kind")
+        for key, text in KINDS.items():
+            self.kind.addItem(text, key)
+        self.start = DateTimeField()
+        self.start.setCalendarPopup(True)
+        self.start.setDisplayFormat("ddd d MMM yyyy  HH:mm")
+        self.start.setAccessibleName("Starts")
+        self.duration = QComboBox()
+        self.duration.setEditable(True)
+        self.duration.setAccessibleName("Duration in minutes")
+        for minutes in DURATIONS:
+            self.duration.addItem(f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d}"
+                                  .replace(" 00", ""), minutes)
+        self.ends_label = QLabel()
+        self.zone = QComboBox()
+        self.zone.setEditable(True)
+        self.zone.setAccessibleName("Time zone")
+        self.zone.setInsertPolicy(QComboBox.NoInsert)
+        self.zone.completer().setFilterMode(Qt.MatchContains)
+        self.zone.completer().setCompletionMode(QCompleter.PopupCompletion)
+        self.both_label = QLabel()
+        self.both_label.setAccessibleName("Both times")
+        self.location = QLineEdit(placeholderText="An address, a phone number or a video link")
+        self.location.setAccessibleName("Where")
+        self.agenda = QPlainTextEdit()
+        self.agenda.setTabChangesFocus(True)
+        self.agenda.setPlaceholderText("What to talk about")
+        self.agenda.setFixedHeight(self.fontMetrics().height() * 4 + 12)
+        self.reminder = QComboBox()
+        self.reminder.setAccessibleName("Reminder")
+        for minutes, text in REMINDERS:
+            self.reminder.addItem(text, minutes)
+        self.repeat_every = QSpinBox()
+        self.repeat_every.setRange(1, 52)
+        self.repeat_every.setPrefix("every ")
+        self.repeat_unit = QComboBox()
+        self.repeat_unit.setAccessibleName("Repeats")
+        self.repeat_unit.addItem("Does not repeat", "")
+        self.repeat_unit.addItem("Weeks", "WEEKLY")
+        self.repeat_unit.addItem("Months", "MONTHLY")
+        self.cadence_hint = QLabel()
+        self.cadence_hint.setTextFormat(Qt.RichText)
+        self.cadence_hint.linkActivated.connect(self._use_cadence)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName("Warnings")
+
+        dim = secondary_text(self.palette()).name()
+        for label in (self.ends_label, self.both_label, self.cadence_hint):
+            label.setStyleSheet(f"color: {dim}")
+        when_row = QHBoxLayout()
+        when_row.addWidget(self.start, 1)
+        when_row.addWidget(QLabel("for"))
+        when_row.addWidget(self.duration)
+        when_row.addWidget(self.ends_label)
+        repeat_row = QHBoxLayout()
+        repeat_label = QLabel("Re&peat")
+        repeat_label.setBuddy(self.repeat_unit)
+        repeat_row.addWidget(self.repeat_unit)
+        repeat_row.addWidget(self.repeat_every)
+        repeat_row.addWidget(self.cadence_hint, 1)
+        form = QFormLayout()
+        form.addRow("With", self.people)
+        form.addRow("&Title", self.title)
+        form.addRow("&Kind", self.kind)
+        starts_label = QLabel("&Starts")
+        starts_label.setBuddy(self.start)
+        form.addRow(starts_label, when_row)
+        form.addRow("Time &zone", self.zone)
+        form.addRow("", self.both_label)
+        form.addRow("&Where", self.location)
+        form.addRow("&Agenda", self.agenda)
+        form.addRow("&Remind me", self.reminder)
+        form.addRow(repeat_label, repeat_row)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
+        self.buttons.button(QDialogButtonBox.Save).setText("Save" if record else "Plan")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(560)
+
+        self._fill(record, ids, starts_at)
+        self._warn_later = QTimer(self, singleShot=True, interval=250)
+        self._warn_later.timeout.connect(self._warn)
+        for signal in (self.start.dateTimeChanged, self.duration.currentTextChanged, self.zone.currentTextChanged,
+                       self.kind.currentIndexChanged, self.repeat_unit.currentIndexChanged,
+                       self.repeat_every.valueChanged,
+                       self.people.list.model().rowsInserted, self.people.list.model().rowsRemoved):
+            signal.connect(self._changed)
+        self.title.textEdited.connect(lambda: setattr(self, "_title_is_suggested", False))
+        self._changed()
+        self._warn()
+        self.title.setFocus()
+
+    def _fill(self, record: MeetingRecord | None, ids: list[int], starts_at: dt.datetime | None) -> None:
+        theirs, _ = person_zone(ids)
+        zones = [z for z in dict.fromkeys([record.time_zone if record else "", self._mine, theirs]) if z]
+        self.zone.addItems(zones + [z for z in places.all_zones() if z not in zones])
+        self.repeat_every.setEnabled(False)
+        if record is None:
+            self._title_is_suggested = True
+            self.zone.setCurrentText(self._mine or theirs)
+            self._set_start(starts_at or next_slot())
+            self.duration.setCurrentIndex(1)
+            self.reminder.setCurrentIndex(self.reminder.findData(15))
+            return
+        self._title_is_suggested = False
+        self.title.setText(record.title)
+        self.kind.setCurrentIndex(max(0, self.kind.findData(record.kind)))
+        self.zone.setCurrentText(record.time_zone or self._mine)
+        self._set_start(record.starts_at)
+        index = self.duration.findData(record.minutes)
+        if index < 0:
+            self.duration.setEditText(f"{record.minutes} min")
+        else:
+            self.duration.setCurrentIndex(index)
+        self.location.setText(record.location)
+        self.agenda.setPlainText(record.agenda)
+        self.reminder.setCurrentIndex(max(0, self.reminder.findData(record.reminder_minutes)))
+        every, unit = meetings.recurrence_parts(record.recurrence)
+        if unit:
+            self.repeat_unit.setCurrentIndex(self.repeat_unit.findData(unit))
+            self.repeat_every.setValue(every)
+
+    def _set_start(self, moment: dt.datetime) -> None:
+        local = moment.astimezone(zone_of(self.zone.currentText())).replace(tzinfo=None)
+        self.start.setDateTime(QDateTime(local.date(), local.time()))
+
+    # -- Reading ----------------------------------------------------------------------------
+
+    def minutes(self) -> int:
+        digits = "".join(ch if ch.isdigit() else " " for ch in self.duration.currentText()).split()
+        if "h" in self.duration.currentText() and digits:
+            return int(digits[0]) * 60 + (int(digits[1]) if len(digits) > 1 else 0)
+        return int(digits[0]) if digits else 0
+
+    def starts_at(self) -> dt.datetime:
+        value = self.start.dateTime()
+        wall = dt.datetime.combine(value.date().toPython(), value.time().toPython()).replace(second=0, microsecond=0)
+        return wall.replace(tzinfo=zone_of(self.zone.currentText())).astimezone(dt.UTC)
+
+    def record(self) -> MeetingRecord:
+        base = self.editing
+        starts = self.starts_at()
+        names = [row.display_name for row in contacts.rows_for(self.people.ids())]
+        title = self.title.text().strip() or meetings.suggested_title(names, self.kind.currentData())
+        attendees = [Attendee(i, n) for i, n in zip(self.people.ids(), names, strict=True)]
+        if base:  # keep the email an attendee was invited with
+            emails = {a.contact_id: a.email for a in base.attendees if a.contact_id}
+            attendees = [dataclasses.replace(a, email=emails.get(a.contact_id, "")) for a in attendees]
+        return MeetingRecord(
+            title=title, starts_at=starts, ends_at=starts + dt.timedelta(minutes=self.minutes()),
+            kind=self.kind.currentData(), time_zone=self.zone.currentText().strip(),
+            location=self.location.text().strip(), agenda=self.agenda.toPlainText().strip(),
+            status=base.status if base else "planned", outcome=base.outcome if base else "",
+            reminder_minutes=self.reminder.currentData(),
+            recurrence=self._rule(),
+            attendees=attendees + self._guests, uid=base.uid if base else "", id=base.id if base else None,
+            reminded_at=base.reminded_at if base and base.starts_at == starts else "")
+
+    # -- Feedback ---------------------------------------------------------------------------
+
+    def _changed(self) -> None:
+        ids = self.people.ids()
+        if self._title_is_suggested:
+            names = [row.display_name for row in contacts.rows_for(ids)]
+            self.title.setPlaceholderText(meetings.suggested_title(names, self.kind.currentData()))
+        self.repeat_every.setEnabled(bool(self.repeat_unit.currentData()))
+        zone = self.zone.currentText().strip()
+        starts = self.starts_at()
+        ends = starts + dt.timedelta(minutes=self.minutes())
+        self.ends_label.setText(f"until {ends.astimezone(zone_of(zone)):%H:%M}")
+        theirs, place = person_zone(ids)
+        here = self._mine or zone
+        other = theirs if theirs and theirs != here else (zone if zone != here else "")
+        text = meetings.both_times(starts, here, other, place if other == theirs else "")
+        self.both_label.setText(text if places.valid_zone(zone) or not zone else f"{zone} is not a time zone")
+        cadence = max((r.cadence_days for r in contacts.get_contacts(ids)), default=0)
+        rule = meetings.recurrence_for_cadence(cadence)
+        self._cadence_rule = rule
+        self.cadence_hint.setText(f"Their cadence: {meetings.describe_recurrence(rule).lower()} · "
+                                  "<a href='use'>repeat like that</a>" if rule and rule != self._rule() else "")
+        self._warn_later.start()
+
+    def _rule(self) -> str:
+        return meetings.recurrence(self.repeat_every.value(), self.repeat_unit.currentData())
+
+    def _use_cadence(self) -> None:
+        every, unit = meetings.recurrence_parts(self._cadence_rule)
+        self.repeat_unit.setCurrentIndex(self.repeat_unit.findData(unit))
+        self.repeat_every.setValue(every)
+
+    def _warn(self) -> list[str]:
+        record = self.record()
+        errors = record.problems()
+        if self.minutes() <= 0:
+            errors = ["Give the meeting a length."]
+        notes = errors or meetings.warnings(record)
+        colour = "#b3261e" if errors else secondary_text(self.palette()).name()
+        self.message.setStyleSheet(f"color: {colour}")
+        self.message.setText(" ".join(("⚠ " + n) for n in notes))
+        return errors
+
+    def accept(self) -> None:
+        if not self._warn():
+            super().accept()
+
+
+class OutcomeDialog(QDialog):
+    """Mark a meeting done: how it went becomes a history entry for each person there."""
+
+    def __init__(self, record: MeetingRecord, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Mark as done")
+        intro = QLabel(f"<b>{html.escape(record.title)}</b><br>{record.starts_at.astimezone():%A %d %B, %H:%M}"
+                       .replace(" 0", " "))
+        self.outcome = QLineEdit(placeholderText="One line: how did it go?")
+        self.outcome.setAccessibleName("Outcome")
+        self.notes = QPlainTextEdit()
+        self.notes.setTabChangesFocus(True)
+        self.notes.setPlaceholderText("What you learnt, what you promised")
+        self.notes.setFixedHeight(self.fontMetrics().height() * 5 + 12)
+        self.follow_up = QCheckBox("Plan the follow-up now")
+        self.follow_up.setChecked(True)
+        form = QFormLayout()
+        form.addRow("&Outcome", self.outcome)
+        form.addRow("&Notes", self.notes)
+        form.addRow("", self.follow_up)
+        people = ", ".join(a.name for a in record.attendees if a.contact_id) or "nobody in the notebook"
+        where = QLabel(f"It goes into the history of {people}.")
+        where.setWordWrap(True)
+        where.setStyleSheet(f"color: {secondary_text(self.palette()).name()}")
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.button(QDialogButtonBox.Ok).setText("Mark done")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(where)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(460)

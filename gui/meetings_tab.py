@@ -1,0 +1,55 @@
+"""A person's Meetings tab: what is planned with them and what has been, and "Plan a call"."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QPoint, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from gui.widgets.layout import heading
+from gui.widgets.meeting_list import MeetingList
+from model import meetings
+from model.meetings import Occurrence
+
+
+class MeetingsTab(QWidget):
+    plan_requested = Signal()
+    edit_requested = Signal(int)
+    menu_requested = Signal(int, QPoint)
+    delete_requested = Signal(list)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.coming = MeetingList("Coming up", show_dates=True)
+        self.past = MeetingList("Past meetings", show_dates=True)
+        self.summary = QLabel()
+        plan = QPushButton("Plan a call…")
+        plan.setToolTip("Plan a call or a meeting with this person (Ctrl+M)")
+        plan.clicked.connect(self.plan_requested)
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(plan)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 10, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(heading("Coming up", self, 1.1))
+        layout.addWidget(self.coming, 2)
+        layout.addWidget(heading("Past", self, 1.1))
+        layout.addWidget(self.past, 3)
+        for view in (self.coming, self.past):
+            view.activated.connect(self.edit_requested)
+            view.menu_requested.connect(self.menu_requested)
+            view.delete_requested.connect(self.delete_requested)
+
+    def show_contact(self, contact_id: int, now: dt.datetime | None = None) -> None:
+        now = now or dt.datetime.now(dt.UTC)
+        records = meetings.for_contact(contact_id)
+        coming = [r for r in records if r.ends_at > now or (r.recurrence and r.status == "planned")]
+        past = [r for r in records if r not in coming]
+        coming.sort(key=lambda r: r.starts_at)
+        self.coming.show_occurrences([Occurrence(r, r.starts_at, r.ends_at) for r in coming],
+                                     empty="Nothing planned. Plan a call: it is how online turns into offline.")
+        self.past.show_occurrences([Occurrence(r, r.starts_at, r.ends_at) for r in past], empty="No meetings yet.")
+        done = sum(r.status == "done" for r in records)
+        self.summary.setText(f"{len(coming)} planned · {done} done" if records else "")

@@ -111,14 +111,9 @@ def export_ics(out: str) -> int:
     """`--export-ics`: every meeting, with stable UIDs, to one calendar file."""
     from model import ical, meetings
 
-    path = Path(out)
-    partial = path.with_name(path.name + ".partial")
     try:
-        with open(partial, "w", encoding="utf-8", newline="") as stream:
-            count = ical.write_ics(meetings.all_meetings(), stream)
-        partial.replace(path)
+        count = ical.export_file(meetings.all_meetings(), out)
     except (OSError, ical.IcsError) as error:
-        partial.unlink(missing_ok=True)
         print(f"rapport: cannot write {out}: {getattr(error, 'strerror', None) or error}", file=sys.stderr)
         return EXIT_ERROR
     print(f"{count} meeting(s) written to {out}", file=sys.stderr)

@@ -87,10 +87,13 @@ def import_calendars(paths: list[str], parent: QWidget) -> bool:
         box.setDetailedText("\n".join(f"{Path(r['file']).name}, line {r['line']}: {r['reason']}"
                                       for r in summary["rejected"]))
     box.exec()
+    box.deleteLater()
     new_people = unknown_attendees(plan)
     if new_people:
         dialog = NewPeopleDialog(new_people, parent)
-        if dialog.exec() and dialog.chosen():
-            meetings.add_attendees_as_contacts(dialog.chosen())
+        chosen = dialog.chosen() if dialog.exec() else []
+        dialog.deleteLater()
+        if chosen:
+            meetings.add_attendees_as_contacts(chosen)
             return True
     return bool(summary["new"] or summary["updated"])

@@ -79,9 +79,7 @@ class ExportCalendarDialog(QDialog):
         return meetings.all_meetings()
 
     def export_to(self, path: str | Path) -> int:
-        records = self.records()
-        with open(path, "w", encoding="utf-8", newline="") as stream:
-            written = ical.write_ics(records, stream)
+        written = ical.export_file(self.records(), path)
         self.result_message = f"Exported {written} meeting{'s' if written != 1 else ''} to {path}."
         return written
 
@@ -96,7 +94,8 @@ class ExportCalendarDialog(QDialog):
             return
         try:
             self.export_to(path)
-        except OSError as error:
-            QMessageBox.warning(self, "Export calendar", f"Could not write {path}: {error.strerror or error}")
+        except (OSError, ical.IcsError) as error:
+            QMessageBox.warning(self, "Export calendar",
+                                f"Could not write {path}: {getattr(error, 'strerror', None) or error}")
             return
         super().accept()

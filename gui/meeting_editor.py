@@ -12,7 +12,7 @@ import datetime as dt
 import html
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDateTime, Qt, QTimer, QTimeZone
+from PySide6.QtCore import QDateTime, Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,12 +35,6 @@ from model import contacts, meetings, places
 from model.meetings import KINDS, REMINDERS, Attendee, MeetingRecord
 
 DURATIONS = [15, 30, 45, 60, 90, 120]
-
-
-def my_zone() -> str:
-    """The computer's IANA time zone ("Europe/London"), or "" when the system does not say."""
-    name = bytes(QTimeZone.systemTimeZoneId().data()).decode()
-    return places.canonical_zone(name) if places.valid_zone(name) else ""
 
 
 def zone_of(zone: str) -> dt.tzinfo:
@@ -70,7 +64,7 @@ class MeetingEditor(QDialog):
         super().__init__(parent)
         self.editing = record
         self.setWindowTitle("Edit meeting" if record else "Plan a meeting")
-        self._mine = my_zone()
+        self._mine = places.my_zone()
         ids = record.contact_ids if record else list(contact_ids or [])
         self._guests = [a for a in record.attendees if not a.contact_id] if record else []
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
+from zoneinfo import ZoneInfo
 
 import vobject
 from dateutil import tz as dateutil_tz
@@ -36,6 +37,7 @@ _PRODID = "-//Rapport//Rapport meetings//EN"
 _KIND_KEY = "X-RAPPORT-KIND"
 _OFFSET = re.compile(r"^(?:UTC|GMT)\s*([+-])(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
 _STATUS_KEY = "X-RAPPORT-STATUS"
+_UTC_NAMES = ("UTC", "Etc/UTC", "Etc/Universal", "Etc/Zulu", "Universal", "Zulu", "GMT", "Etc/GMT")
 
 
 class IcsError(ValueError):
@@ -54,59 +56,126 @@ def _tzinfo(zone: str) -> dt.tzinfo:
     return found
 
 
-def meeting_to_event(calendar, record: MeetingRecord) -> None:
-    event = calendar.add("vevent")
-    event.add("uid").value = record.uid
-    event.add("dtstamp").value = dt.datetime.now(vobject.icalendar.utc).replace(microsecond=0)
-    zone = _tzinfo(record.time_zone)
-    event.add("dtstart").value = record.starts_at.astimezone(zone)
-    event.add("dtend").value = record.ends_at.astimezone(zone)
-    event.add("summary").value = record.title
+# Events are written as content lines here rather than built as vobject components: building
+# and serialising 10,000 events through vobject takes over five seconds, these lines a fraction of
+# one. vobject still writes the VTIMEZONEs and reads everything back (the tests round-trip).
+
+
+def _text(value: str) -> str:
+    """An iCalendar TEXT value, escaped (RFC 5545, 3.3.11)."""
+    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
+
+
+def _param(value: str) -> str:
+    """A parameter value, quoted when it holds separators (quotes cannot be escaped: dropped)."""
+    value = value.replace('"', "'").replace("\r", " ").replace("\n", " ")
+    return f'"{value}"' if any(ch in value for ch in ":;,") else value
+
+
+def _fold(line: str) -> str:
+    """One content line folded at 75 octets, never inside a UTF-8 character, ending in CRLF."""
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        return line + "\r\n"
+    parts, start, limit = [], 0, 75
+    while start < len(data):
+        end = min(len(data), start + limit)
+        while end < len(data) and (data[end] & 0xC0) == 0x80:  # a continuation byte: back up
+            end -= 1
+        parts.append(data[start:end].decode("utf-8"))
+        start, limit = end, 74  # continuation lines start with a space
+    return "\r\n ".join(parts) + "\r\n"
+
+
+def _date_time(name: str, moment: dt.datetime, zone: str) -> str:
+    if places.valid_zone(zone) and zone not in _UTC_NAMES:
+        local = moment.astimezone(ZoneInfo(zone))
+        return f"{name};TZID={zone}:{local:%Y%m%dT%H%M%S}"
+    return f"{name}:{moment.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
+
+
+def event_lines(record: MeetingRecord, stamp: str) -> list[str]:
+    """The VEVENT of one meeting, as unfolded content lines."""
+    lines = ["BEGIN:VEVENT", f"UID:{_text(record.uid)}", f"DTSTAMP:{stamp}",
+             _date_time("DTSTART", record.starts_at, record.time_zone),
+             _date_time("DTEND", record.ends_at, record.time_zone),
+             f"SUMMARY:{_text(record.title)}"]
     if record.location:
-        event.add("location").value = record.location
+        lines.append(f"LOCATION:{_text(record.location)}")
     if record.agenda:
-        event.add("description").value = record.agenda
-    event.add("status").value = "CANCELLED" if record.status == "cancelled" else "CONFIRMED"
-    event.add(_KIND_KEY.lower()).value = record.kind
+        lines.append(f"DESCRIPTION:{_text(record.agenda)}")
+    lines.append(f"STATUS:{'CANCELLED' if record.status == 'cancelled' else 'CONFIRMED'}")
+    lines.append(f"{_KIND_KEY}:{_text(record.kind)}")
     if record.status == "done":
-        event.add(_STATUS_KEY.lower()).value = "done"
+        lines.append(f"{_STATUS_KEY}:done")
     if record.recurrence:
-        event.add("rrule").value = record.recurrence.removeprefix("RRULE:")
+        lines.append(f"RRULE:{record.recurrence.removeprefix('RRULE:')}")
     for attendee in record.attendees:
-        line = event.add("attendee")
-        line.value = f"mailto:{attendee.email}" if attendee.email else "mailto:invalid:nomail"
-        if attendee.name:
-            line.params["CN"] = [attendee.name]
+        name = f";CN={_param(attendee.name)}" if attendee.name else ""
+        lines.append(f"ATTENDEE{name}:mailto:{attendee.email or 'invalid:nomail'}")
     if record.reminder_minutes is not None:
-        alarm = event.add("valarm")
-        alarm.add("action").value = "DISPLAY"
-        alarm.add("description").value = record.title
-        alarm.add("trigger").value = -dt.timedelta(minutes=record.reminder_minutes)
+        lines += ["BEGIN:VALARM", "ACTION:DISPLAY", f"DESCRIPTION:{_text(record.title)}",
+                  f"TRIGGER:-PT{record.reminder_minutes}M", "END:VALARM"]
+    lines.append("END:VEVENT")
+    return lines
+
+
+def _vtimezone(zone: str) -> str:
+    """The VTIMEZONE for an IANA zone, written by vobject."""
+    text = vobject.icalendar.TimezoneComponent(_tzinfo(zone)).serialize()
+    return text if text.endswith("\r\n") else text.replace("\n", "\r\n")
 
 
 def write_ics(records: Iterable[MeetingRecord], stream: TextIO) -> int:
-    calendar = vobject.iCalendar()
-    calendar.add("prodid").value = _PRODID
-    count = 0
-    for record in records:
-        record.attendees = [_with_email(a) for a in record.attendees]
-        meeting_to_event(calendar, record)
-        count += 1
+    """Write `records` as one calendar (VTIMEZONEs for their zones); returns how many."""
+    records = list(records)
+    emails = _first_emails({a.contact_id for r in records for a in r.attendees if a.contact_id and not a.email})
+    zones = sorted({r.time_zone for r in records if places.valid_zone(r.time_zone)} - set(_UTC_NAMES))
     try:
-        text = calendar.serialize()
+        timezones = "".join(_vtimezone(zone) for zone in zones)
     except vobject.base.VObjectError as error:
         raise IcsError(f"cannot write the calendar: {error}") from error
-    stream.write(text)
+    stamp = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}"
+    out = ["BEGIN:VCALENDAR\r\n", "VERSION:2.0\r\n", _fold(f"PRODID:{_PRODID}"), timezones]
+    for record in records:
+        # A contact attending without an email on the meeting is written with their first address.
+        record.attendees = [a if a.email or not a.contact_id else Attendee(a.contact_id, a.name,
+                                                                             emails.get(a.contact_id, ""))
+                            for a in record.attendees]
+        out += [_fold(line) for line in event_lines(record, stamp)]
+    out.append("END:VCALENDAR\r\n")
+    stream.write("".join(out))
+    return len(records)
+
+
+def export_file(records: Iterable[MeetingRecord], path: str | Path) -> int:
+    """Write `records` to the .ics file at `path`, all or nothing: a full disk or a failure half
+    way leaves any file already there untouched. Raises OSError or IcsError."""
+    path = Path(path)
+    partial = path.with_name(path.name + ".partial")
+    try:
+        with open(partial, "w", encoding="utf-8", newline="") as stream:
+            count = write_ics(records, stream)
+        partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     return count
 
 
-def _with_email(attendee: Attendee) -> Attendee:
-    """A contact attending without an email on the meeting gets their first email address."""
-    if attendee.email or not attendee.contact_id:
-        return attendee
-    point = (ContactPoint.select().where(ContactPoint.contact == attendee.contact_id, ContactPoint.kind == "email")
-             .order_by(ContactPoint.position).first())
-    return Attendee(attendee.contact_id, attendee.name, point.value if point else "")
+def _first_emails(contact_ids: set[int]) -> dict[int, str]:
+    """Each contact's first email address (in their order), read in batches."""
+    found: dict[int, str] = {}
+    ids = sorted(contact_ids)
+    for start in range(0, len(ids), 500):
+        part = ids[start:start + 500]
+        rows = (ContactPoint.select(ContactPoint.contact, ContactPoint.value)
+                .where(ContactPoint.contact.in_(part), ContactPoint.kind == "email")
+                .order_by(ContactPoint.contact, ContactPoint.position).tuples())
+        for contact_id, value in rows:
+            found.setdefault(contact_id, value)
+    return found
 
 
 # -- Import -----------------------------------------------------------------------------------
@@ -224,7 +293,7 @@ def _moment(prop, all_day_end: bool = False) -> tuple[dt.datetime, str, bool]:
     value = prop.value
     tzid = (prop.params.get("TZID") or prop.params.get("X-VOBJ-ORIGINAL-TZID") or [""])[0]
     if isinstance(value, dt.datetime):
-        zone = tzid if places.valid_zone(tzid) else ""
+        zone = places.zone_named(tzid)
         if value.tzinfo is None:
             if zone:
                 value = value.replace(tzinfo=places.ZoneInfo(zone))
@@ -355,6 +424,9 @@ def import_files(paths: Iterable[str | Path]) -> IcsPlan:
 
 def _same(a: MeetingRecord, b: MeetingRecord) -> bool:
     def key(r: MeetingRecord):
-        return (r.title, r.starts_at, r.ends_at, r.kind, r.time_zone, r.location, r.agenda, r.status,
-                r.reminder_minutes, r.recurrence, [(x.contact_id, x.email) for x in r.attendees])
+        zone = "" if r.time_zone in _UTC_NAMES else r.time_zone  # written as plain UTC ("Z") times
+        return (r.title, r.starts_at, r.ends_at, r.kind, zone, r.location, r.agenda, r.status,
+                r.reminder_minutes, r.recurrence,
+                # a contact is the same attendee whether or not the meeting kept the email they were invited at
+                [x.contact_id or x.email.lower() for x in r.attendees])
     return key(a) == key(b)

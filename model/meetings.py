@@ -448,8 +448,8 @@ def describe_reminder(occurrence: Occurrence, now: dt.datetime | None = None) ->
     minutes = round((occurrence.starts_at - now).total_seconds() / 60)
     local = occurrence.starts_at.astimezone()
     if minutes >= 120:
-        tomorrow = local.date() == (now.astimezone() + dt.timedelta(days=1)).date()
-        when = f"is {'tomorrow' if tomorrow else f'on {local:%A}'} at {at}"
+        days = (local.date() - now.astimezone().date()).days
+        when = f"is {({0: 'today', 1: 'tomorrow'}).get(days, f'on {local:%A}')} at {at}"
     elif minutes > 1:
         when = f"starts in {minutes} minutes ({at})"
     elif minutes >= -5:

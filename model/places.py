@@ -160,6 +160,28 @@ def all_zones() -> list[str]:
     return sorted(zone for zone in available_timezones() if "/" in zone and not zone.startswith(("Etc/", "SystemV")))
 
 
+def zone_named(name: str) -> str:
+    """The IANA zone for a zone name as calendars write it: an IANA name ("Europe/Berlin"), or a
+    Windows one as Outlook and Exchange write ("W. Europe Standard Time"); "" when unknown."""
+    name = (name or "").strip().strip('"')
+    if valid_zone(name):
+        return canonical_zone(name)
+    from tzlocal.windows_tz import win_tz
+
+    return win_tz.get(name, "")
+
+
+def my_zone() -> str:
+    """The computer's IANA zone ("Europe/London"), or "" when the system does not say."""
+    from tzlocal import get_localzone_name
+
+    try:
+        name = get_localzone_name() or ""
+    except Exception:  # noqa: BLE001 - tzlocal raises several kinds when the system is unclear
+        return ""
+    return canonical_zone(name) if valid_zone(name) else ""
+
+
 def valid_zone(zone: str) -> bool:
     if not zone or not zone.strip():
         return False

@@ -220,8 +220,81 @@ def prep_figures(people: int = 100_000) -> list[Row]:
     ]
 
 
+def calendar_figures(count: int = 10_000) -> list[Row]:
+    """The calendar on `count` meetings: switching months, the 30-day agenda, exporting all."""
+    import datetime as dt
+    import io
+    import shutil
+    import tempfile
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from gui.app import application
+    from gui.calendar_view import CalendarView
+    from model import ical, meetings, storage
+
+    copy = Path(tempfile.mkdtemp(prefix="rapport-bench-")) / "meetings.rapport"
+    shutil.copy(workloads.meetings_notebook_file(count=count), copy)
+    notebook = storage.open_notebook(copy)
+    application("bench")
+    view = CalendarView()
+    view.resize(1200, 800)
+    view.show()
+    view.refresh()
+    today = dt.date.today()
+    months = [(today.year + (today.month - 1 + n) // 12, (today.month - 1 + n) % 12 + 1) for n in range(-5, 6)]
+
+    def switch(year: int, month: int) -> None:
+        view.month.setCurrentPage(year, month)
+        view.month.repaint()
+
+    switched = statistics.median(_median_ms(lambda y=y, m=m: switch(y, m), 1) for y, m in months * 2)
+    view.agenda_button.click()
+    agenda = _median_ms(lambda: (view.refresh_agenda(), view.agenda.repaint()), 10)
+    shown = view.agenda.topLevelItemCount()
+    exported = _median_ms(lambda: ical.write_ics(meetings.all_meetings(), io.StringIO()), 3)
+    notebook.close()
+    shutil.rmtree(copy.parent, ignore_errors=True)
+    return [
+        (f"month view switch ({count:,} meetings)", f"{switched:.1f} ms median", "< 50 ms", verdict(switched < 50)),
+        (f"agenda of the next 30 days ({shown} rows)", f"{agenda:.1f} ms median", "< 50 ms", verdict(agenda < 50)),
+        (f"export all {count:,} meetings to .ics", f"{exported / 1000:.2f} s", "< 2 s", verdict(exported < 2000)),
+    ]
+
+
+def callsheet_figures() -> list[Row]:
+    """A call sheet to PDF, and a day of ten sheets, from the sample notebook."""
+    import datetime as dt
+    import tempfile
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from gui.app import application
+    from gui.callsheet import makers_for, makers_for_day, write_pdf
+    from model import meetings, sample
+    from model.schema import Contact
+
+    folder = Path(tempfile.mkdtemp(prefix="rapport-bench-"))
+    notebook = sample.build_sample_notebook(folder / "sample.rapport")
+    application("bench")
+    ids = [row.id for row in Contact.select(Contact.id).limit(10)]
+    write_pdf(makers_for("contact", ids[0]), folder / "warm.pdf")  # fonts and templates loaded once
+    single = statistics.median(_median_ms(lambda i=i: write_pdf(makers_for("contact", i), folder / "one.pdf"), 1)
+                               for i in ids * 2)
+    day = dt.date.today() + dt.timedelta(days=40)
+    zone = dt.datetime.now().astimezone().tzinfo
+    for hour, contact_id in enumerate(ids, 8):
+        starts = dt.datetime.combine(day, dt.time(hour), zone).astimezone(dt.UTC)
+        meetings.save(meetings.MeetingRecord(f"Call {hour}", starts, starts + dt.timedelta(minutes=30),
+                                             attendees=[meetings.Attendee(contact_id)]))
+    ten = _median_ms(lambda: write_pdf(makers_for_day(day), folder / "day.pdf"), 3)
+    notebook.close()
+    return [
+        ("call sheet to PDF", f"{single:.0f} ms median", "< 300 ms", verdict(single < 300)),
+        ("a day of 10 call sheets to one PDF", f"{ten / 1000:.2f} s", "< 3 s", verdict(ten < 3000)),
+    ]
+
+
 SECTIONS = {"startup": startup, "search": search_latency, "import": vcard_import, "history": history_figures,
-            "prep": prep_figures}
+            "prep": prep_figures, "calendar": calendar_figures, "callsheet": callsheet_figures}
 
 
 def main(names: list[str]) -> int:

@@ -104,3 +104,35 @@ def history_notebook_file(people: int = 100_000, exchanges: int = 1_000_000) -> 
 
 SUMMARIES = ["Liked my post", "Replied to a thread", "Sent the slides", "Quick call about the project",
              "Coffee after the meetup", "Congratulated on the new role", "Shared an article", "Video call, 30 minutes"]
+
+
+def meetings_notebook_file(people: int = 10_000, count: int = 10_000) -> Path:
+    """The `people` notebook with `count` meetings over the year around today (1 to 3 people each,
+    one in a hundred a weekly or monthly check-in); built once."""
+    from model import meetings
+
+    path = OUTPUT / f"meetings-{people}-{count}-v{migrations.CURRENT_VERSION}.rapport"
+    if path.exists():
+        return path
+    partial = OUTPUT / "meetings.partial.rapport"
+    partial.unlink(missing_ok=True)
+    shutil.copy(notebook_file(people), partial)
+    notebook = storage.open_notebook(partial)
+    rng = random.Random(5)
+    today = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
+    with notebook.database.atomic():
+        for number in range(count):
+            starts = today + dt.timedelta(days=rng.randrange(-182, 183), hours=rng.randrange(-8, 9))
+            attendees = [meetings.Attendee(rng.randrange(1, people)) for _ in range(rng.choice([1, 1, 1, 2, 3]))]
+            kind = rng.choice(list(meetings.KINDS))
+            rule = rng.choice(["FREQ=WEEKLY", "FREQ=MONTHLY"]) if number % 100 == 0 else ""
+            meetings.save(meetings.MeetingRecord(
+                f"Meeting {number}", starts, starts + dt.timedelta(minutes=rng.choice([15, 30, 45, 60])), kind,
+                rng.choice(["", "Europe/Berlin", "America/New_York"]), rng.choice(["", "https://meet.jit.si/x"]),
+                rng.choice(["", "Catch up", "Workshop plan"]), rng.choice(["planned"] * 8 + ["done", "cancelled"]),
+                reminder_minutes=15, recurrence=rule, attendees=attendees))
+    notebook.close()
+    shutil.move(partial, path)
+    for suffix in ("-wal", "-shm"):
+        Path(str(partial) + suffix).unlink(missing_ok=True)
+    return path

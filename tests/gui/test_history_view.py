@@ -8,30 +8,7 @@ from gui.channels_dialog import ChannelsDialog
 from gui.log_dialog import LogDialog
 from model import history, prep, search
 from model.schema import Interaction
-from tests.gui.conftest import shown_names
-
-
-def open_person(window, name):
-    window.open_contact(search.search(name)[0])
-    assert window.contact_page.name_label.text() == name
-    return window.contact_list.current_id()
-
-
-def drive_dialog(qtbot, steps):
-    """Run `steps(dialog)` on the next Log dialog the window opens, as the user would.
-    Returns a list that holds what went wrong, if anything (the dialog is then closed)."""
-    errors = []
-
-    def act():
-        dialog = QApplication.activeModalWidget()
-        try:
-            assert isinstance(dialog, LogDialog)
-            steps(dialog)
-        except BaseException as error:  # noqa: BLE001 - reported by the test after exec returns
-            errors.append(error)
-            dialog.reject()
-    QTimer.singleShot(0, act)
-    return errors
+from tests.gui.conftest import drive_dialog, open_person, shown_names
 
 
 def test_log_by_keyboard_only(window, qtbot):

@@ -134,3 +134,106 @@ def test_bad_calendars_are_reported_not_crashed(notebook, tmp_path):
     assert "ends before it starts" in reasons["backwards.ics"]
     assert "Atlantis/Lost" in reasons["nozone.ics"]
     assert "not closed" in reasons["open.ics"]
+
+
+def test_recurrence_rules_and_cadence_check_ins():
+    assert meetings.recurrence(1, "WEEKLY") == "FREQ=WEEKLY"
+    assert meetings.recurrence(3, "MONTHLY") == "FREQ=MONTHLY;INTERVAL=3"
+    assert meetings.recurrence(0, "WEEKLY") == "" and meetings.recurrence(2, "") == ""
+    assert meetings.recurrence_parts("FREQ=MONTHLY;INTERVAL=3") == (3, "MONTHLY")
+    assert meetings.recurrence_parts("FREQ=YEARLY;BYMONTH=3") == (0, "")
+    assert meetings.describe_recurrence("FREQ=WEEKLY;INTERVAL=2") == "Every 2 weeks"
+    assert meetings.describe_recurrence("FREQ=DAILY") == "Repeats (custom rule)"
+    # Keep-in-touch cadences become check-ins: monthly, quarterly, twice a year, fortnightly.
+    assert [meetings.recurrence_for_cadence(d) for d in (30, 91, 182, 14, 0)] == [
+        "FREQ=MONTHLY", "FREQ=MONTHLY;INTERVAL=3", "FREQ=MONTHLY;INTERVAL=6", "FREQ=WEEKLY;INTERVAL=2", ""]
+
+
+def test_day_counts_day_lists_and_ranges(notebook):
+    berlin = meetings.places.ZoneInfo("Europe/Berlin")
+    meetings.save(meeting("A"))
+    meetings.save(meeting("B", start=START + dt.timedelta(hours=2)))
+    meetings.save(meeting("Gone", start=START + dt.timedelta(days=1), status="cancelled"))
+    meetings.save(meeting("Weekly", start=START + dt.timedelta(days=2), recurrence="FREQ=WEEKLY"))
+    counts = meetings.day_counts(dt.date(2026, 12, 1), dt.date(2026, 12, 31), berlin)
+    assert counts[dt.date(2026, 12, 2)] == 2
+    assert dt.date(2026, 12, 3) not in counts  # only a cancelled one
+    assert [counts[dt.date(2026, 12, d)] for d in (4, 11, 18, 25)] == [1, 1, 1, 1]
+    assert [o.meeting.title for o in meetings.on_day(dt.date(2026, 12, 3), berlin)] == ["Gone"]
+    exported = meetings.in_range(dt.date(2026, 12, 1), dt.date(2026, 12, 31))
+    assert sorted(m.title for m in exported) == ["A", "B", "Gone", "Weekly"]  # a series once
+
+
+def test_warnings_for_overlaps_and_hours_outside_the_call_window(notebook):
+    cathy = contacts.add_contact(ContactRecord(given_name="Cathy", family_name="Rogers", city="Savannah",
+                                               region="GA", country="United States", time_zone="America/New_York"))
+    meetings.save(meeting("Coffee with Tom"))
+    # 15:00 UTC is 10:00 in Savannah: fine for her, but it overlaps the coffee.
+    at_ten = meeting(attendees=[Attendee(cathy)])
+    assert meetings.warnings(at_ten) == ["Overlaps “Coffee with Tom” at " + f"{START.astimezone():%H:%M}."]
+    # 08:00 UTC is 03:00 there.
+    too_early = meeting(start=START.replace(hour=8), attendees=[Attendee(cathy)])
+    assert meetings.warnings(too_early) == ["03:00 on Wednesday for Cathy Rogers: too early there; "
+                                            "their day starts at 09:00."]
+    assert meetings.both_times(START, "Europe/Berlin", "America/New_York", "Savannah") == \
+        "16:00 here, 10:00 in Savannah"
+    assert meetings.both_times(START, "Europe/Berlin", "Europe/Paris") == "16:00 here"
+
+
+def test_reminder_text_says_when_and_the_time_there(notebook):
+    cathy = contacts.add_contact(ContactRecord(given_name="Cathy", family_name="Rogers", city="Savannah",
+                                               time_zone="America/New_York"))
+    saved = meetings.get(meetings.save(meeting(attendees=[Attendee(cathy)])))
+    occurrence = meetings.Occurrence(saved, saved.starts_at, saved.ends_at)
+    text = meetings.describe_reminder(occurrence, START - dt.timedelta(minutes=15))
+    assert text.startswith("Call with Cathy starts in 15 minutes")
+    assert "10:00 in the morning in Savannah" in text
+    later = meetings.describe_reminder(occurrence, START + dt.timedelta(hours=3))
+    assert "while Rapport was closed" in later
+
+
+def test_invited_strangers_become_contacts_linked_to_their_meetings(notebook):
+    guest = Attendee(None, "Dana Fox", "Dana.Fox@example.org")
+    saved = meetings.save(meeting(attendees=[guest]))
+    new = meetings.add_attendees_as_contacts([guest])
+    assert len(new) == 1
+    person = contacts.get_contact(new[0])
+    assert person.display_name == "Dana Fox" and person.points[0].value == "Dana.Fox@example.org"
+    assert meetings.get(saved).contact_ids == new
+    assert meetings.add_attendees_as_contacts([guest]) == []  # known now: no second contact
+
+
+def test_export_escapes_and_folds_what_vobject_reads_back(notebook, tmp_path):
+    tricky = meeting("Lunch; then a walk, maybe \\ rain", time_zone="Asia/Tokyo", location="東京都渋谷区" * 12,
+                     agenda="First line, with commas\nSecond; with semicolons\n\nAfter a blank line",
+                     attendees=[Attendee(None, 'Dana "DJ" Fox, PhD', "dana@example.org")])
+    meetings.save(tricky)
+    out = tmp_path / "tricky.ics"
+    assert ical.export_file([meetings.get(tricky.id)], out) == 1
+    raw = out.read_bytes()
+    assert all(len(line) <= 75 for line in raw.split(b"\r\n")), "every line folded at 75 octets"
+    assert b"\n" not in raw.replace(b"\r\n", b"")  # CRLF only
+    (parsed,) = ical.read_ics(out)
+    back = parsed.record
+    assert (back.title, back.location, back.agenda) == (tricky.title, tricky.location, tricky.agenda.replace(
+        "\n\n", "\n\n"))
+    assert back.time_zone == "Asia/Tokyo" and back.starts_at == tricky.starts_at
+    assert back.attendees[0].email == "dana@example.org" and "Fox" in back.attendees[0].name
+    # A failed export leaves the file that was there.
+    out.write_text("precious")
+    with pytest.raises(OSError):
+        ical.export_file([meetings.get(tricky.id)], tmp_path / "no-such-folder" / "x.ics")
+    assert out.read_text() == "precious"
+
+
+def test_outlook_windows_zone_names_are_understood(notebook, tmp_path):
+    invite = tmp_path / "outlook.ics"
+    invite.write_text("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:abc\r\nSUMMARY:Planning\r\n"
+                      "DTSTART;TZID=W. Europe Standard Time:20270112T150000\r\n"
+                      "DTEND;TZID=W. Europe Standard Time:20270112T160000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    (event,) = ical.read_ics(invite)
+    assert event.error == ""
+    assert event.record.time_zone == "Europe/Berlin"
+    assert event.record.starts_at == dt.datetime(2027, 1, 12, 14, 0, tzinfo=dt.UTC)
+    assert meetings.places.zone_named("Tokyo Standard Time") == "Asia/Tokyo"
+    assert meetings.places.zone_named("Nowhere Standard Time") == ""

@@ -1,0 +1,216 @@
+"""The calendar through the real widgets: plan, drag, mark done, cancel, export and import,
+reminders, a person's Meetings tab and Today."""
+
+import datetime as dt
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QMessageBox
+
+from gui.calendar_import import NewPeopleDialog
+from gui.export_dialog import ExportCalendarDialog
+from gui.meeting_editor import MeetingEditor, OutcomeDialog
+from gui.reminders import ReminderNotice
+from model import contacts, history, ical, meetings, search
+from tests.gui.conftest import drive_dialog, open_person
+
+
+def next_monday(hour=10):
+    today = dt.date.today()
+    day = today + dt.timedelta(days=7 - today.weekday())
+    return dt.datetime.combine(day, dt.time(hour), dt.datetime.now().astimezone().tzinfo)
+
+
+def test_plan_a_call_from_the_person_page(window, qtbot):
+    hannah = open_person(window, "Hannah Schmidt")
+    before = meetings.count()
+    starts = next_monday(10)
+
+    def plan(editor):
+        assert editor.people.ids() == [hannah]
+        assert editor.title.placeholderText() == "Call with Hannah Schmidt"
+        editor.zone.setCurrentText("Europe/London")
+        editor._set_start(starts)
+        editor.location.setText("+49 30 5550 1234")
+        editor.reminder.setCurrentIndex(editor.reminder.findData(60))
+        # Both times side by side: London here, Berlin there (one hour ahead).
+        assert "in Berlin" in editor.both_label.text()
+        editor.buttons.button(editor.buttons.StandardButton.Save).click()
+
+    errors = drive_dialog(qtbot, plan, MeetingEditor)
+    qtbot.keyClick(window, Qt.Key_M, Qt.ControlModifier)
+    assert not errors, errors
+    assert meetings.count() == before + 1
+    saved = meetings.for_contact(hannah)[0]
+    assert saved.title == "Call with Hannah Schmidt" and saved.reminder_minutes == 60
+    assert saved.starts_at == starts.astimezone(dt.UTC) and saved.time_zone == "Europe/London"
+    assert saved.contact_ids == [hannah]
+    coming = window.contact_page.meetings_tab.coming
+    assert any(coming.topLevelItem(n).text(1) == "Call with Hannah Schmidt" for n in range(coming.topLevelItemCount()))
+    window.undo_action.trigger()
+    assert meetings.count() == before
+
+
+def test_the_editor_warns_but_does_not_block(qtbot, sample_notebook):
+    cathy = search.search("Cathy Rogers")[0]
+    early = next_monday(0).astimezone(dt.UTC).replace(hour=8)  # 03:00 or 04:00 in Savannah
+    editor = MeetingEditor(None, [cathy], early)
+    qtbot.addWidget(editor)
+    editor.zone.setCurrentText("UTC")
+    editor._set_start(early)
+    assert "too early there" in " ".join(editor._warn() or [editor.message.text()])
+    editor.duration.setEditText("0 min")
+    assert editor._warn() == ["Give the meeting a length."]
+    editor.duration.setCurrentIndex(0)
+    editor.zone.setCurrentText("Mars/Olympus")
+    assert "not a time zone" in " ".join(editor._warn())
+
+
+def test_drag_in_the_week_view_moves_the_meeting(window, qtbot):
+    window.show_view(window.calendar_view)
+    view = window.calendar_view
+    cathy = search.search("Cathy Rogers")[0]
+    starts = next_monday(10)
+    meeting_id = meetings.save(meetings.MeetingRecord("Call with Cathy", starts.astimezone(dt.UTC),
+                                                      (starts + dt.timedelta(minutes=30)).astimezone(dt.UTC),
+                                                      attendees=[meetings.Attendee(cathy)]))
+    view.go_to(starts.date())
+    grid = view.week.grid
+    qtbot.waitUntil(lambda: any(b.occurrence.meeting.id == meeting_id for b in grid.blocks))
+    block = next(b for b in grid.blocks if b.occurrence.meeting.id == meeting_id)
+    grab = block.rect.center().toPoint()
+    # Down two hours and one day to the right.
+    target = grab + QPoint(int(grid.day_width()), 2 * grid.HOUR)
+    qtbot.mousePress(grid, Qt.LeftButton, pos=grab)
+    qtbot.mouseMove(grid, grab + QPoint(0, 10))
+    qtbot.mouseMove(grid, target)
+    qtbot.mouseRelease(grid, Qt.LeftButton, pos=target)
+    moved = meetings.get(meeting_id)
+    assert moved.starts_at == (starts + dt.timedelta(days=1, hours=2)).astimezone(dt.UTC)
+    assert moved.minutes == 30
+    window.undo_action.trigger()
+    assert meetings.get(meeting_id).starts_at == starts.astimezone(dt.UTC)
+
+
+def test_mark_done_goes_to_history_and_offers_the_follow_up(window, qtbot):
+    cathy = open_person(window, "Cathy Rogers")
+    today = meetings.for_contact(cathy)[0]
+    entries_before = len(history.history(cathy))
+
+    def outcome(dialog):
+        dialog.outcome.setText("She will co-host the workshop")
+        dialog.notes.setPlainText("Two speakers, March")
+        assert dialog.follow_up.isChecked()
+        dialog.accept()
+        drive_dialog(qtbot, follow_up, MeetingEditor)  # the follow-up editor opens next
+
+    def follow_up(editor):
+        assert editor.title.text() == f"Follow-up: {today.title}"
+        assert editor.people.ids() == [cathy]
+        assert editor.starts_at().date() >= dt.date.today() + dt.timedelta(days=29)  # her cadence is monthly
+        editor.reject()
+
+    errors = drive_dialog(qtbot, outcome, OutcomeDialog)
+    window.mark_meeting_done(today.id)
+    assert not errors, errors
+    assert meetings.get(today.id).status == "done"
+    newest = history.history(cathy, limit=1)[0]
+    assert newest.summary == "She will co-host the workshop" and newest.meeting_id == today.id
+    assert len(history.history(cathy)) == entries_before + 1
+    window.undo_action.trigger()
+    assert meetings.get(today.id).status == "planned"
+    assert len(history.history(cathy)) == entries_before
+
+
+def test_cancelled_meetings_stay_struck_through(window, qtbot):
+    window.show_view(window.calendar_view)
+    view = window.calendar_view
+    cathy_call = next(m for m in meetings.all_meetings() if m.title == "Video call with Cathy Rogers")
+    window.set_meeting_status(cathy_call.id, "cancelled")
+    view.go_to(cathy_call.starts_at.astimezone().date())
+    item = view.day_list.topLevelItem(0)
+    assert item.text(1) == "Video call with Cathy Rogers" and item.font(1).strikeOut()
+    assert meetings.get(cathy_call.id).status == "cancelled"
+    assert view.month.counts.get(cathy_call.starts_at.astimezone().date(), 0) == 0  # not marked as a meeting day
+    window.undo_action.trigger()
+    assert meetings.get(cathy_call.id).status == "planned"
+
+
+def test_month_marks_days_and_agenda_lists_the_coming_weeks(window, qtbot):
+    window.show_view(window.calendar_view)
+    view = window.calendar_view
+    today = dt.date.today()
+    assert view.month.counts.get(today) == 1  # the sample's call with Cathy today
+    view.agenda_button.click()
+    titles = [view.agenda.topLevelItem(n).text(1) for n in range(view.agenda.topLevelItemCount())]
+    assert "Mentoring circle" in titles and "Lagos founders' call" in titles
+    assert "Video call with Søren Nielsen" not in titles  # cancelled
+    assert view.agenda.topLevelItem(0).text(0).startswith("Today")
+
+
+def test_export_and_import_calendars_from_the_window(window, qtbot, tmp_path):
+    dialog = ExportCalendarDialog([], window)
+    qtbot.addWidget(dialog)
+    out = tmp_path / "all.ics"
+    assert dialog.export_to(out) == meetings.count()
+    text = out.read_text()
+    assert text.count("BEGIN:VEVENT") == meetings.count() and "SUMMARY:Video call with 太郎 山田" in text
+    # Re-importing our own export changes nothing.
+    assert ical.import_files([out]).summary()["unchanged"] == meetings.count()
+
+    # An invitation as Outlook sends it: two guests, one of them already a contact.
+    invitation = tmp_path / "invite.ics"
+    invitation.write_text(
+        "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nPRODID:Microsoft Exchange Server 2010\r\nVERSION:2.0\r\n"
+        "BEGIN:VEVENT\r\nORGANIZER;CN=Me:mailto:me@example.com\r\n"
+        "ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE;CN=Dana Fox:mailto:dana.fox@example.org\r\n"
+        "ATTENDEE;ROLE=REQ-PARTICIPANT;CN=Cathy Rogers:mailto:cathy@highcallingblogs.com\r\n"
+        "SUMMARY;LANGUAGE=en-US:Workshop planning\r\nDTSTART;TZID=W. Europe Standard Time:20270112T150000\r\n"
+        "DTEND;TZID=W. Europe Standard Time:20270112T160000\r\nUID:040000008200E00074C5B7101A82E008\r\n"
+        "LOCATION;LANGUAGE=en-US:Microsoft Teams Meeting\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", encoding="utf-8")
+    cathy = search.search("Cathy Rogers")[0]
+    def report(box):
+        box.accept()
+        drive_dialog(qtbot, add_people, NewPeopleDialog)
+
+    added = []
+
+    def add_people(people):
+        assert people.list.count() >= 1
+        added.extend(people.chosen())
+        people.accept()
+
+    errors = drive_dialog(qtbot, report, QMessageBox)
+    window.import_files([str(invitation)])
+    assert not errors, errors
+    assert [a.email for a in added] == ["dana.fox@example.org"]  # Cathy is known: not offered
+    workshop = meetings.by_uid("040000008200E00074C5B7101A82E008")
+    dana = meetings.contact_for_email("dana.fox@example.org")
+    assert sorted(workshop.contact_ids) == sorted([cathy, dana])
+    assert contacts.get_contact(dana).display_name == "Dana Fox"
+
+
+def test_reminders_show_the_person_and_open_the_call_sheet(window, qtbot):
+    cathy_call = next(m for m in meetings.all_meetings() if m.title == "Video call with Cathy Rogers")
+    shown = []
+    window.start_reminders()
+    window.reminders.due.connect(shown.append)
+    at = cathy_call.starts_at - dt.timedelta(minutes=10)
+    found = window.reminders.check(at)
+    assert [o.meeting.id for o in found] == [cathy_call.id]
+    notices = [w for w in window.findChildren(ReminderNotice)]
+    assert notices and "Savannah" in notices[-1].informativeText()
+    assert "Video call with Cathy Rogers" in notices[-1].informativeText()
+    assert meetings.describe_reminder(found[0], at).startswith("Video call with Cathy Rogers starts in 10 minutes")
+    assert window.reminders.check(at + dt.timedelta(minutes=1)) == []  # each reminder once
+    for notice in notices:
+        notice.close()
+
+
+def test_today_lists_todays_meetings_and_opens_them(window, qtbot):
+    window.show_today()
+    labels = [label.text() for label in window.today_page.findChildren(type(window.count_label))]
+    assert any("Video call with Cathy Rogers" in text for text in labels)
+    cathy_call = next(m for m in meetings.all_meetings() if m.title == "Video call with Cathy Rogers")
+    window.today_page.open_meeting.emit(cathy_call.id)
+    assert window.views.currentWidget() is window.calendar_view
+    assert window.calendar_view.day_list.current_id() == cathy_call.id

@@ -442,7 +442,7 @@ class CalendarView(QWidget):
         self.month.activated.connect(lambda date: self.new_requested.emit(
             dt.datetime.combine(date.toPython(), dt.time(10), local_zone())))
         for view in (self.day_list, self.agenda):
-            view.activated.connect(self.edit_requested)
+            view.meeting_activated.connect(self.edit_requested)
             view.menu_requested.connect(self.menu_requested)
             view.delete_requested.connect(self.delete_requested)
         self.week.grid.activated.connect(self.edit_requested)

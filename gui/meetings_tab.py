@@ -38,7 +38,7 @@ class MeetingsTab(QWidget):
         layout.addWidget(heading("Past", self, 1.1))
         layout.addWidget(self.past, 3)
         for view in (self.coming, self.past):
-            view.activated.connect(self.edit_requested)
+            view.meeting_activated.connect(self.edit_requested)
             view.menu_requested.connect(self.menu_requested)
             view.delete_requested.connect(self.delete_requested)
 

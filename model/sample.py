@@ -76,7 +76,8 @@ def _add_meetings(today: dt.datetime) -> None:
         status = plan.get("status", "planned")
         meeting_id = meetings.save(meetings.MeetingRecord(
             title, starts.astimezone(dt.UTC), (starts + dt.timedelta(minutes=plan["minutes"])).astimezone(dt.UTC),
-            plan["kind"], places.my_zone(), plan.get("location", ""), plan.get("agenda", ""), "cancelled" if status == "cancelled"
-            else "planned", "", plan.get("reminder"), plan.get("recurrence", ""), people))
+            plan["kind"], places.my_zone(), plan.get("location", ""), plan.get("agenda", ""),
+            "cancelled" if status == "cancelled" else "planned", "", plan.get("reminder"), plan.get("recurrence", ""),
+            people))
         if status == "done":  # as if marked done in the app: it is in their history too
             meetings.mark_done(meeting_id, plan.get("outcome", ""))

@@ -1,16 +1,18 @@
 """A list of meetings: a day's, the agenda's (grouped by day), or one person's.
 
 Cancelled meetings are struck through, done ones dimmed with a tick. Double-click or Enter
-opens one; right-click asks the window for the meeting's menu.
+opens one; right-click asks the window for the meeting's menu. The rows live in a model that
+answers only for the rows on screen, so a month of meetings shows at once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QBrush, QFont
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView, QWidget
 
 from gui.widgets.keys import claim_delete_key
 from gui.widgets.palette import secondary_text
@@ -18,7 +20,7 @@ from model import meetings
 from model.meetings import Occurrence
 
 IdRole = Qt.UserRole + 1
-StartRole = Qt.UserRole + 2
+COLUMNS = ("When", "Meeting", "With")
 
 
 def day_name(day: dt.date, today: dt.date | None = None) -> str:
@@ -32,106 +34,174 @@ def people_of(occurrence: Occurrence) -> str:
     return ", ".join(a.name or a.email for a in occurrence.meeting.attendees)
 
 
-class MeetingList(QTreeWidget):
-    """Meetings with their time, title and people; `activated` and `menu_requested` give the id."""
+@dataclass
+class _Row:
+    occurrence: Occurrence | None = None  # None: a heading (a day, or the empty message)
+    heading: str = ""
 
-    activated = Signal(int)
+
+class MeetingModel(QAbstractTableModel):
+    def __init__(self, view: QWidget, show_dates: bool) -> None:
+        super().__init__(view)
+        self.rows: list[_Row] = []
+        self.has_meetings = False
+        self._flags: list[Qt.ItemFlag] = []
+        self.show_dates = show_dates
+        self.dim = secondary_text(view.palette())
+        self.bold = QFont(view.font())
+        self.bold.setWeight(QFont.DemiBold)
+        self.struck = QFont(view.font())
+        self.struck.setStrikeOut(True)
+
+    def set_rows(self, rows: list[_Row]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.has_meetings = any(row.occurrence for row in rows)
+        selectable, plain = Qt.ItemIsEnabled | Qt.ItemIsSelectable, Qt.ItemIsEnabled
+        self._flags = [selectable if row.occurrence else plain for row in rows]
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex | None = None) -> int:
+        return 0 if parent is not None and parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex | None = None) -> int:
+        return 0 if parent is not None and parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole):
+        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        return self._flags[index.row()]
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.DisplayRole):
+        row = self.rows[index.row()]
+        occurrence = row.occurrence
+        if occurrence is None:
+            if role == Qt.DisplayRole and index.column() == 0:
+                return row.heading
+            if role == Qt.FontRole and self.has_meetings:  # a day's heading
+                return self.bold
+            if role == Qt.ForegroundRole and not self.has_meetings:  # "nothing planned"
+                return self.dim
+            return None
+        record = occurrence.meeting
+        if role == Qt.DisplayRole:
+            return self._text(occurrence, index.column())
+        if role == IdRole:
+            return record.id
+        if role == Qt.ToolTipRole:
+            tip = [people_of(occurrence), meetings.KINDS.get(record.kind, ""), record.location,
+                   meetings.describe_recurrence(record.recurrence),
+                   {"cancelled": "Cancelled", "done": f"Done: {record.outcome}" if record.outcome else "Done"}
+                   .get(record.status, "")]
+            return "\n".join(part for part in tip if part)
+        if role == Qt.ForegroundRole and record.status != "planned":
+            return self.dim
+        if role == Qt.FontRole and record.status == "cancelled":
+            return self.struck
+        return None
+
+    def _text(self, occurrence: Occurrence, column: int) -> str:
+        record = occurrence.meeting
+        if column == 0:
+            local = occurrence.starts_at.astimezone()
+            if self.show_dates:
+                return f"{local:%a %d %b %Y  %H:%M}"
+            return f"{local:%H:%M}–{occurrence.ends_at.astimezone():%H:%M}"
+        if column == 1:
+            return ("✓ " if record.status == "done" else "") + record.title + ("  ↻" if record.recurrence else "")
+        return people_of(occurrence)
+
+
+class MeetingList(QTreeView):
+    """Meetings with their time, title and people; `meeting_activated` and `menu_requested` give the id."""
+
+    meeting_activated = Signal(int)
     menu_requested = Signal(int, QPoint)
     delete_requested = Signal(list)
 
     def __init__(self, name: str, show_dates: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.show_dates = show_dates
         self.setAccessibleName(name)
-        self.setColumnCount(3)
-        self.setHeaderLabels(["When", "Meeting", "With"])
+        self.meeting_model = MeetingModel(self, show_dates)
+        self.setModel(self.meeting_model)
         self.setRootIsDecorated(False)
+        self.setItemsExpandable(False)
         self.setUniformRowHeights(True)
+        self.setAllColumnsShowFocus(True)
+        self.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.setSelectionMode(QAbstractItemView.ExtendedSelection)
         self.setContextMenuPolicy(Qt.CustomContextMenu)
         self.setStyleSheet("QTreeView::item { padding: 3px 2px; }")
         header = self.header()
-        header.setSectionResizeMode(0, QHeaderView.ResizeToContents)
+        # A fixed width for the times: sizing to contents would read every row of a long agenda.
+        sample = "Wed 30 Sep 2026  23:59" if show_dates else "23:59–23:59"
+        header.setSectionResizeMode(0, QHeaderView.Fixed)
+        header.resizeSection(0, self.fontMetrics().horizontalAdvance(sample) + 24)
         header.setSectionResizeMode(1, QHeaderView.Stretch)
         header.setSectionResizeMode(2, QHeaderView.Interactive)
         header.setStretchLastSection(False)
         header.resizeSection(2, 160)
-        self.itemActivated.connect(self._activated)
+        self.activated.connect(self._activated)
         self.customContextMenuRequested.connect(self._menu)
         claim_delete_key(self, self._delete)
 
     def show_occurrences(self, found: list[Occurrence], grouped: bool = False, empty: str = "") -> None:
-        self.clear()
-        dim = QBrush(secondary_text(self.palette()))
+        rows: list[_Row] = []
         day = None
         for occurrence in found:
             local = occurrence.starts_at.astimezone()
             if grouped and local.date() != day:
                 day = local.date()
-                group = QTreeWidgetItem([day_name(day)])
-                font = QFont(self.font())
-                font.setWeight(QFont.DemiBold)
-                group.setFont(0, font)
-                group.setFlags(Qt.ItemIsEnabled)
-                self.addTopLevelItem(group)
-                group.setFirstColumnSpanned(True)
-            self.addTopLevelItem(self._item(occurrence, dim))
+                rows.append(_Row(heading=day_name(day)))
+            rows.append(_Row(occurrence))
         if not found and empty:
-            item = QTreeWidgetItem([empty])
-            item.setFlags(Qt.NoItemFlags)
-            item.setForeground(0, dim)
-            self.addTopLevelItem(item)
-            item.setFirstColumnSpanned(True)
+            rows.append(_Row(heading=empty))
+        self.meeting_model.set_rows(rows)
+        for number, row in enumerate(rows):
+            if row.occurrence is None:
+                self.setFirstColumnSpanned(number, QModelIndex(), True)
 
-    def _item(self, occurrence: Occurrence, dim: QBrush) -> QTreeWidgetItem:
-        record = occurrence.meeting
-        local = occurrence.starts_at.astimezone()
-        ends = occurrence.ends_at.astimezone()
-        when = f"{local:%a %d %b %Y  %H:%M}" if self.show_dates else f"{local:%H:%M}–{ends:%H:%M}"
-        title = ("✓ " if record.status == "done" else "") + record.title
-        if record.recurrence:
-            title += "  ↻"
-        item = QTreeWidgetItem([when, title, people_of(occurrence)])
-        item.setData(0, IdRole, record.id)
-        item.setData(0, StartRole, occurrence.starts_at.isoformat())
-        tip = [people_of(occurrence), meetings.KINDS.get(record.kind, ""), record.location,
-               meetings.describe_recurrence(record.recurrence),
-               {"cancelled": "Cancelled", "done": f"Done: {record.outcome}" if record.outcome else "Done"}
-               .get(record.status, "")]
-        for column in range(3):
-            item.setToolTip(column, "\n".join(part for part in tip if part))
-            if record.status != "planned":
-                item.setForeground(column, dim)
-            if record.status == "cancelled":
-                font = QFont(self.font())
-                font.setStrikeOut(True)
-                item.setFont(column, font)
-        return item
+    # -- Reading ----------------------------------------------------------------------------
+
+    def row_count(self) -> int:
+        return self.meeting_model.rowCount()
+
+    def text(self, row: int, column: int) -> str:
+        return self.meeting_model.index(row, column).data() or ""
+
+    def meeting_id(self, row: int) -> int | None:
+        return self.meeting_model.index(row, 0).data(IdRole)
 
     def current_id(self) -> int | None:
-        item = self.currentItem()
-        return item.data(0, IdRole) if item else None
+        index = self.currentIndex()
+        return index.siblingAtColumn(0).data(IdRole) if index.isValid() else None
 
     def selected_ids(self) -> list[int]:
-        ids = [item.data(0, IdRole) for item in self.selectedItems()]
+        ids = [index.data(IdRole) for index in self.selectionModel().selectedRows(0)]
         return list(dict.fromkeys(i for i in ids if i))
 
     def select_meeting(self, meeting_id: int) -> None:
-        for index in range(self.topLevelItemCount()):
-            item = self.topLevelItem(index)
-            if item.data(0, IdRole) == meeting_id:
-                self.setCurrentItem(item)
+        for row in range(self.row_count()):
+            if self.meeting_id(row) == meeting_id:
+                self.setCurrentIndex(self.meeting_model.index(row, 0))
                 return
 
-    def _activated(self, item: QTreeWidgetItem) -> None:
-        if item.data(0, IdRole):
-            self.activated.emit(item.data(0, IdRole))
+    # -- Acting -----------------------------------------------------------------------------
+
+    def _activated(self, index: QModelIndex) -> None:
+        meeting_id = index.siblingAtColumn(0).data(IdRole)
+        if meeting_id:
+            self.meeting_activated.emit(meeting_id)
 
     def _menu(self, position: QPoint) -> None:
-        item = self.itemAt(position)
-        if item is not None and item.data(0, IdRole):
-            self.setCurrentItem(item)
-            self.menu_requested.emit(item.data(0, IdRole), self.viewport().mapToGlobal(position))
+        index = self.indexAt(position)
+        meeting_id = index.siblingAtColumn(0).data(IdRole) if index.isValid() else None
+        if meeting_id:
+            self.setCurrentIndex(index)
+            self.menu_requested.emit(meeting_id, self.viewport().mapToGlobal(position))
 
     def _delete(self) -> bool:
         ids = self.selected_ids()

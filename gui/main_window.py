@@ -526,6 +526,14 @@ class MainWindow(QMainWindow):
             return
         menu = QMenu(self)
         menu.addAction("&Edit…", lambda: self.edit_meeting(meeting_id))
+        link = meetings.location_link(record.location)
+        if link:
+            from PySide6.QtCore import QUrl
+            from PySide6.QtGui import QDesktopServices
+
+            text = f"&Call {record.location}" if link.startswith("tel:") else "&Join the video call" \
+                if record.kind == "video" else "&Open the location"
+            menu.addAction(text, lambda: QDesktopServices.openUrl(QUrl(link)))
         menu.addAction("&Print call sheet…", lambda: self.print_call_sheet(makers_for("meeting", meeting_id)))
         menu.addAction("Save call sheet as P&DF…",
                        lambda: self.save_call_sheet(makers_for("meeting", meeting_id), record.title))

@@ -8,9 +8,11 @@ marked done becomes a history entry for each attendee who is a contact (see `mar
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from peewee import fn
@@ -437,6 +439,19 @@ def add_attendees_as_contacts(attendees: Sequence[Attendee]) -> list[int]:
 def contact_for_email(email: str) -> int | None:
     point = ContactPoint.get_or_none((ContactPoint.kind == "email") & (ContactPoint.normalised == email.lower()))
     return point.contact_id if point else None
+
+
+def location_link(location: str) -> str:
+    """Where a meeting's location leads: a web link as it is, a phone number as tel:, an address
+    to a map search; "" for nothing."""
+    text = location.strip()
+    if not text:
+        return ""
+    if re.match(r"(?i)^(https?|zoommtg|msteams|sip|tel|mailto):", text):
+        return text
+    if re.fullmatch(r"\+?[\d\s().-]{7,}", text):
+        return "tel:" + re.sub(r"[^\d+]", "", text)
+    return "https://www.openstreetmap.org/search?query=" + quote(text)
 
 
 def describe_reminder(occurrence: Occurrence, now: dt.datetime | None = None) -> str:

@@ -237,3 +237,10 @@ def test_outlook_windows_zone_names_are_understood(notebook, tmp_path):
     assert event.record.starts_at == dt.datetime(2027, 1, 12, 14, 0, tzinfo=dt.UTC)
     assert meetings.places.zone_named("Tokyo Standard Time") == "Asia/Tokyo"
     assert meetings.places.zone_named("Nowhere Standard Time") == ""
+
+
+def test_locations_become_links():
+    assert meetings.location_link("https://meet.jit.si/x") == "https://meet.jit.si/x"
+    assert meetings.location_link("+49 30 5550 1234") == "tel:+493055501234"
+    assert meetings.location_link("Blue Bottle, Market Street").startswith("https://www.openstreetmap.org/search?")
+    assert meetings.location_link("  ") == ""

@@ -290,8 +290,8 @@ class OutcomeDialog(QDialog):
     def __init__(self, record: MeetingRecord, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Mark as done")
-        intro = QLabel(f"<b>{html.escape(record.title)}</b><br>{record.starts_at.astimezone():%A %d %B, %H:%M}"
-                       .replace(" 0", " "))
+        local = record.starts_at.astimezone()
+        intro = QLabel(f"<b>{html.escape(record.title)}</b><br>{local:%A} {local.day} {local:%B, %H:%M}")
         self.outcome = QLineEdit(placeholderText="One line: how did it go?")
         self.outcome.setAccessibleName("Outcome")
         self.notes = QPlainTextEdit()

@@ -152,7 +152,7 @@ def for_meeting(meeting_id: int, now: dt.datetime | None = None, limit: int = 6)
     people = [person_sheet(r, now, limit, exchanges=max(3, limit - 1), meeting_at=record.starts_at)
               for r in attending]
     here = record.starts_at.astimezone()
-    when_here = f"{here:%A %d %B %Y, %H:%M}".replace(" 0", " ") + f"–{record.ends_at.astimezone():%H:%M} here"
+    when_here = f"{here:%A} {here.day} {here:%B %Y, %H:%M}–{record.ends_at.astimezone():%H:%M} here"
     there = ""
     zone = record.time_zone or _first_zone(record.contact_ids)
     if zone and places.valid_zone(zone):
@@ -188,7 +188,8 @@ def _first_zone(contact_ids: list[int]) -> str:
 
 
 def _printed(now: dt.datetime) -> str:
-    return f"Printed {now.astimezone():%d %B %Y, %H:%M}".replace(" 0", " ")
+    local = now.astimezone()
+    return f"Printed {local.day} {local:%B %Y, %H:%M}"
 
 
 def find(who: str) -> tuple[str, int | None, list[tuple[int, str]]]:

@@ -58,15 +58,34 @@ def notebook_path(arguments: argparse.Namespace) -> Path:
     return default_notebook_path()
 
 
-def open_notebook(arguments: argparse.Namespace):
+def open_notebook(arguments: argparse.Namespace, path: Path | None = None, exclusive: bool = False):
+    """Open the notebook the arguments name; `exclusive` (the window, imports) takes its lock."""
     from model import storage
 
-    path = notebook_path(arguments)
+    path = path or notebook_path(arguments)
     if arguments.demo:
         from model import sample
 
         return sample.build_sample_notebook(path)
-    return storage.open_notebook(path, create_folder=path == storage.default_notebook_path())
+    return storage.open_notebook(path, create_folder=path == storage.default_notebook_path(), exclusive=exclusive)
+
+
+def setup_logging() -> Path | None:
+    """Warnings and errors go to rapport.log in the user's log folder; returns its path."""
+    import logging
+
+    import platformdirs
+
+    folder = Path(platformdirs.user_log_dir("Rapport", appauthor=False))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(folder / "rapport.log", encoding="utf-8", delay=True)
+    except OSError:
+        return None
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger().addHandler(handler)
+    logging.getLogger().setLevel(logging.INFO)
+    return folder / "rapport.log"
 
 
 def print_stats(notebook, as_json: bool) -> None:
@@ -193,10 +212,19 @@ def call_sheet(who: str, out: str | None) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
+    log_path = setup_logging()
     from model.storage import NotebookError
 
+    windowless = any((arguments.stats, arguments.import_files, arguments.export_vcard, arguments.export_ics,
+                      arguments.call_sheet))
+    if not windowless:
+        from gui.app import start
+
+        return start(lambda path: open_notebook(arguments, path, exclusive=True), notebook_path(arguments),
+                     files=arguments.files, screenshot=arguments.screenshot, version=__version__,
+                     single_instance=not (arguments.demo or arguments.screenshot), log_path=log_path)
     try:
-        notebook = open_notebook(arguments)
+        notebook = open_notebook(arguments, exclusive=bool(arguments.import_files))
     except NotebookError as error:
         print(f"rapport: {error}", file=sys.stderr)
         return EXIT_ERROR
@@ -213,12 +241,8 @@ def main(argv: list[str] | None = None) -> int:
         if arguments.call_sheet:
             return call_sheet(arguments.call_sheet, arguments.pdf)
     finally:
-        if any((arguments.stats, arguments.import_files, arguments.export_vcard, arguments.export_ics,
-                arguments.call_sheet)):
-            notebook.close()
-    from gui.app import run
-
-    return run(notebook, files=arguments.files, screenshot=arguments.screenshot, version=__version__)
+        notebook.close()
+    return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -2,30 +2,44 @@
 
 from __future__ import annotations
 
+import html
 import logging
+import os
 import sys
 import threading
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QFontDatabase, QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 import resources
 from gui.main_window import MainWindow
-from model.storage import Notebook
+from model.storage import Notebook, NotebookError, NotebookLocked
 
 logger = logging.getLogger(__name__)
+_prepared = False  # the icon and fonts are set up once per process
 
 
 def application(version: str = "") -> QApplication:
-    """The one QApplication, named so QSettings and the desktop know it."""
+    """The one QApplication, named so QSettings and the desktop know it, with its icon and fonts."""
+    global _prepared
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Rapport")
     app.setOrganizationName("Rapport")
     app.setApplicationVersion(version)
     app.setDesktopFileName("rapport")
-    # Names in any script show with real glyphs, even where the system has no CJK font.
-    QFontDatabase.addApplicationFont(str(resources.path("fonts", "DroidSansFallbackFull.ttf")))
+    if not _prepared:
+        _prepared = True
+        icon = QIcon()
+        for size in (16, 24, 32, 48, 64, 128, 256):
+            icon.addFile(str(resources.path("icons", f"rapport-{size}.png")))
+        app.setWindowIcon(icon)
+        # Names in any script show with real glyphs, even where the system has no CJK font.
+        QFontDatabase.addApplicationFont(str(resources.path("fonts", "DroidSansFallbackFull.ttf")))
     return app
 
 
@@ -38,12 +52,65 @@ def save_screenshot(window: MainWindow, path: str) -> bool:
     return ok
 
 
-def run(notebook: Notebook, files: list[str], screenshot: str | None, version: str) -> int:
+def start(open_notebook: Callable[[Path], Notebook], path: Path, files: list[str], screenshot: str | None,
+          version: str, single_instance: bool = True, log_path: Path | None = None) -> int:
+    """Start the app on the notebook at `path`: hand the files over to a Rapport already running
+    on it, or open it (locked) and show the window. Returns the exit status."""
+    application(version)
+    _report_fatal_errors(log_path)
+    if single_instance:
+        from gui.single_instance import hand_over
+
+        if hand_over(path, files):
+            print("rapport: Rapport is already running on this notebook; it has been brought to the front"
+                  + (" with the files to import." if files else "."), file=sys.stderr)
+            return 0
+    try:
+        notebook = open_notebook(path)
+    except NotebookLocked as error:
+        # Another Rapport holds the notebook: it may still be starting, and listen in a moment.
+        if single_instance and _hand_over_when_ready(path, files):
+            return 0
+        return _cannot_open(error, screenshot)
+    except NotebookError as error:
+        return _cannot_open(error, screenshot)
+    return run(notebook, files, screenshot, version, listen=single_instance)
+
+
+def _hand_over_when_ready(path: Path, files: list[str], seconds: float = 10) -> bool:
+    from gui.single_instance import hand_over
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if hand_over(path, files):
+            print("rapport: Rapport is already running on this notebook; it has been brought to the front.",
+                  file=sys.stderr)
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def _cannot_open(error: NotebookError, screenshot: str | None) -> int:
+    print(f"rapport: {error}", file=sys.stderr)
+    if not screenshot and os.environ.get("QT_QPA_PLATFORM") != "offscreen":  # someone is there to read it
+        QMessageBox.critical(None, "Rapport", str(error))
+    return 1
+
+
+def run(notebook: Notebook, files: list[str], screenshot: str | None, version: str, listen: bool = False) -> int:
     app = application(version)
     window = MainWindow(notebook, version)
     window.show()
     if files:
         window.import_files(files)
+    server = None
+    if listen:
+        from gui.single_instance import InstanceServer
+
+        server = InstanceServer(notebook.path, window)
+        server.files_received.connect(lambda paths: _handed_over(window, paths))
+        if not server.listen():
+            logger.warning("Cannot listen for later starts on %s", server.name)
     if screenshot:
         QTimer.singleShot(0, lambda: app.exit(0 if save_screenshot(window, screenshot) else 1))
     else:
@@ -54,5 +121,27 @@ def run(notebook: Notebook, files: list[str], screenshot: str | None, version: s
 
         threading.Thread(target=places.warm_up, name="places", daemon=True).start()
     status = app.exec()
-    notebook.close()
+    if server is not None:
+        server.close()
+    window.notebook.close()
     return status
+
+
+def _handed_over(window: MainWindow, paths: list[str]) -> None:
+    """A later start sent its files: show the window, and the import plan if there are files."""
+    window.bring_to_front()
+    if paths:
+        window.import_files(paths)
+
+
+def _report_fatal_errors(log_path: Path | None) -> None:
+    """An error nobody caught is logged, and shown in a dialog that says where the log is."""
+    def hook(kind, error, trace) -> None:
+        logger.critical("Unexpected error", exc_info=(kind, error, trace))
+        traceback.print_exception(kind, error, trace)
+        where = f"<p>The details are in {html.escape(str(log_path))}.</p>" if log_path else ""
+        if QApplication.instance() is not None and os.environ.get("QT_QPA_PLATFORM") != "offscreen":
+            QMessageBox.critical(None, "Rapport",
+                                 f"<p>Something went wrong: {html.escape(str(error) or kind.__name__)}.</p>"
+                                 f"<p>Your notebook is saved; the last change may not be.</p>{where}")
+    sys.excepthook = hook

@@ -648,7 +648,7 @@ class MainWindow(QMainWindow):
 
     def open_notebook_file(self, path: Path) -> bool:
         try:
-            notebook = storage.open_notebook(path)
+            notebook = storage.open_notebook(path, exclusive=True)
         except NotebookError as error:
             QMessageBox.warning(self, "Open notebook", str(error))
             return False

@@ -33,6 +33,10 @@ class NotebookError(Exception):
     """A notebook file that cannot be opened; the message is fit to show a user."""
 
 
+class NotebookLocked(NotebookError):
+    """Another Rapport has the notebook open for writing."""
+
+
 @dataclass
 class Notebook:
     """An open notebook file. The model modules work on whichever notebook is open."""
@@ -41,10 +45,14 @@ class Notebook:
     database: pw.SqliteDatabase
     schema_version: int
     backup_path: Path | None = None  # written when opening migrated the file
+    lock: object | None = None  # held while open for writing (`exclusive`)
 
     def close(self) -> None:
         if not self.database.is_closed():
             self.database.close()
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
 
     def stats(self) -> dict[str, int]:
         """How much the notebook holds: the keys of `--stats --json`."""
@@ -145,24 +153,44 @@ def _migrate(database: pw.SqliteDatabase, path: Path, target: int) -> tuple[int,
     return target, backup_path
 
 
+def _lock(path: Path):
+    """Hold `path`'s lock file (beside it), so a second Rapport cannot write the same notebook.
+    The operating system drops the lock when the process ends, so a crash leaves none behind."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(f"{path}.lock", blocking=False)
+    try:
+        lock.acquire()
+    except Timeout as error:
+        raise NotebookLocked(f"{path} is open in another Rapport. A notebook is written by one Rapport at a "
+                             "time; close the other one, or use that window.") from error
+    except OSError as error:
+        raise NotebookError(f"Cannot lock {path}: {error.strerror or error}.") from error
+    return lock
+
+
 def open_notebook(path: str | os.PathLike[str], *, create_folder: bool = False,
-                  target_version: int | None = None) -> Notebook:
+                  target_version: int | None = None, exclusive: bool = False) -> Notebook:
     """Open the notebook at `path`, creating it or migrating it forward as needed.
 
     `create_folder` creates missing parent folders (for the default notebook in the user's
     data folder); a path the user typed must name an existing folder.
     `target_version` is for tests that build an old notebook; the app always opens at the
-    current version. Raises NotebookError, with a message for the user, and leaves the file
-    untouched when it cannot be opened.
+    current version. `exclusive` (the window, and imports) also takes the notebook's lock and
+    raises NotebookLocked while another Rapport holds it. Raises NotebookError, with a message
+    for the user, and leaves the file untouched when it cannot be opened.
     """
     path = Path(path).expanduser()
     _check_openable(path, create_folder)
+    lock = _lock(path) if exclusive else None
     database = pw.SqliteDatabase(str(path), pragmas=_PRAGMAS, check_same_thread=False)
     try:
         database.connect()
         version, backup_path = _migrate(database, path, target_version or migrations.CURRENT_VERSION)
     except (sqlite3.DatabaseError, pw.DatabaseError, OSError) as error:
         database.close()
+        if lock is not None:
+            lock.release()
         raise NotebookError(f"Cannot open {path}: {error}.") from error
     schema.database.initialize(database)
-    return Notebook(path=path, database=database, schema_version=version, backup_path=backup_path)
+    return Notebook(path=path, database=database, schema_version=version, backup_path=backup_path, lock=lock)

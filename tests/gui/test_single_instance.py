@@ -1,0 +1,61 @@
+"""One Rapport per notebook: the lock, and a second start handing its files to the first."""
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from gui.single_instance import InstanceServer, hand_over, server_name
+from model import storage
+from tests.conftest import CORPUS, ROOT
+
+
+def test_a_notebook_has_one_writer(tmp_path):
+    path = tmp_path / "mine.rapport"
+    first = storage.open_notebook(path, exclusive=True)
+    with pytest.raises(storage.NotebookLocked, match="open in another Rapport"):
+        storage.open_notebook(path, exclusive=True)
+    reader = storage.open_notebook(path)  # reading (--stats, exports) is still allowed
+    reader.close()
+    first.close()
+    storage.open_notebook(path, exclusive=True).close()  # free again once closed
+
+
+def test_files_are_handed_to_the_running_window(qtbot, tmp_path):
+    notebook = tmp_path / "mine.rapport"
+    assert not hand_over(notebook, [])  # nobody runs yet
+    server = InstanceServer(notebook)
+    assert server.listen()
+    card = CORPUS / "vcards" / "ezvcard-gmail-list.vcf"
+    with qtbot.waitSignal(server.files_received, timeout=3000) as received:
+        assert hand_over(notebook, [str(card)])
+    assert received.args == [[str(card.resolve())]]
+    assert server_name(notebook) != server_name(tmp_path / "other.rapport")  # one per notebook
+    server.close()
+
+
+def test_a_second_start_hands_over_and_exits(tmp_path):
+    notebook = tmp_path / "mine.rapport"
+    environment = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    first = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--db", str(notebook)], env=environment,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        card = CORPUS / "vcards" / "ezvcard-gmail-list.vcf"
+        deadline = time.monotonic() + 30
+        while True:
+            second = subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(notebook), str(card)],
+                                    env=environment, capture_output=True, text=True, timeout=60)
+            if "already running" in second.stderr or time.monotonic() > deadline:
+                break
+            time.sleep(0.3)  # the first one is still starting (or holds the lock without listening yet)
+        assert second.returncode == 0, second.stderr
+        assert "already running" in second.stderr
+        # A window-less import is a second writer: refused with a clear message, the file untouched.
+        third = subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(notebook), "--import", str(card)],
+                               env=environment, capture_output=True, text=True, timeout=60)
+        assert third.returncode == 1 and "open in another Rapport" in third.stderr
+    finally:
+        first.terminate()
+        first.wait(10)

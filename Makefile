@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint clean
+.PHONY: run test bench lint clean package package-check install-desktop uninstall-desktop
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,25 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) tests/benchmarks/run.py
+
+# A one-folder bundle in dist/Rapport (PyInstaller; see packaging/README.md).
+PACKAGE_STAMP := $(VENV)/.packaging
+$(PACKAGE_STAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install --quiet -e ".[test,package]"
+	touch $(PACKAGE_STAMP)
+
+package: $(PACKAGE_STAMP)
+	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build packaging/rapport.spec
+
+package-check: package
+	$(PY) packaging/check_bundle.py
+
+# Installs the bundle, icon and .desktop file for the current user (Linux).
+install-desktop: package
+	sh packaging/linux/install.sh install
+
+uninstall-desktop:
+	sh packaging/linux/install.sh uninstall
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

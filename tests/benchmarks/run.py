@@ -58,6 +58,14 @@ def startup(sizes=(10_000, 100_000), runs: int = 5) -> list[Row]:
                      "<= 1.5x bare" if size == 100_000 else "", verdict(ratio <= 1.5) if size == 100_000 else ""))
         rows.append((f"peak memory, window on {size:,} contacts", f"{peak:.0f} MB",
                      "< 300 MB" if size == 100_000 else "", verdict(peak < 300) if size == 100_000 else ""))
+    frozen = ROOT / "dist" / "Rapport" / "rapport"
+    if frozen.exists():  # after `make package`: the bundle against the source start
+        path = workloads.notebook_file(sizes[-1])
+        frozen_median = statistics.median(timed_process([str(frozen), "--db", str(path), "--screenshot", str(png)])[0]
+                                          for _ in range(runs))
+        ratio = frozen_median / median
+        rows.append((f"start-up of the bundle, {sizes[-1]:,} contacts", f"{frozen_median * 1000:.0f} ms "
+                     f"({ratio:.2f}x from source)", "<= 1.5x source", verdict(ratio <= 1.5)))
     return rows
 
 

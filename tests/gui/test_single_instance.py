@@ -36,20 +36,19 @@ def test_files_are_handed_to_the_running_window(qtbot, tmp_path):
     server.close()
 
 
-def test_a_second_start_hands_over_and_exits(tmp_path):
+def test_a_second_start_hands_over_and_exits(qapp, tmp_path):
     notebook = tmp_path / "mine.rapport"
     environment = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     first = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--db", str(notebook)], env=environment,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        card = CORPUS / "vcards" / "ezvcard-gmail-list.vcf"
         deadline = time.monotonic() + 30
-        while True:
-            second = subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(notebook), str(card)],
-                                    env=environment, capture_output=True, text=True, timeout=60)
-            if "already running" in second.stderr or time.monotonic() > deadline:
-                break
-            time.sleep(0.3)  # the first one is still starting (or holds the lock without listening yet)
+        while not hand_over(notebook, []):  # wait until the first one listens
+            assert time.monotonic() < deadline and first.poll() is None, "the first Rapport did not start"
+            time.sleep(0.2)
+        card = CORPUS / "vcards" / "ezvcard-gmail-list.vcf"
+        second = subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(notebook), str(card)],
+                                env=environment, capture_output=True, text=True, timeout=60)
         assert second.returncode == 0, second.stderr
         assert "already running" in second.stderr
         # A window-less import is a second writer: refused with a clear message, the file untouched.

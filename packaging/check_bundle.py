@@ -1,0 +1,83 @@
+"""Start the frozen Rapport the way a user's machine would and fail loudly if anything is missing.
+
+`make package-check` (and CI) runs it after `make package`: the version, a screenshot of the
+window on the sample notebook (it must be a real picture), an import of a phone's vCards, and a
+call sheet with a photo and CJK text (the print plugin, the image plugins, the bundled fonts).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+BINARY = ROOT / "dist" / "Rapport" / ("rapport.exe" if sys.platform == "win32" else "rapport")
+
+
+def run(*arguments: str, expect: int = 0) -> subprocess.CompletedProcess:
+    environment = dict(os.environ, QT_QPA_PLATFORM="offscreen", QT_DEBUG_PLUGINS="0")
+    result = subprocess.run([str(BINARY), *arguments], capture_output=True, text=True, env=environment, timeout=120)
+    if result.returncode != expect:
+        sys.exit(f"FAILED: rapport {' '.join(arguments)} exited {result.returncode}\n{result.stdout}\n{result.stderr}")
+    for warning in ("Could not load the Qt platform plugin", "Traceback", "No such file"):
+        if warning in result.stderr:
+            sys.exit(f"FAILED: rapport {' '.join(arguments)}:\n{result.stderr}")
+    return result
+
+
+def distinct_colours(png: Path) -> int:
+    from PIL import Image
+
+    with Image.open(png) as image:
+        return len(image.convert("RGB").getcolors(1 << 20) or [])
+
+
+def main() -> int:
+    if not BINARY.exists():
+        sys.exit(f"FAILED: no bundle at {BINARY}; run `make package` first")
+    folder = Path(tempfile.mkdtemp(prefix="rapport-bundle-"))
+    version = run("--version").stdout.strip()
+    print(f"ok  {version}")
+
+    shot = folder / "window.png"
+    run("--demo", "--screenshot", str(shot))
+    colours = distinct_colours(shot)
+    if colours < 200:
+        sys.exit(f"FAILED: the screenshot has {colours} colours; the window did not draw")
+    print(f"ok  screenshot of the window: {shot} ({colours} colours)")
+
+    card = next(iter(sorted((CORPUS / "vcards").glob("*.vcf"))), None)
+    if card is not None:
+        result = json.loads(run("--db", str(folder / "import.rapport"), "--import", str(card), "--json",
+                                expect=0).stdout)
+        if result["new"] < 1:
+            sys.exit(f"FAILED: importing {card.name} added nobody: {result}")
+        print(f"ok  import of {card.name}: {result['new']} new")
+
+    for who in ("Cathy Rogers", "太郎 山田"):
+        pdf = folder / f"{who}.pdf"
+        run("--demo", "--call-sheet", who, "--pdf", str(pdf))
+        if pdf.stat().st_size < 10_000:
+            sys.exit(f"FAILED: the call sheet for {who} is only {pdf.stat().st_size} bytes")
+        if shutil.which("pdffonts"):
+            fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
+            if "Droid" not in fonts and who != "Cathy Rogers":
+                sys.exit(f"FAILED: the CJK call sheet does not use the bundled font:\n{fonts}")
+        if shutil.which("pdfimages") and who == "Cathy Rogers":
+            images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True).stdout
+            if len(images.splitlines()) < 3:
+                sys.exit("FAILED: the call sheet has no photo (image plugins missing?)")
+        print(f"ok  call sheet for {who}: {pdf.stat().st_size // 1024} KB")
+    size = sum(f.stat().st_size for f in BINARY.parent.rglob("*") if f.is_file() and not f.is_symlink())
+    print(f"ok  bundle size {size / 1e6:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -166,14 +166,9 @@ def export_vcard(out: str, version: str) -> int:
     """`--export-vcard`: every contact, by name, to one file."""
     from model import contacts, vcard
 
-    path = Path(out)
-    partial = path.with_name(path.name + ".partial")
     try:
-        with open(partial, "w", encoding="utf-8", newline="") as stream:
-            count = vcard.write_vcards(contacts.iter_contacts(), stream, version)
-        partial.replace(path)
+        count = vcard.export_file(contacts.iter_contacts(), out, version)
     except OSError as error:
-        partial.unlink(missing_ok=True)
         print(f"rapport: cannot write {out}: {error.strerror or error}", file=sys.stderr)
         return EXIT_ERROR
     print(f"{count} contact(s) written to {out}", file=sys.stderr)

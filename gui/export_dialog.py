@@ -1,4 +1,5 @@
-"""File → Export calendar: some meetings, a range of dates, or all of them, to one .ics file."""
+"""File → Export: contacts to a .vcf file (everyone, a selection or a tag), and meetings to an
+.ics file (some, a range of dates, or all)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -20,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from model import ical, meetings
+from model import contacts, ical, meetings, vcard
 
 
 def _qdate(day: dt.date) -> QDate:
@@ -97,5 +99,83 @@ class ExportCalendarDialog(QDialog):
         except (OSError, ical.IcsError) as error:
             QMessageBox.warning(self, "Export calendar",
                                 f"Could not write {path}: {getattr(error, 'strerror', None) or error}")
+            return
+        super().accept()
+
+
+class ExportContactsDialog(QDialog):
+    """File → Export contacts: everyone, the selected people, or a tag, as vCard 3.0 or 4.0."""
+
+    def __init__(self, selected_ids: list[int], tag: str | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export contacts")
+        self.selected_ids = selected_ids
+        self.result_message = ""
+        total = contacts.count_contacts()
+        self.everyone = QRadioButton(f"Everyone ({total})")
+        self.selected = QRadioButton(f"The selected {'person' if len(selected_ids) == 1 else 'people'} "
+                                     f"({len(selected_ids)})")
+        self.tagged = QRadioButton("Everyone tagged")
+        self.tag_box = QComboBox()
+        self.tag_box.setAccessibleName("Tag")
+        for name, count in contacts.tags_in_use():
+            self.tag_box.addItem(f"{name} ({count})", name)
+        if tag:
+            self.tag_box.setCurrentIndex(max(0, self.tag_box.findData(tag)))
+        self.tag_box.activated.connect(lambda: self.tagged.setChecked(True))
+        self.tagged.setEnabled(self.tag_box.count() > 0)
+        self.selected.setVisible(bool(selected_ids))
+        (self.selected if len(selected_ids) > 1 else self.everyone).setChecked(True)
+        self.version = QComboBox()
+        self.version.addItem("vCard 3.0 (phones, Google, Outlook, Apple)", "3.0")
+        self.version.addItem("vCard 4.0", "4.0")
+        group = QButtonGroup(self)
+        for button in (self.everyone, self.selected, self.tagged):
+            group.addButton(button)
+        tag_row = QHBoxLayout()
+        tag_row.addWidget(self.tagged)
+        tag_row.addWidget(self.tag_box, 1)
+        version_row = QHBoxLayout()
+        version_row.addWidget(QLabel("Format"))
+        version_row.addWidget(self.version, 1)
+        note = QLabel("Photos and the fields Rapport has no place for (kept from the phone's export) are "
+                      "written too, so the phone gets back what it gave.")
+        note.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
+        buttons.button(QDialogButtonBox.Save).setText("Export…")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        for widget in (self.everyone, self.selected):
+            layout.addWidget(widget)
+        layout.addLayout(tag_row)
+        layout.addLayout(version_row)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+
+    def contact_ids(self) -> list[int] | None:
+        """The people chosen (None: everyone)."""
+        if self.selected.isChecked():
+            return self.selected_ids
+        if self.tagged.isChecked() and self.tag_box.currentData():
+            return contacts.ids_with_tag(self.tag_box.currentData())
+        return None
+
+    def export_to(self, path: str | Path) -> int:
+        written = vcard.export_file(contacts.iter_contacts(self.contact_ids()), path, self.version.currentData())
+        self.result_message = f"Exported {written} contact{'s' if written != 1 else ''} to {path}."
+        return written
+
+    def accept(self) -> None:
+        ids = self.contact_ids()
+        name = "contacts.vcf" if ids is None or len(ids) != 1 else \
+            f"{contacts.rows_for(ids)[0].display_name}.vcf".replace("/", "-")
+        path, _ = QFileDialog.getSaveFileName(self, "Export contacts", str(Path.home() / name), "vCards (*.vcf)")
+        if not path:
+            return
+        try:
+            self.export_to(path)
+        except OSError as error:
+            QMessageBox.warning(self, "Export contacts", f"Could not write {path}: {error.strerror or error}")
             return
         super().accept()

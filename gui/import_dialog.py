@@ -306,7 +306,8 @@ def _fields(record: contacts.ContactRecord | None) -> list[tuple[str, str]]:
         return []
     rows = [("Name", record.display_name), ("Organisation", " · ".join(
         part for part in (record.title, record.organisation) if part))]
-    rows += [(p.label or p.kind, p.value) for p in record.points]
+    rows += [(p.label or (contacts.service_name(p.service) if p.kind == "handle" else p.kind), p.value)
+             for p in record.points]
     rows += [("Birthday", record.birthday), ("Tags", ", ".join(record.tags)), ("Notes", record.notes[:300])]
     return [(caption, value) for caption, value in rows if value]
 
@@ -318,12 +319,20 @@ def describe(item: PlanItem) -> str:
                 f"<p>{html.escape(item.reason)}</p><p>The other cards can still be imported.</p>")
     existing = contacts.get_contact(item.existing_id) if item.existing_id else None
 
-    def table(record) -> str:
-        return "<table cellpadding='2'>" + "".join(
-            f"<tr><td style='color:gray'>{html.escape(c)}</td><td>{html.escape(v).replace(chr(10), '<br>')}</td></tr>"
-            for c, v in _fields(record)) + "</table>"
     if existing is None:
-        return f"<h3>In the file</h3>{table(item.record)}"
-    return ("<table width='100%'><tr>"
-            f"<td width='50%' valign='top'><h3>In your notebook</h3>{table(existing)}</td>"
-            f"<td width='50%' valign='top'><h3>In the file</h3>{table(item.record)}</td></tr></table>")
+        return f"<h3>In the file</h3>{fields_table(item.record)}"
+    return side_by_side(("In your notebook", existing), ("In the file", item.record))
+
+
+def fields_table(record: contacts.ContactRecord | None) -> str:
+    """A person's fields as an HTML table of captions and values."""
+    return "<table cellpadding='2'>" + "".join(
+        f"<tr><td style='color:gray'>{html.escape(c)}</td><td>{html.escape(v).replace(chr(10), '<br>')}</td></tr>"
+        for c, v in _fields(record)) + "</table>"
+
+
+def side_by_side(left: tuple[str, contacts.ContactRecord], right: tuple[str, contacts.ContactRecord]) -> str:
+    """Two people's fields in two columns, each under its title: the merge view."""
+    return ("<table width='100%'><tr>" + "".join(
+        f"<td width='50%' valign='top'><h3>{html.escape(title)}</h3>{fields_table(record)}</td>"
+        for title, record in (left, right)) + "</tr></table>")

@@ -31,6 +31,7 @@ from gui.undo_commands import (
     EditExchange,
     LogExchange,
     MarkMeetingDone,
+    MergeContacts,
     SaveMeeting,
 )
 from model import contacts, meetings, storage
@@ -164,6 +165,10 @@ class MainWindow(QMainWindow):
                                          "Preview, print or save the selected person's call sheet")
         self.pdf_action = self._action("Save call sheet as P&DF…", lambda: self.save_call_sheet(),
                                        tip="Write the selected person's call sheet to a PDF file")
+        self.duplicates_action = self._action("Find &duplicates…", self.find_duplicates,
+                                              tip="People who are probably one person, to merge")
+        self.export_contacts_action = self._action("E&xport contacts…", self.export_contacts,
+                                                   tip="Write contacts to a .vcf file for a phone or another program")
         self.channels_action = self._action("&Channels…", self.edit_channels,
                                             tip="Add, rename, hide and order the channels you log")
         self.today_action = self._action("&Today", self.show_today, "Ctrl+1",
@@ -199,7 +204,7 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu("&File")
         menu.addActions([self.new_contact_action, self.new_meeting_action])
         menu.addSeparator()
-        menu.addActions([self.import_action, self.export_ics_action])
+        menu.addActions([self.import_action, self.export_contacts_action, self.export_ics_action])
         menu.addSeparator()
         menu.addActions([self.open_action, self.open_sample_action])
         menu.addSeparator()
@@ -221,6 +226,7 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(self.tray_action)
         menu = self.menuBar().addMenu("&Tools")
+        menu.addAction(self.duplicates_action)
         menu.addAction(self.channels_action)
         self.contact_list.sort_box.currentIndexChanged.connect(self._sync_sort_actions)
         menu = self.menuBar().addMenu("&Help")
@@ -562,6 +568,21 @@ class MainWindow(QMainWindow):
         from gui.export_dialog import ExportCalendarDialog
 
         dialog = ExportCalendarDialog(meeting_ids or [], self)
+        if dialog.exec():
+            self.statusBar().showMessage(dialog.result_message, 8000)
+
+    def find_duplicates(self) -> None:
+        from gui.duplicates_dialog import DuplicatesDialog
+
+        dialog = DuplicatesDialog(self)
+        dialog.merge_requested.connect(
+            lambda keep, other: self.undo_stack.push(MergeContacts(keep, other, self._changed)))
+        dialog.exec()
+
+    def export_contacts(self) -> None:
+        from gui.export_dialog import ExportContactsDialog
+
+        dialog = ExportContactsDialog(self.contact_list.selected_ids(), self.contact_list.model.tag, self)
         if dialog.exec():
             self.statusBar().showMessage(dialog.result_message, 8000)
 

@@ -463,6 +463,13 @@ def iter_contacts(contact_ids: Sequence[int] | None = None, batch: int = 500) ->
         yield from get_contacts(contact_ids[start:start + batch])
 
 
+def ids_with_tag(tag: str) -> list[int]:
+    """The people carrying `tag`, in name order."""
+    where, params = filter_sql(tag)
+    sql = f"SELECT c.id FROM contact c WHERE {where} ORDER BY c.sort_key, c.id"
+    return [row[0] for row in database.execute_sql(sql, params)]
+
+
 def rows_for(contact_ids: Sequence[int]) -> list[ContactRow]:
     """List rows for the given people, in the given order."""
     if not contact_ids:

@@ -624,3 +624,18 @@ def write_vcards(records: Iterable[ContactRecord], stream: TextIO, version: str 
         stream.write(serialize(record, version))
         count += 1
     return count
+
+
+def export_file(records: Iterable[ContactRecord], path: str | Path, version: str = "3.0") -> int:
+    """Write the records to the .vcf file at `path`, all or nothing: a failure half way (a full
+    disk) leaves any file already there untouched. Raises OSError or ValueError."""
+    path = Path(path)
+    partial = path.with_name(path.name + ".partial")
+    try:
+        with open(partial, "w", encoding="utf-8", newline="") as stream:
+            count = write_vcards(records, stream, version)
+        partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return count

@@ -287,3 +287,39 @@ def test_cli_import_json_and_exit_codes(tmp_path):
     garbage.write_bytes(b"\x00\x01\x02 not at all")
     code, summary = run(garbage)
     assert code == 1 and summary["cards"] == 1 and len(summary["rejected"]) == 1
+
+
+def test_a_process_killed_in_the_middle_of_an_import_leaves_the_notebook_as_it_was(tmp_path):
+    """kill -9 half way through applying a 3,000-card import: the notebook opens, intact, unchanged."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    cards = tmp_path / "many.vcf"
+    cards.write_text("".join(f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Person {n}\r\nN:{n};Person;;;\r\n"
+                             f"TEL:+1 912 555 {n:04d}\r\nEND:VCARD\r\n" for n in range(3000)), encoding="utf-8")
+    path = tmp_path / "mine.rapport"
+    notebook = storage.open_notebook(path)
+    contacts.add_contact(contacts.ContactRecord(given_name="Already", family_name="There"))
+    notebook.close()
+    script = f"""
+import os, sys
+sys.path.insert(0, {str(ROOT)!r})
+from model import importer, storage
+storage.open_notebook({str(path)!r})
+plan = importer.read_plan([{str(cards)!r}])
+def progress(done, total):
+    if done >= total // 2:
+        os.kill(os.getpid(), 9)  # no clean-up, no rollback: as a power cut or a kill would
+importer.apply_plan(plan, progress)
+"""
+    killed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert killed.returncode == -9, killed.stderr
+    notebook = storage.open_notebook(path)
+    try:
+        assert notebook.database.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert [row.display_name for row in contacts.list_contacts()] == ["Already There"]
+        assert contacts.count_contacts() == 1
+    finally:
+        notebook.close()

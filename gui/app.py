@@ -58,18 +58,13 @@ def start(open_notebook: Callable[[Path], Notebook], path: Path, files: list[str
     on it, or open it (locked) and show the window. Returns the exit status."""
     application(version)
     _report_fatal_errors(log_path)
-    if single_instance:
-        from gui.single_instance import hand_over
-
-        if hand_over(path, files):
-            print("rapport: Rapport is already running on this notebook; it has been brought to the front"
-                  + (" with the files to import." if files else "."), file=sys.stderr)
-            return 0
+    if single_instance and _hand_over(path, files):
+        return 0
     try:
         notebook = open_notebook(path)
     except NotebookLocked as error:
         # Another Rapport holds the notebook: it may still be starting, and listen in a moment.
-        if single_instance and _hand_over_when_ready(path, files):
+        if single_instance and _hand_over(path, files, wait=10):
             return 0
         return _cannot_open(error, screenshot)
     except NotebookError as error:
@@ -77,17 +72,18 @@ def start(open_notebook: Callable[[Path], Notebook], path: Path, files: list[str
     return run(notebook, files, screenshot, version, listen=single_instance)
 
 
-def _hand_over_when_ready(path: Path, files: list[str], seconds: float = 10) -> bool:
+def _hand_over(path: Path, files: list[str], wait: float = 0) -> bool:
+    """Give the files to a Rapport running on `path`, trying for up to `wait` seconds."""
     from gui.single_instance import hand_over
 
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if hand_over(path, files):
-            print("rapport: Rapport is already running on this notebook; it has been brought to the front.",
-                  file=sys.stderr)
-            return True
+    deadline = time.monotonic() + wait
+    while not hand_over(path, files):
+        if time.monotonic() >= deadline:
+            return False
         time.sleep(0.2)
-    return False
+    print("rapport: Rapport is already running on this notebook; it has been brought to the front"
+          + (" with the files to import." if files else "."), file=sys.stderr)
+    return True
 
 
 def _cannot_open(error: NotebookError, screenshot: str | None) -> int:

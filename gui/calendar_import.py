@@ -7,10 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -19,6 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.widgets.layout import dialog_buttons
+from gui.widgets.worker import BackgroundError, run_in_background
 from model import ical, meetings
 from model.meetings import Attendee
 
@@ -53,11 +53,7 @@ class NewPeopleDialog(QDialog):
             item.setCheckState(Qt.Checked)
             item.setData(Qt.UserRole, attendee)
             self.list.addItem(item)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.button(QDialogButtonBox.Ok).setText("Add as contacts")
-        buttons.button(QDialogButtonBox.Cancel).setText("Not now")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, "Add as contacts", "Not now")
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.list)
@@ -71,11 +67,11 @@ class NewPeopleDialog(QDialog):
 
 def import_calendars(paths: list[str], parent: QWidget) -> bool:
     """Import `paths`, report, offer the new people; returns whether anything changed."""
-    QGuiApplication.setOverrideCursor(Qt.WaitCursor)
     try:
-        plan = ical.import_files(paths)
-    finally:
-        QGuiApplication.restoreOverrideCursor()
+        plan = run_in_background(parent, "Importing the calendar…", lambda: ical.import_files(paths))
+    except BackgroundError as error:
+        QMessageBox.warning(parent, "Import calendar", f"The calendar could not be imported: {error}")
+        return False
     summary = plan.summary()
     names = ", ".join(Path(p).name for p in paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
     text = (f"{names}: {summary['new']} new, {summary['updated']} updated, "

@@ -476,13 +476,9 @@ class CalendarView(QWidget):
     def _day_chosen(self) -> None:
         day = self.selected_date()
         self.day_title.setText(day_name(day))
-        self.day_list.show_occurrences(meetings.on_day(day), empty="No meetings. Double-click a day to plan one.")
-        start = monday_of(day)
-        zone = local_zone()
-        found = meetings.occurrences(dt.datetime.combine(start, dt.time(0), zone),
-                                     dt.datetime.combine(start + dt.timedelta(days=7), dt.time(0), zone))
-        self.week.show_week(start, found)
-        end = start + dt.timedelta(days=6)
+        self.day_list.show_occurrences(meetings.on_days(day), empty="No meetings. Double-click a day to plan one.")
+        start, end = monday_of(day), monday_of(day) + dt.timedelta(days=6)
+        self.week.show_week(start, meetings.on_days(start, end))
         self.range_label.setText(f"{start.day} {start:%B} – {end.day} {end:%B %Y}" if start.month != end.month
                                  else f"{start.day}–{end.day} {end:%B %Y}")
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.widgets.channel_icon import channel_icon
+from gui.widgets.layout import dialog_buttons
 from model import history
 from model.history import STEP_CHOICES, STEP_NAMES, HistoryError
 
@@ -134,10 +135,7 @@ class ChannelsDialog(QDialog):
             box.setCurrentIndex(max(0, box.findText("Other")))
             text = QLabel(f"{channel.name} holds {channel.uses} logged exchanges. Move them to:")
             text.setWordWrap(True)
-            buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-            buttons.button(QDialogButtonBox.Ok).setText("Move and delete")
-            buttons.accepted.connect(picker.accept)
-            buttons.rejected.connect(picker.reject)
+            buttons = dialog_buttons(picker, "Move and delete")
             layout = QVBoxLayout(picker)
             for widget in (text, box, buttons):
                 layout.addWidget(widget)

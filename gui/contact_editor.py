@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.widgets.avatar import Avatar
-from gui.widgets.layout import scrolled
+from gui.widgets.layout import dialog_buttons, scrolled
 from model import photos
 from model.contacts import SERVICE_NAMES, ContactPointRecord, ContactRecord
 
@@ -176,9 +176,7 @@ class ContactEditor(QDialog):
         self.error_label = QLabel()
         self.error_label.setStyleSheet("color: #c0392b;")
         self.error_label.hide()
-        buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, accept=QDialogButtonBox.Save)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.error_label)

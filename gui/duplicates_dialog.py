@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.import_dialog import side_by_side
+from gui.widgets.worker import run_in_background
 from model import contacts, duplicates
 
 
@@ -69,7 +70,7 @@ class DuplicatesDialog(QDialog):
 
     def refresh(self) -> None:
         """Look again (after a merge or an undo)."""
-        found = duplicates.find_duplicates()
+        found = run_in_background(self, "Looking for duplicates…", duplicates.find_duplicates)
         names = {row.id: row.display_name for row in contacts.rows_for(
             sorted({i for p in found for i in (p.first_id, p.second_id)}))}
         self.pairs.clear()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.widgets.layout import dialog_buttons
 from model import contacts, ical, meetings, vcard
 
 
@@ -29,14 +30,51 @@ def _qdate(day: dt.date) -> QDate:
     return QDate(day.year, day.month, day.day)
 
 
-class ExportCalendarDialog(QDialog):
-    """Choose what to export, then where; `result_message` says what was written."""
+class _ExportDialog(QDialog):
+    """Choose what to export, then where: Export… asks for the file, writes it (whole or not at
+    all), and `result_message` says what was written. Subclasses say what and how."""
+
+    title = ""
+    file_filter = ""
+    noun = ""  # "meeting", "contact"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.title)
+        self.result_message = ""
+
+    def file_name(self) -> str:
+        raise NotImplementedError
+
+    def write(self, path: str | Path) -> int:
+        raise NotImplementedError
+
+    def export_to(self, path: str | Path) -> int:
+        written = self.write(path)
+        self.result_message = f"Exported {written} {self.noun}{'s' if written != 1 else ''} to {path}."
+        return written
+
+    def accept(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.title, str(Path.home() / self.file_name()), self.file_filter)
+        if not path:
+            return
+        try:
+            self.export_to(path)
+        except (OSError, ValueError) as error:  # a full disk, a folder not writable; IcsError is a ValueError
+            QMessageBox.warning(self, self.title,
+                                f"Could not write {path}: {getattr(error, 'strerror', None) or error}")
+            return
+        super().accept()
+
+
+class ExportCalendarDialog(_ExportDialog):
+    """File → Export calendar: the chosen meetings, a range of dates, or all of them."""
+
+    title, file_filter, noun = "Export calendar", "iCalendar (*.ics)", "meeting"
 
     def __init__(self, meeting_ids: list[int], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Export calendar")
         self.meeting_ids = meeting_ids
-        self.result_message = ""
         self.chosen = QRadioButton(f"The chosen meeting{'s' if len(meeting_ids) != 1 else ''} ({len(meeting_ids)})")
         self.everything = QRadioButton(f"All meetings ({meetings.count()})")
         self.between = QRadioButton("Meetings from")
@@ -61,10 +99,7 @@ class ExportCalendarDialog(QDialog):
         note = QLabel("An .ics file opens in a phone's calendar, Google Calendar, Outlook and Apple Calendar. "
                       "Each meeting keeps its UID, so exporting again updates instead of duplicating.")
         note.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
-        buttons.button(QDialogButtonBox.Save).setText("Export…")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, "Export…", accept=QDialogButtonBox.Save)
         layout = QVBoxLayout(self)
         layout.addWidget(self.chosen)
         layout.addWidget(self.everything)
@@ -80,37 +115,27 @@ class ExportCalendarDialog(QDialog):
             return meetings.in_range(min(first, last), max(first, last))
         return meetings.all_meetings()
 
-    def export_to(self, path: str | Path) -> int:
-        written = ical.export_file(self.records(), path)
-        self.result_message = f"Exported {written} meeting{'s' if written != 1 else ''} to {path}."
-        return written
+    def write(self, path: str | Path) -> int:
+        return ical.export_file(self.records(), path)
+
+    def file_name(self) -> str:
+        return "meeting.ics" if self.chosen.isChecked() and len(self.meeting_ids) == 1 else "rapport.ics"
 
     def accept(self) -> None:
         if not self.records():
-            QMessageBox.information(self, "Export calendar", "There are no meetings to export in that choice.")
-            return
-        name = "meeting.ics" if self.chosen.isChecked() and len(self.meeting_ids) == 1 else "rapport.ics"
-        path, _ = QFileDialog.getSaveFileName(self, "Export calendar", str(Path.home() / name),
-                                              "iCalendar (*.ics)")
-        if not path:
-            return
-        try:
-            self.export_to(path)
-        except (OSError, ical.IcsError) as error:
-            QMessageBox.warning(self, "Export calendar",
-                                f"Could not write {path}: {getattr(error, 'strerror', None) or error}")
+            QMessageBox.information(self, self.title, "There are no meetings to export in that choice.")
             return
         super().accept()
 
 
-class ExportContactsDialog(QDialog):
+class ExportContactsDialog(_ExportDialog):
     """File → Export contacts: everyone, the selected people, or a tag, as vCard 3.0 or 4.0."""
+
+    title, file_filter, noun = "Export contacts", "vCards (*.vcf)", "contact"
 
     def __init__(self, selected_ids: list[int], tag: str | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Export contacts")
         self.selected_ids = selected_ids
-        self.result_message = ""
         total = contacts.count_contacts()
         self.everyone = QRadioButton(f"Everyone ({total})")
         self.selected = QRadioButton(f"The selected {'person' if len(selected_ids) == 1 else 'people'} "
@@ -141,10 +166,7 @@ class ExportContactsDialog(QDialog):
         note = QLabel("Photos and the fields Rapport has no place for (kept from the phone's export) are "
                       "written too, so the phone gets back what it gave.")
         note.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
-        buttons.button(QDialogButtonBox.Save).setText("Export…")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, "Export…", accept=QDialogButtonBox.Save)
         layout = QVBoxLayout(self)
         for widget in (self.everyone, self.selected):
             layout.addWidget(widget)
@@ -161,21 +183,11 @@ class ExportContactsDialog(QDialog):
             return contacts.ids_with_tag(self.tag_box.currentData())
         return None
 
-    def export_to(self, path: str | Path) -> int:
-        written = vcard.export_file(contacts.iter_contacts(self.contact_ids()), path, self.version.currentData())
-        self.result_message = f"Exported {written} contact{'s' if written != 1 else ''} to {path}."
-        return written
+    def write(self, path: str | Path) -> int:
+        return vcard.export_file(contacts.iter_contacts(self.contact_ids()), path, self.version.currentData())
 
-    def accept(self) -> None:
+    def file_name(self) -> str:
         ids = self.contact_ids()
-        name = "contacts.vcf" if ids is None or len(ids) != 1 else \
-            f"{contacts.rows_for(ids)[0].display_name}.vcf".replace("/", "-")
-        path, _ = QFileDialog.getSaveFileName(self, "Export contacts", str(Path.home() / name), "vCards (*.vcf)")
-        if not path:
-            return
-        try:
-            self.export_to(path)
-        except OSError as error:
-            QMessageBox.warning(self, "Export contacts", f"Could not write {path}: {error.strerror or error}")
-            return
-        super().accept()
+        if ids is None or len(ids) != 1:
+            return "contacts.vcf"
+        return f"{contacts.rows_for(ids)[0].display_name}.vcf".replace("/", "-")

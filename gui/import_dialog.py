@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import html
-import threading
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QSortFilterProxyModel, Qt, QThread, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, QThread, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.widgets.worker import Worker
 from model import contacts, importer
 from model.importer import ImportPlan, PlanItem
 
@@ -31,29 +31,6 @@ OUTCOME_TEXT = {importer.NEW: "New", importer.UPDATE: "Same person: update", imp
                 importer.DUPLICATE: "Possible duplicate", importer.REJECTED: "Cannot be read"}
 CHOICES = [(importer.KEEP_BOTH, "Keep both"), (importer.MERGE, "Merge into the existing person"),
            (importer.SKIP, "Skip this card")]
-
-
-class Worker(QObject):
-    """Runs one model function on a thread; reports progress, a result or an error."""
-
-    progress = Signal(int, int)
-    done = Signal(object)
-    failed = Signal(str)
-
-    def __init__(self, job) -> None:
-        super().__init__()
-        self._job = job
-        self.cancel_event = threading.Event()
-
-    def run(self) -> None:
-        try:
-            result = self._job(lambda done, total: self.progress.emit(done, total), self.cancel_event.is_set)
-        except importer.ImportCancelled:
-            self.failed.emit("")
-        except Exception as error:  # noqa: BLE001 - shown to the user; the notebook is untouched
-            self.failed.emit(str(error))
-        else:
-            self.done.emit(result)
 
 
 class PlanModel(QAbstractTableModel):

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from gui.widgets.channel_icon import channel_icon
 from gui.widgets.keys import claim_delete_key
+from gui.widgets.layout import dialog_buttons
 from gui.widgets.palette import secondary_text
 from gui.widgets.person_field import PersonField
 from model import contacts, history
@@ -74,6 +75,9 @@ class PeoplePicker(QWidget):
 
     def ids(self) -> list[int]:
         return [self.list.item(n).data(Qt.UserRole) for n in range(self.list.count())]
+
+    def names(self) -> list[str]:
+        return [self.list.item(n).text() for n in range(self.list.count())]
 
     def add(self, contact_id: int, name: str) -> None:
         if contact_id in self.ids():
@@ -154,10 +158,7 @@ class LogDialog(QDialog):
             form.addRow("&Ask next time", self.ask_next)
         else:
             self.ask_next.hide()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
-        self.buttons.button(QDialogButtonBox.Save).setText("Save" if record else "Log")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = dialog_buttons(self, "Save" if record else "Log", accept=QDialogButtonBox.Save)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import html
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDateTime, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.log_dialog import DateTimeField, PeoplePicker
+from gui.widgets.layout import dialog_buttons
 from gui.widgets.palette import secondary_text
 from model import contacts, meetings, places
 from model.meetings import KINDS, REMINDERS, Attendee, MeetingRecord
@@ -37,17 +37,23 @@ from model.meetings import KINDS, REMINDERS, Attendee, MeetingRecord
 DURATIONS = [15, 30, 45, 60, 90, 120]
 
 
-def zone_of(zone: str) -> dt.tzinfo:
-    return ZoneInfo(zone) if places.valid_zone(zone) else dt.datetime.now().astimezone().tzinfo
+@dataclasses.dataclass(frozen=True)
+class Attending:
+    """What the editor needs to know about the people attending, read once per change of people."""
+
+    zone: str = ""  # of the first attendee whose zone is known
+    place: str = ""
+    cadence_days: int = 0  # the longest keep-in-touch cadence among them
 
 
-def person_zone(contact_ids: list[int]) -> tuple[str, str]:
-    """The zone and place of the first attendee whose zone is known."""
-    for record in contacts.get_contacts(contact_ids):
+def attending(contact_ids: tuple[int, ...]) -> Attending:
+    people = contacts.get_contacts(list(contact_ids))
+    cadence = max((record.cadence_days for record in people), default=0)
+    for record in people:
         zone = places.resolve_contact(record).zone
         if zone:
-            return zone, record.city or zone.split("/")[-1].replace("_", " ")
-    return "", ""
+            return Attending(zone, record.city or zone.split("/")[-1].replace("_", " "), cadence)
+    return Attending(cadence_days=cadence)
 
 
 def next_slot(now: dt.datetime | None = None, days: int = 1) -> dt.datetime:
@@ -65,6 +71,7 @@ class MeetingEditor(QDialog):
         self.editing = record
         self.setWindowTitle("Edit meeting" if record else "Plan a meeting")
         self._mine = places.my_zone()
+        self._attending_cache: tuple[tuple[int, ...] | None, Attending] = (None, Attending())
         ids = record.contact_ids if record else list(contact_ids or [])
         self._guests = [a for a in record.attendees if not a.contact_id] if record else []
 
@@ -147,10 +154,7 @@ class MeetingEditor(QDialog):
         form.addRow("&Agenda", self.agenda)
         form.addRow("&Remind me", self.reminder)
         form.addRow(repeat_label, repeat_row)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
-        self.buttons.button(QDialogButtonBox.Save).setText("Save" if record else "Plan")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = dialog_buttons(self, "Save" if record else "Plan", accept=QDialogButtonBox.Save)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)
@@ -171,7 +175,7 @@ class MeetingEditor(QDialog):
         self.title.setFocus()
 
     def _fill(self, record: MeetingRecord | None, ids: list[int], starts_at: dt.datetime | None) -> None:
-        theirs, _ = person_zone(ids)
+        theirs = self._attending(ids).zone
         zones = [z for z in dict.fromkeys([record.time_zone if record else "", self._mine, theirs]) if z]
         self.zone.addItems(zones + [z for z in places.all_zones() if z not in zones])
         self.repeat_every.setEnabled(False)
@@ -201,7 +205,7 @@ class MeetingEditor(QDialog):
             self.repeat_every.setValue(every)
 
     def _set_start(self, moment: dt.datetime) -> None:
-        local = moment.astimezone(zone_of(self.zone.currentText())).replace(tzinfo=None)
+        local = moment.astimezone(places.zone_or_local(self.zone.currentText())).replace(tzinfo=None)
         self.start.setDateTime(QDateTime(local.date(), local.time()))
 
     # -- Reading ----------------------------------------------------------------------------
@@ -215,12 +219,12 @@ class MeetingEditor(QDialog):
     def starts_at(self) -> dt.datetime:
         value = self.start.dateTime()
         wall = dt.datetime.combine(value.date().toPython(), value.time().toPython()).replace(second=0, microsecond=0)
-        return wall.replace(tzinfo=zone_of(self.zone.currentText())).astimezone(dt.UTC)
+        return wall.replace(tzinfo=places.zone_or_local(self.zone.currentText())).astimezone(dt.UTC)
 
     def record(self) -> MeetingRecord:
         base = self.editing
         starts = self.starts_at()
-        names = [row.display_name for row in contacts.rows_for(self.people.ids())]
+        names = self.people.names()
         title = self.title.text().strip() or meetings.suggested_title(names, self.kind.currentData())
         attendees = [Attendee(i, n) for i, n in zip(self.people.ids(), names, strict=True)]
         if base:  # keep the email an attendee was invited with
@@ -238,23 +242,28 @@ class MeetingEditor(QDialog):
 
     # -- Feedback ---------------------------------------------------------------------------
 
+    def _attending(self, ids: list[int]) -> Attending:
+        key = tuple(ids)
+        if self._attending_cache[0] != key:
+            self._attending_cache = (key, attending(key))
+        return self._attending_cache[1]
+
     def _changed(self) -> None:
         ids = self.people.ids()
         if self._title_is_suggested:
-            names = [row.display_name for row in contacts.rows_for(ids)]
-            self.title.setPlaceholderText(meetings.suggested_title(names, self.kind.currentData()))
+            self.title.setPlaceholderText(meetings.suggested_title(self.people.names(), self.kind.currentData()))
         self.repeat_every.setEnabled(bool(self.repeat_unit.currentData()))
         zone = self.zone.currentText().strip()
         starts = self.starts_at()
         ends = starts + dt.timedelta(minutes=self.minutes())
-        self.ends_label.setText(f"until {ends.astimezone(zone_of(zone)):%H:%M}")
-        theirs, place = person_zone(ids)
+        self.ends_label.setText(f"until {ends.astimezone(places.zone_or_local(zone)):%H:%M}")
+        who = self._attending(ids)
+        theirs, place = who.zone, who.place
         here = self._mine or zone
         other = theirs if theirs and theirs != here else (zone if zone != here else "")
         text = meetings.both_times(starts, here, other, place if other == theirs else "")
         self.both_label.setText(text if places.valid_zone(zone) or not zone else f"{zone} is not a time zone")
-        cadence = max((r.cadence_days for r in contacts.get_contacts(ids)), default=0)
-        rule = meetings.recurrence_for_cadence(cadence)
+        rule = meetings.recurrence_for_cadence(who.cadence_days)
         self._cadence_rule = rule
         self.cadence_hint.setText(f"Their cadence: {meetings.describe_recurrence(rule).lower()} · "
                                   "<a href='use'>repeat like that</a>" if rule and rule != self._rule() else "")
@@ -308,10 +317,7 @@ class OutcomeDialog(QDialog):
         where = QLabel(f"It goes into the history of {people}.")
         where.setWordWrap(True)
         where.setStyleSheet(f"color: {secondary_text(self.palette()).name()}")
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.button(QDialogButtonBox.Ok).setText("Mark done")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, "Mark done")
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)

@@ -60,7 +60,7 @@ class TodayPage(QWidget):
             item = self.sections.takeAt(0)
             if item.widget():
                 item.widget().deleteLater()
-        self._section("Meetings today and tomorrow", self._meetings(now, today),
+        self._section("Meetings today and tomorrow", self._meetings(today),
                       "Nothing planned. Plan a call with Ctrl+M.")
         self._section("Overdue to get in touch", self._people(history.overdue(now, limit=8)),
                       "Nobody is overdue. Set a keep-in-touch cadence on a person's History tab.")
@@ -77,20 +77,16 @@ class TodayPage(QWidget):
         return [f"<a href='contact:{line.contact_id}'>{html.escape(line.display_name)}</a>"
                 f"&nbsp;&nbsp;<span style='color: {dim}'>{html.escape(line.reason)}</span>" for line in lines]
 
-    def _meetings(self, now: dt.datetime, today: dt.date) -> list[str]:
-        zone = now.astimezone().tzinfo
-        start = dt.datetime.combine(today, dt.time(0), zone)
-        found = meetings.occurrences(start, start + dt.timedelta(days=2), include_cancelled=False)
+    def _meetings(self, today: dt.date) -> list[str]:
         dim = secondary_text(self.palette()).name()
         lines = []
-        for occurrence in found:
+        for occurrence in meetings.on_days(today, today + dt.timedelta(days=1), include_cancelled=False):
             record = occurrence.meeting
-            local = occurrence.starts_at.astimezone(zone)
+            local = occurrence.starts_at.astimezone()
             day = "Today" if local.date() == today else "Tomorrow"
-            people = ", ".join(a.name or a.email for a in record.attendees)
             status = " (done)" if record.status == "done" else ""
             lines.append(f"<a href='meeting:{record.id}'>{day} {local:%H:%M}&nbsp; {html.escape(record.title)}</a>"
-                         f"{status}&nbsp;&nbsp;<span style='color: {dim}'>{html.escape(people)}</span>")
+                         f"{status}&nbsp;&nbsp;<span style='color: {dim}'>{html.escape(record.people)}</span>")
         return lines
 
     def _section(self, title: str, lines: list[str], empty: str) -> None:

@@ -171,7 +171,7 @@ def for_meeting(meeting_id: int, now: dt.datetime | None = None, limit: int = 6)
 
 def meetings_on(day: dt.date) -> list[int]:
     """The planned meetings of a local day, in time order: the day's sheets."""
-    found = meetings.on_day(day)
+    found = meetings.on_days(day)
     return list(dict.fromkeys(o.meeting.id for o in found if o.meeting.status == "planned"))
 
 

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 import vobject
 from dateutil import tz as dateutil_tz
 
-from model import meetings, places
+from model import meetings, places, storage
 from model.meetings import Attendee, MeetingRecord
 from model.schema import ContactPoint, database
 
@@ -37,7 +37,6 @@ _PRODID = "-//Rapport//Rapport meetings//EN"
 _KIND_KEY = "X-RAPPORT-KIND"
 _OFFSET = re.compile(r"^(?:UTC|GMT)\s*([+-])(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
 _STATUS_KEY = "X-RAPPORT-STATUS"
-_UTC_NAMES = ("UTC", "Etc/UTC", "Etc/Universal", "Etc/Zulu", "Universal", "Zulu", "GMT", "Etc/GMT")
 
 
 class IcsError(ValueError):
@@ -89,7 +88,7 @@ def _fold(line: str) -> str:
 
 
 def _date_time(name: str, moment: dt.datetime, zone: str) -> str:
-    if places.valid_zone(zone) and zone not in _UTC_NAMES:
+    if places.valid_zone(zone):
         local = moment.astimezone(ZoneInfo(zone))
         return f"{name};TZID={zone}:{local:%Y%m%dT%H%M%S}"
     return f"{name}:{moment.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
@@ -131,7 +130,7 @@ def write_ics(records: Iterable[MeetingRecord], stream: TextIO) -> int:
     """Write `records` as one calendar (VTIMEZONEs for their zones); returns how many."""
     records = list(records)
     emails = _first_emails({a.contact_id for r in records for a in r.attendees if a.contact_id and not a.email})
-    zones = sorted({r.time_zone for r in records if places.valid_zone(r.time_zone)} - set(_UTC_NAMES))
+    zones = sorted({r.time_zone for r in records if places.valid_zone(r.time_zone)})
     try:
         timezones = "".join(_vtimezone(zone) for zone in zones)
     except vobject.base.VObjectError as error:
@@ -152,16 +151,7 @@ def write_ics(records: Iterable[MeetingRecord], stream: TextIO) -> int:
 def export_file(records: Iterable[MeetingRecord], path: str | Path) -> int:
     """Write `records` to the .ics file at `path`, all or nothing: a full disk or a failure half
     way leaves any file already there untouched. Raises OSError or IcsError."""
-    path = Path(path)
-    partial = path.with_name(path.name + ".partial")
-    try:
-        with open(partial, "w", encoding="utf-8", newline="") as stream:
-            count = write_ics(records, stream)
-        partial.replace(path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    return count
+    return storage.write_whole(path, lambda stream: write_ics(records, stream))
 
 
 def _first_emails(contact_ids: set[int]) -> dict[int, str]:
@@ -424,8 +414,7 @@ def import_files(paths: Iterable[str | Path]) -> IcsPlan:
 
 def _same(a: MeetingRecord, b: MeetingRecord) -> bool:
     def key(r: MeetingRecord):
-        zone = "" if r.time_zone in _UTC_NAMES else r.time_zone  # written as plain UTC ("Z") times
-        return (r.title, r.starts_at, r.ends_at, r.kind, zone, r.location, r.agenda, r.status,
+        return (r.title, r.starts_at, r.ends_at, r.kind, r.time_zone, r.location, r.agenda, r.status,
                 r.reminder_minutes, r.recurrence,
                 # a contact is the same attendee whether or not the meeting kept the email they were invited at
                 [x.contact_id or x.email.lower() for x in r.attendees])

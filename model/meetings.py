@@ -11,7 +11,7 @@ import datetime as dt
 import re
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -66,8 +66,13 @@ class MeetingRecord:
     def minutes(self) -> int:
         return round((self.ends_at - self.starts_at).total_seconds() / 60)
 
+    @property
+    def people(self) -> str:
+        """Who attends, as a line: "Priya Sharma, Arjun Mehta"."""
+        return ", ".join(a.name or a.email for a in self.attendees)
+
     def zone(self) -> dt.tzinfo:
-        return ZoneInfo(self.time_zone) if places.valid_zone(self.time_zone) else dt.datetime.now().astimezone().tzinfo
+        return places.zone_or_local(self.time_zone)
 
     def problems(self) -> list[str]:
         errors = []
@@ -334,33 +339,35 @@ def recurrence_for_cadence(cadence_days: int) -> str:
     return recurrence(max(1, round(cadence_days / 30.4)), "MONTHLY")
 
 
+def local_days(first: dt.date, last: dt.date, zone: dt.tzinfo | None = None) -> tuple[dt.datetime, dt.datetime]:
+    """The instants from the start of local day `first` to the end of local day `last`."""
+    zone = zone or dt.datetime.now().astimezone().tzinfo
+    return (dt.datetime.combine(first, dt.time(0), zone),
+            dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), zone))
+
+
 def day_counts(first: dt.date, last: dt.date, zone: dt.tzinfo | None = None) -> dict[dt.date, int]:
     """How many meetings (not cancelled) fall on each local day from `first` to `last`
     inclusive: what a month view marks."""
     zone = zone or dt.datetime.now().astimezone().tzinfo
-    start = dt.datetime.combine(first, dt.time(0), zone)
-    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), zone)
     counts: dict[dt.date, int] = {}
-    for occurrence in occurrences(start, end, include_cancelled=False):
+    for occurrence in occurrences(*local_days(first, last, zone), include_cancelled=False):
         day = occurrence.starts_at.astimezone(zone).date()
         counts[day] = counts.get(day, 0) + 1
     return counts
 
 
-def on_day(day: dt.date, zone: dt.tzinfo | None = None) -> list[Occurrence]:
-    """Every meeting on one local day, cancelled ones included (shown struck through)."""
-    zone = zone or dt.datetime.now().astimezone().tzinfo
-    start = dt.datetime.combine(day, dt.time(0), zone)
-    return occurrences(start, start + dt.timedelta(days=1))
+def on_days(first: dt.date, last: dt.date | None = None, *, zone: dt.tzinfo | None = None,
+            include_cancelled: bool = True) -> list[Occurrence]:
+    """Every meeting on the local days `first` to `last` (one day by default); cancelled ones
+    are included unless asked otherwise (the calendar shows them struck through)."""
+    return occurrences(*local_days(first, last or first, zone), include_cancelled=include_cancelled)
 
 
 def in_range(first: dt.date, last: dt.date) -> list[MeetingRecord]:
     """Meetings that overlap the local days `first` to `last`, each once (for export)."""
     seen: dict[int, MeetingRecord] = {}
-    zone = dt.datetime.now().astimezone().tzinfo
-    start = dt.datetime.combine(first, dt.time(0), zone)
-    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), zone)
-    for occurrence in occurrences(start, end):
+    for occurrence in on_days(first, last):
         seen.setdefault(occurrence.meeting.id, occurrence.meeting)
     return list(seen.values())
 
@@ -385,7 +392,7 @@ def warnings(record: MeetingRecord) -> list[str]:
 
 def both_times(starts_at: dt.datetime, zone: str, other_zone: str, other_place: str = "") -> str:
     """"10:00 here, 16:00 in Berlin" (just "10:00" when both zones keep the same time)."""
-    here = starts_at.astimezone(ZoneInfo(zone)) if places.valid_zone(zone) else starts_at.astimezone()
+    here = starts_at.astimezone(places.zone_or_local(zone))
     text = f"{here:%H:%M} here"
     if other_zone and places.valid_zone(other_zone):
         there = starts_at.astimezone(ZoneInfo(other_zone))
@@ -394,26 +401,6 @@ def both_times(starts_at: dt.datetime, zone: str, other_zone: str, other_place: 
             day = "" if there.date() == here.date() else f" {there:%a}"
             text += f", {there:%H:%M}{day} in {name}"
     return text
-
-
-def reschedule(meeting_id: int, starts_at: dt.datetime) -> MeetingRecord:
-    """Move a meeting to start at `starts_at`, keeping its length; returns it as it was before."""
-    before = get(meeting_id)
-    if before is None:
-        raise MeetingError(f"No meeting {meeting_id}")
-    after = replace(before, starts_at=starts_at, ends_at=starts_at + (before.ends_at - before.starts_at),
-                    attendees=list(before.attendees), reminded_at="")
-    save(after)
-    return before
-
-
-def set_status(meeting_id: int, status: str) -> MeetingRecord:
-    """Cancel a meeting (it stays, struck through) or plan it again; returns it as it was."""
-    before = get(meeting_id)
-    if before is None:
-        raise MeetingError(f"No meeting {meeting_id}")
-    save(replace(before, status=status, attendees=list(before.attendees)))
-    return before
 
 
 def add_attendees_as_contacts(attendees: Sequence[Attendee]) -> list[int]:

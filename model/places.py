@@ -169,6 +169,11 @@ def zone_named(name: str) -> str:
     return win_tz.get(name, "")
 
 
+def zone_or_local(zone: str) -> dt.tzinfo:
+    """The tzinfo of an IANA zone name, or the computer's own zone when the name is empty or unknown."""
+    return ZoneInfo(zone.strip()) if valid_zone(zone) else dt.datetime.now().astimezone().tzinfo
+
+
 def my_zone() -> str:
     """The computer's IANA zone ("Europe/London"), or "" when the system does not say."""
     from tzlocal import get_localzone_name

@@ -11,8 +11,10 @@ import datetime as dt
 import logging
 import os
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 import peewee as pw
 
@@ -123,6 +125,22 @@ def _check_openable(path: Path, create_folder: bool) -> None:
         )
     if not os.access(path, os.W_OK):
         raise NotebookError(f"Cannot write to {path}: permission denied.")
+
+
+def write_whole(path: str | os.PathLike[str], write: Callable[[TextIO], int]) -> int:
+    """Write a text file through `write(stream)` all or nothing: it goes to a ".partial" file
+    beside `path` that replaces `path` only once complete, so a full disk or an error half way
+    leaves any file already there untouched. Returns what `write` returns; raises its errors."""
+    path = Path(path)
+    partial = path.with_name(path.name + ".partial")
+    try:
+        with open(partial, "w", encoding="utf-8", newline="") as stream:
+            result = write(stream)
+        partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return result
 
 
 def backup(database: pw.SqliteDatabase, target: Path) -> Path:

@@ -25,7 +25,7 @@ from typing import BinaryIO, TextIO
 
 import vobject.base
 
-from model import photos, places
+from model import photos, places, storage
 from model.contacts import ContactPointRecord, ContactRecord
 
 MAX_PROPERTY_BYTES = 96 * 1024 * 1024  # a 50 MB photo is ~67 MB of base64
@@ -629,13 +629,4 @@ def write_vcards(records: Iterable[ContactRecord], stream: TextIO, version: str 
 def export_file(records: Iterable[ContactRecord], path: str | Path, version: str = "3.0") -> int:
     """Write the records to the .vcf file at `path`, all or nothing: a failure half way (a full
     disk) leaves any file already there untouched. Raises OSError or ValueError."""
-    path = Path(path)
-    partial = path.with_name(path.name + ".partial")
-    try:
-        with open(partial, "w", encoding="utf-8", newline="") as stream:
-            count = write_vcards(records, stream, version)
-        partial.replace(path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    return count
+    return storage.write_whole(path, lambda stream: write_vcards(records, stream, version))

@@ -1,9 +1,10 @@
-"""Small pieces every page uses: a heading in a larger, demi-bold font, and a frameless scroll area."""
+"""Small pieces every page uses: a heading in a larger, demi-bold font, a frameless scroll area,
+and a dialog's row of buttons."""
 
 from __future__ import annotations
 
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFrame, QLabel, QScrollArea, QWidget
 
 
 def heading(text: str, reference: QWidget, scale: float = 1.5) -> QLabel:
@@ -23,3 +24,17 @@ def scrolled(body: QWidget) -> QScrollArea:
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.NoFrame)
     return scroll
+
+
+def dialog_buttons(dialog: QDialog, accept_text: str = "", cancel_text: str = "",
+                   accept: QDialogButtonBox.StandardButton = QDialogButtonBox.Ok) -> QDialogButtonBox:
+    """`accept` (Ok, or Save) and Cancel, wired to the dialog's accept and reject, with the
+    accept button saying what it does ("Plan", "Export…") where `accept_text` is given."""
+    buttons = QDialogButtonBox(accept | QDialogButtonBox.Cancel)
+    if accept_text:
+        buttons.button(accept).setText(accept_text)
+    if cancel_text:
+        buttons.button(QDialogButtonBox.Cancel).setText(cancel_text)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons

@@ -30,10 +30,6 @@ def day_name(day: dt.date, today: dt.date | None = None) -> str:
     return f"{named[day]}, {text}" if day in named else text
 
 
-def people_of(occurrence: Occurrence) -> str:
-    return ", ".join(a.name or a.email for a in occurrence.meeting.attendees)
-
-
 @dataclass
 class _Row:
     occurrence: Occurrence | None = None  # None: a heading (a day, or the empty message)
@@ -92,7 +88,7 @@ class MeetingModel(QAbstractTableModel):
         if role == IdRole:
             return record.id
         if role == Qt.ToolTipRole:
-            tip = [people_of(occurrence), meetings.KINDS.get(record.kind, ""), record.location,
+            tip = [record.people, meetings.KINDS.get(record.kind, ""), record.location,
                    meetings.describe_recurrence(record.recurrence),
                    {"cancelled": "Cancelled", "done": f"Done: {record.outcome}" if record.outcome else "Done"}
                    .get(record.status, "")]
@@ -112,7 +108,7 @@ class MeetingModel(QAbstractTableModel):
             return f"{local:%H:%M}–{occurrence.ends_at.astimezone():%H:%M}"
         if column == 1:
             return ("✓ " if record.status == "done" else "") + record.title + ("  ↻" if record.recurrence else "")
-        return people_of(occurrence)
+        return record.people
 
 
 class MeetingList(QTreeView):

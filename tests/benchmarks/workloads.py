@@ -48,58 +48,59 @@ def person(rng: random.Random, number: int) -> ContactRecord:
     )
 
 
-def notebook_file(count: int) -> Path:
-    """A notebook of `count` people, built once and then reused."""
+def _built_once(name: str, fill, base: Path | None = None) -> Path:
+    """bench-output/<name>-v<schema>.rapport, made the first time by `fill(notebook)` on a copy of
+    `base` (or a new notebook) and kept; a half-built file never takes its name."""
     OUTPUT.mkdir(exist_ok=True)
-    path = OUTPUT / f"people-{count}-v{migrations.CURRENT_VERSION}.rapport"
+    path = OUTPUT / f"{name}-v{migrations.CURRENT_VERSION}.rapport"
     if path.exists():
         return path
-    partial = OUTPUT / f"people-{count}.partial.rapport"
+    partial = OUTPUT / f"{name}.partial.rapport"
     partial.unlink(missing_ok=True)
+    if base is not None:
+        shutil.copy(base, partial)
     notebook = storage.open_notebook(partial)
-    rng = random.Random(1)
-    for start in range(0, count, 5000):
-        contacts.add_contacts([person(rng, n) for n in range(start, min(count, start + 5000))])
+    fill(notebook)
     notebook.close()
     shutil.move(partial, path)
     for suffix in ("-wal", "-shm"):
         Path(str(partial) + suffix).unlink(missing_ok=True)
     return path
+
+
+def notebook_file(count: int) -> Path:
+    """A notebook of `count` people, built once and then reused."""
+    def fill(_notebook) -> None:
+        rng = random.Random(1)
+        for start in range(0, count, 5000):
+            contacts.add_contacts([person(rng, n) for n in range(start, min(count, start + 5000))])
+    return _built_once(f"people-{count}", fill)
 
 
 def history_notebook_file(people: int = 100_000, exchanges: int = 1_000_000) -> Path:
     """The `people` notebook plus `exchanges` interactions over three years, a tenth of the
     people with a keep-in-touch cadence; built once (raw inserts, then one derived-column pass)."""
-    path = OUTPUT / f"history-{people}-{exchanges}-v{migrations.CURRENT_VERSION}.rapport"
-    if path.exists():
-        return path
-    partial = OUTPUT / "history.partial.rapport"
-    partial.unlink(missing_ok=True)
-    shutil.copy(notebook_file(people), partial)
-    notebook = storage.open_notebook(partial)
-    rng = random.Random(2)
-    connection = notebook.database.connection()
-    channel_ids = [row[0] for row in connection.execute("SELECT id FROM channel ORDER BY position")]
-    weights = [3, 1, 1, 6, 4, 4, 1, 1, 10, 8, 2, 2, 1, 1][:len(channel_ids)]
-    now = time.time()
-    with notebook.database.atomic():
-        for start in range(0, exchanges, 50_000):
-            rows = []
-            for _ in range(min(50_000, exchanges - start)):
-                # Skewed: a few people hold much of the history, as in real notebooks.
-                contact_id = 1 + int(people * rng.random() ** 2)
-                moment = dt.datetime.fromtimestamp(now - rng.random() * 3 * 365 * 86400, dt.UTC)
-                rows.append((contact_id, rng.choices(channel_ids, weights)[0], history.stamp(moment),
-                             rng.choice(["out", "in", "both"]), rng.choice(SUMMARIES)))
-            connection.executemany("INSERT INTO interaction (contact_id, channel_id, occurred_at, direction, summary)"
-                                   " VALUES (?, ?, ?, ?, ?)", rows)
-        connection.execute("UPDATE contact SET cadence_days = 30 + (id % 4) * 60 WHERE id % 10 = 0")
-        history.refresh_all()
-    notebook.close()
-    shutil.move(partial, path)
-    for suffix in ("-wal", "-shm"):
-        Path(str(partial) + suffix).unlink(missing_ok=True)
-    return path
+    def fill(notebook) -> None:
+        rng = random.Random(2)
+        connection = notebook.database.connection()
+        channel_ids = [row[0] for row in connection.execute("SELECT id FROM channel ORDER BY position")]
+        weights = [3, 1, 1, 6, 4, 4, 1, 1, 10, 8, 2, 2, 1, 1][:len(channel_ids)]
+        now = time.time()
+        with notebook.database.atomic():
+            for start in range(0, exchanges, 50_000):
+                rows = []
+                for _ in range(min(50_000, exchanges - start)):
+                    # Skewed: a few people hold much of the history, as in real notebooks.
+                    contact_id = 1 + int(people * rng.random() ** 2)
+                    moment = dt.datetime.fromtimestamp(now - rng.random() * 3 * 365 * 86400, dt.UTC)
+                    rows.append((contact_id, rng.choices(channel_ids, weights)[0], history.stamp(moment),
+                                 rng.choice(["out", "in", "both"]), rng.choice(SUMMARIES)))
+                connection.executemany("INSERT INTO interaction (contact_id, channel_id, occurred_at, direction,"
+                                       " summary) VALUES (?, ?, ?, ?, ?)", rows)
+            connection.execute("UPDATE contact SET cadence_days = 30 + (id % 4) * 60 WHERE id % 10 = 0")
+            history.refresh_all()
+
+    return _built_once(f"history-{people}-{exchanges}", fill, base=notebook_file(people))
 
 
 SUMMARIES = ["Liked my post", "Replied to a thread", "Sent the slides", "Quick call about the project",
@@ -111,28 +112,19 @@ def meetings_notebook_file(people: int = 10_000, count: int = 10_000) -> Path:
     one in a hundred a weekly or monthly check-in); built once."""
     from model import meetings
 
-    path = OUTPUT / f"meetings-{people}-{count}-v{migrations.CURRENT_VERSION}.rapport"
-    if path.exists():
-        return path
-    partial = OUTPUT / "meetings.partial.rapport"
-    partial.unlink(missing_ok=True)
-    shutil.copy(notebook_file(people), partial)
-    notebook = storage.open_notebook(partial)
-    rng = random.Random(5)
-    today = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
-    with notebook.database.atomic():
-        for number in range(count):
-            starts = today + dt.timedelta(days=rng.randrange(-182, 183), hours=rng.randrange(-8, 9))
-            attendees = [meetings.Attendee(rng.randrange(1, people)) for _ in range(rng.choice([1, 1, 1, 2, 3]))]
-            kind = rng.choice(list(meetings.KINDS))
-            rule = rng.choice(["FREQ=WEEKLY", "FREQ=MONTHLY"]) if number % 100 == 0 else ""
-            meetings.save(meetings.MeetingRecord(
-                f"Meeting {number}", starts, starts + dt.timedelta(minutes=rng.choice([15, 30, 45, 60])), kind,
-                rng.choice(["", "Europe/Berlin", "America/New_York"]), rng.choice(["", "https://meet.jit.si/x"]),
-                rng.choice(["", "Catch up", "Workshop plan"]), rng.choice(["planned"] * 8 + ["done", "cancelled"]),
-                reminder_minutes=15, recurrence=rule, attendees=attendees))
-    notebook.close()
-    shutil.move(partial, path)
-    for suffix in ("-wal", "-shm"):
-        Path(str(partial) + suffix).unlink(missing_ok=True)
-    return path
+    def fill(notebook) -> None:
+        rng = random.Random(5)
+        today = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
+        with notebook.database.atomic():
+            for number in range(count):
+                starts = today + dt.timedelta(days=rng.randrange(-182, 183), hours=rng.randrange(-8, 9))
+                attendees = [meetings.Attendee(rng.randrange(1, people)) for _ in range(rng.choice([1, 1, 1, 2, 3]))]
+                kind = rng.choice(list(meetings.KINDS))
+                rule = rng.choice(["FREQ=WEEKLY", "FREQ=MONTHLY"]) if number % 100 == 0 else ""
+                meetings.save(meetings.MeetingRecord(
+                    f"Meeting {number}", starts, starts + dt.timedelta(minutes=rng.choice([15, 30, 45, 60])), kind,
+                    rng.choice(["", "Europe/Berlin", "America/New_York"]), rng.choice(["", "https://meet.jit.si/x"]),
+                    rng.choice(["", "Catch up", "Workshop plan"]), rng.choice(["planned"] * 8 + ["done", "cancelled"]),
+                    reminder_minutes=15, recurrence=rule, attendees=attendees))
+
+    return _built_once(f"meetings-{people}-{count}", fill, base=notebook_file(people))

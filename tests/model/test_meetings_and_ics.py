@@ -159,7 +159,7 @@ def test_day_counts_day_lists_and_ranges(notebook):
     assert counts[dt.date(2026, 12, 2)] == 2
     assert dt.date(2026, 12, 3) not in counts  # only a cancelled one
     assert [counts[dt.date(2026, 12, d)] for d in (4, 11, 18, 25)] == [1, 1, 1, 1]
-    assert [o.meeting.title for o in meetings.on_day(dt.date(2026, 12, 3), berlin)] == ["Gone"]
+    assert [o.meeting.title for o in meetings.on_days(dt.date(2026, 12, 3), zone=berlin)] == ["Gone"]
     exported = meetings.in_range(dt.date(2026, 12, 1), dt.date(2026, 12, 31))
     assert sorted(m.title for m in exported) == ["A", "B", "Gone", "Weekly"]  # a series once
 

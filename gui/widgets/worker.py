@@ -1,0 +1,87 @@
+"""Running model work off the UI thread.
+
+`Worker` runs one job on a QThread and reports progress, a result or an error (the import
+dialog drives it itself, with its own progress bar and cancel). `run_in_background` is for a
+job a dialog waits for: the window keeps repainting and a busy indicator shows if it takes long.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from model import importer
+
+
+class Worker(QObject):
+    """Runs one model function on a thread; reports progress, a result or an error."""
+
+    progress = Signal(int, int)
+    done = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, job) -> None:
+        super().__init__()
+        self._job = job
+        self.cancel_event = threading.Event()
+
+    def run(self) -> None:
+        try:
+            result = self._job(lambda done, total: self.progress.emit(done, total), self.cancel_event.is_set)
+        except importer.ImportCancelled:
+            self.failed.emit("")
+        except Exception as error:  # noqa: BLE001 - shown to the user; the notebook is untouched
+            self.failed.emit(str(error))
+        else:
+            self.done.emit(result)
+
+
+class BackgroundError(RuntimeError):
+    """The background job failed; the message says why."""
+
+
+class _Waiter(QObject):
+    """Lives on the UI thread, so the worker's signals are queued to it (bound methods, not lambdas)."""
+
+    def __init__(self, loop: QEventLoop) -> None:
+        super().__init__()
+        self.loop = loop
+        self.result: object = None
+        self.error: str | None = None
+
+    def done(self, result: object) -> None:
+        self.result = result
+        self.loop.quit()
+
+    def failed(self, message: str) -> None:
+        self.error = message or "cancelled"
+        self.loop.quit()
+
+
+def run_in_background(parent: QWidget | None, text: str, job: Callable[[], object]) -> object:
+    """Run `job()` on a worker thread and return its result once done; the UI stays live, and a
+    busy dialog saying `text` shows after a moment. Raises BackgroundError if the job failed."""
+    loop = QEventLoop()
+    waiter = _Waiter(loop)
+    thread = QThread()
+    worker = Worker(lambda _progress, _cancelled: job())
+    worker.moveToThread(thread)
+    worker.done.connect(waiter.done)
+    worker.failed.connect(waiter.failed)
+    thread.started.connect(worker.run)
+    busy = QProgressDialog(text, "", 0, 0, parent)
+    busy.setCancelButton(None)
+    busy.setWindowModality(Qt.WindowModal)
+    busy.setMinimumDuration(400)
+    thread.start()
+    loop.exec()
+    busy.reset()
+    busy.deleteLater()
+    thread.quit()
+    thread.wait()
+    if waiter.error is not None:
+        raise BackgroundError(waiter.error)
+    return waiter.result

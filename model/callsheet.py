@@ -154,12 +154,15 @@ def for_meeting(meeting_id: int, now: dt.datetime | None = None, limit: int = 6)
     here = record.starts_at.astimezone()
     when_here = f"{here:%A} {here.day} {here:%B %Y, %H:%M}–{record.ends_at.astimezone():%H:%M} here"
     there = ""
-    zone = record.time_zone or _first_zone(record.contact_ids)
-    if zone and places.valid_zone(zone):
-        local = places.local_time(zone, record.starts_at)
-        if local.utcoffset() != here.utcoffset():
-            city = next((r.city for r in attending if r.city and places.resolve_contact(r).zone == zone), "")
-            there = f"{local:%H:%M} in {city or zone.split('/')[-1].replace('_', ' ')}"
+    # The time in the meeting's own zone when it was planned in another one (lunch in Berlin),
+    # else where the people are (the first whose zone is known).
+    zones = [(record.time_zone, "")] + [(places.resolve_contact(r).zone, r.city) for r in attending]
+    for zone, city in zones:
+        if places.valid_zone(zone):
+            local = places.local_time(zone, record.starts_at)
+            if local.utcoffset() != here.utcoffset():
+                there = f"{local:%H:%M} in {city or zone.split('/')[-1].replace('_', ' ')}"
+                break
     others = [a.name or a.email for a in record.attendees if not a.contact_id]
     if others:
         people_note = "Also attending: " + ", ".join(others)
@@ -178,13 +181,6 @@ def meetings_on(day: dt.date) -> list[int]:
 def for_day(day: dt.date, now: dt.datetime | None = None) -> list[CallSheet]:
     """One sheet per planned meeting on `day` (local time)."""
     return [for_meeting(meeting_id, now) for meeting_id in meetings_on(day)]
-
-
-def _first_zone(contact_ids: list[int]) -> str:
-    for record in contacts.get_contacts(contact_ids):
-        if record.time_zone:
-            return record.time_zone
-    return ""
 
 
 def _printed(now: dt.datetime) -> str:

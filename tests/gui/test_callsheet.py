@@ -74,6 +74,16 @@ def test_a_meeting_with_three_people_gives_one_page_each(sample_notebook, qapp, 
     assert "Lunch at the conference" in text and "Café Einstein" in text and "16:00 in Berlin" in text
 
 
+def test_a_call_planned_in_my_zone_shows_the_time_where_they_are(sample_notebook, qapp, tmp_path):
+    priya = search.search("Priya Sharma")[0]  # in Mumbai
+    start = dt.datetime(2026, 12, 2, 10, 0, tzinfo=dt.UTC)
+    meeting = meetings.save(MeetingRecord("Call with Priya", start, start + dt.timedelta(minutes=30),
+                                          time_zone=meetings.places.my_zone(), attendees=[Attendee(priya)]))
+    out = tmp_path / "priya.pdf"
+    write_pdf(makers_for("meeting", meeting), out)
+    assert "15:30 in Mumbai" in pdf_text(out)
+
+
 def test_an_unwritable_path_is_a_clear_error(sample_notebook, qapp, tmp_path):
     cathy = search.search("Cathy Rogers")[0]
     with pytest.raises(PrintError, match="cannot write"):

@@ -142,8 +142,7 @@ def export_ics(out: str) -> int:
 def import_vcards(paths: list[str], as_json: bool) -> int:
     from model import importer
 
-    plan = importer.read_plan(paths)
-    importer.apply_plan(plan)
+    plan, _result = importer.import_files(paths)
     summary = plan.summary()
     if as_json:
         print(json.dumps(summary, ensure_ascii=False))
@@ -241,4 +240,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # a frozen build's import workers start through here (model/parallel_read.py)
     sys.exit(main())

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from model import normalise, search
-from model.schema import Contact, ContactPoint, ContactTag, Tag, VCardProperty, database, utc_now
+from model.schema import Contact, ContactTag, Tag, database, utc_now
 
 POINT_KINDS = ("phone", "email", "address", "url", "handle")
 SORT_ORDERS = ("name", "company", "changed", "last_contact", "step")
@@ -71,7 +71,7 @@ def describe_date(value: str, today: dt.date | None = None) -> str:
     return f"{day} {_MONTHS[month - 1]} {year}{suffix}"
 
 
-@dataclass
+@dataclass(slots=True)
 class ContactPointRecord:
     """One phone, email, address, web page or handle, with its label."""
 
@@ -97,7 +97,7 @@ class ContactPointRecord:
         return ""
 
 
-@dataclass
+@dataclass(slots=True)
 class ContactRecord:
     """Everything the notebook knows about one person."""
 
@@ -178,9 +178,12 @@ _COLUMNS = [
     if f.name not in ("id", "tags", "points", "vcard_properties", "introduced_by", "created_at", "updated_at",
                       "attached")
 ]
+# The contact table's columns in the order of Stored.contact.
+_STORED_COLUMNS = [*_COLUMNS, "introduced_by_id", "display_name", "sort_key", "created_at", "updated_at"]
+_POINT_COLUMNS = ["kind", "label", "value", "normalised", "service", "preferred", "position", "parts"]
 
 
-@dataclass
+@dataclass(slots=True)
 class ContactRow:
     """What the contact list shows for one person."""
 
@@ -193,14 +196,6 @@ class ContactRow:
     step: int = -1
 
 
-def _row_values(record: ContactRecord) -> dict:
-    values = {name: getattr(record, name) for name in _COLUMNS}
-    values["introduced_by"] = record.introduced_by
-    values["display_name"] = record.display_name
-    values["sort_key"] = record.sort_key
-    return values
-
-
 def normalise_points(record: ContactRecord) -> None:
     """Fill in each point's normalised form (and a handle's service, when its URL names one)."""
     for point in record.points:
@@ -210,8 +205,46 @@ def normalise_points(record: ContactRecord) -> None:
             point.normalised = normalise.contact_point(point.kind, point.value, point.service)
 
 
+@dataclass(slots=True)
+class Stored:
+    """A contact in the form it is stored in: the values of its contact row (_STORED_COLUMNS),
+    its point rows (_POINT_COLUMNS), its kept vCard lines and its tag names.
 
-def _write_children(items: list[tuple[int, ContactRecord]]) -> None:
+    Importing a big file makes this form in the worker processes that parse it, so that the
+    notebook writes rows instead of building them (see model/importer.py)."""
+
+    contact: list
+    points: list[tuple]
+    properties: list[str]
+    tags: list[str]
+
+
+def stored_form(record: ContactRecord) -> Stored:
+    """How `record` is stored (its points normalised on the way)."""
+    normalise_points(record)
+    contact = [getattr(record, name) for name in _COLUMNS]
+    contact += [record.introduced_by, record.display_name, record.sort_key, record.created_at, record.updated_at]
+    points = [(p.kind, p.label, p.value, p.normalised, p.service, int(p.preferred), position,
+               json.dumps(p.parts, ensure_ascii=False) if p.parts else "") for position, p in enumerate(record.points)]
+    tags = [name for name in dict.fromkeys(tag.strip() for tag in record.tags) if name]
+    return Stored(contact, points, list(record.vcard_properties), tags)
+
+
+def record_from(stored: Stored, contact_id: int | None = None) -> ContactRecord:
+    """The ContactRecord that `stored` describes."""
+    fields = dict(zip(_STORED_COLUMNS, stored.contact, strict=True))
+    if isinstance(fields["photo"], memoryview):
+        fields["photo"] = bytes(fields["photo"])
+    del fields["display_name"], fields["sort_key"]
+    fields["introduced_by"] = fields.pop("introduced_by_id")
+    points = [ContactPointRecord(kind, value, label, service, bool(preferred), normalised,
+                                 json.loads(parts) if parts else [])
+              for kind, label, value, normalised, service, preferred, _position, parts in stored.points]
+    return ContactRecord(id=contact_id, tags=list(stored.tags), points=points,
+                         vcard_properties=list(stored.properties), **fields)
+
+
+def _write_children(items: list[tuple[int, Stored]]) -> None:
     """Insert the points, kept properties and tags of saved contacts, in batches.
 
     Plain executemany with prepared statements: building a Peewee query per row costs more
@@ -220,28 +253,17 @@ def _write_children(items: list[tuple[int, ContactRecord]]) -> None:
     connection = database.connection()
     points, properties, tag_links = [], [], []
     tag_ids = dict(connection.execute("SELECT name, id FROM tag").fetchall())
-    for contact_id, record in items:
-        normalise_points(record)
-        points += [(contact_id, p.kind, p.label, p.value, p.normalised, p.service, int(p.preferred), position,
-                    json.dumps(p.parts, ensure_ascii=False) if p.parts else "")
-                   for position, p in enumerate(record.points)]
-        properties += [(contact_id, position, line) for position, line in enumerate(record.vcard_properties)]
-        for name in dict.fromkeys(tag.strip() for tag in record.tags):
-            if name and name not in tag_ids:
+    for contact_id, stored in items:
+        points += [(contact_id, *point) for point in stored.points]
+        properties += [(contact_id, position, line) for position, line in enumerate(stored.properties)]
+        for name in stored.tags:
+            if name not in tag_ids:
                 tag_ids[name] = connection.execute("INSERT INTO tag (name) VALUES (?)", (name,)).lastrowid
-            if name:
-                tag_links.append((contact_id, tag_ids[name]))
+            tag_links.append((contact_id, tag_ids[name]))
     connection.executemany(
-        "INSERT INTO contact_point (contact_id, kind, label, value, normalised, service, preferred, position, parts)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", points)
+        f"INSERT INTO contact_point (contact_id, {', '.join(_POINT_COLUMNS)}) VALUES (?, {', '.join('?' * 8)})", points)
     connection.executemany("INSERT INTO vcard_property (contact_id, position, line) VALUES (?, ?, ?)", properties)
     connection.executemany("INSERT OR IGNORE INTO contact_tag (contact_id, tag_id) VALUES (?, ?)", tag_links)
-
-
-def _clear_children(contact_id: int) -> None:
-    ContactPoint.delete().where(ContactPoint.contact == contact_id).execute()
-    VCardProperty.delete().where(VCardProperty.contact == contact_id).execute()
-    ContactTag.delete().where(ContactTag.contact == contact_id).execute()
 
 
 def add_contact(record: ContactRecord) -> int:
@@ -250,81 +272,104 @@ def add_contact(record: ContactRecord) -> int:
 
 
 def add_contacts(records: Sequence[ContactRecord]) -> list[int]:
-    """Save new people in one transaction; sets and returns their ids."""
+    """Save new people in one transaction; sets and returns their ids (a record's own id is
+    kept, as undo needs)."""
+    ids = add_stored([stored_form(record) for record in records], [record.id for record in records])
+    for record, contact_id in zip(records, ids, strict=True):
+        record.id = contact_id
+    return ids
+
+
+def add_stored(people: Sequence[Stored], ids: Sequence[int | None] | None = None) -> list[int]:
+    """Save new people given in their stored form; returns their ids: `ids[n]` where given,
+    else the ids SQLite would choose (the highest so far, plus one, on)."""
+    ids = list(ids) if ids is not None else [None] * len(people)
     now = utc_now()
-    columns = [*_COLUMNS, "introduced_by_id", "display_name", "sort_key", "created_at", "updated_at"]
-    insert = f"INSERT INTO contact ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-    insert_with_id = f"INSERT INTO contact (id, {', '.join(columns)}) VALUES (?, {', '.join('?' * len(columns))})"
+    insert = f"INSERT INTO contact (id, {', '.join(_STORED_COLUMNS)}) VALUES (?{', ?' * len(_STORED_COLUMNS)})"
     with database.atomic():
         connection = database.connection()
-        for record in records:
-            values = [getattr(record, name) for name in _COLUMNS]
-            values += [record.introduced_by, record.display_name, record.sort_key,
-                       record.created_at or now, record.updated_at or now]
-            if record.id is None:
-                record.id = connection.execute(insert, values).lastrowid
-            else:
-                connection.execute(insert_with_id, [record.id, *values])
-        _write_children([(record.id, record) for record in records])
-        search.reindex([record.id for record in records])
-    return [record.id for record in records]
+        next_id = connection.execute("SELECT coalesce(max(id), 0) + 1 FROM contact").fetchone()[0]
+        taken = {contact_id for contact_id in ids if contact_id is not None}
+        for n, contact_id in enumerate(ids):
+            if contact_id is None:
+                while next_id in taken:
+                    next_id += 1
+                ids[n] = next_id
+                next_id += 1
+        pairs = list(zip(ids, people, strict=True))
+        connection.executemany(insert, [[contact_id, *stored.contact[:-2], stored.contact[-2] or now,
+                                         stored.contact[-1] or now] for contact_id, stored in pairs])
+        _write_children(pairs)
+        search.reindex(ids)
+    return ids
 
 
 def update_contact(record: ContactRecord) -> None:
     """Replace what the notebook knows of `record.id` with `record`."""
     if record.id is None:
         raise ValueError("update_contact needs a saved contact")
+    replace_stored([(record.id, stored_form(record))])
+
+
+def replace_stored(people: Sequence[tuple[int, Stored]]) -> None:
+    """Replace saved people with these stored forms, in one transaction (their creation time stays)."""
+    columns = [name for name in _STORED_COLUMNS if name != "created_at"]
+    now = utc_now()
+    rows = [[*(value for name, value in zip(_STORED_COLUMNS, stored.contact, strict=True) if name != "created_at"),
+             contact_id] for contact_id, stored in people]
+    for row in rows:
+        row[columns.index("updated_at")] = now
+    ids = [contact_id for contact_id, _stored in people]
     with database.atomic():
-        values = _row_values(record)
-        values["updated_at"] = utc_now()
-        Contact.update(values).where(Contact.id == record.id).execute()
-        _clear_children(record.id)
-        _write_children([(record.id, record)])
-        search.reindex([record.id])
+        connection = database.connection()
+        connection.executemany(f"UPDATE contact SET {', '.join(f'{name} = ?' for name in columns)} WHERE id = ?",
+                               rows)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for table in ("contact_point", "vcard_property", "contact_tag"):
+                connection.execute(f"DELETE FROM {table} WHERE contact_id IN ({marks})", chunk)
+        _write_children(list(people))
+        search.reindex(ids)
     _delete_unused_tags()
 
 
 def get_contact(contact_id: int) -> ContactRecord | None:
     """Everything about one person, or None when there is no such contact."""
-    row = Contact.get_or_none(Contact.id == contact_id)
-    if row is None:
-        return None
-    return _records_for([row])[0]
+    records = get_contacts([contact_id])
+    return records[0] if records else None
 
 
 def get_contacts(contact_ids: Sequence[int]) -> list[ContactRecord]:
     """Several people at once, in the order of `contact_ids` (missing ones left out)."""
-    rows = {row.id: row for row in Contact.select().where(Contact.id.in_(list(contact_ids)))}
-    records = _records_for(list(rows.values()))
-    by_id = {record.id: record for record in records}
+    wanted = list(dict.fromkeys(contact_ids))
+    by_id: dict[int, ContactRecord] = {}
+    for start in range(0, len(wanted), 500):
+        by_id.update(_records_for(wanted[start:start + 500]))
     return [by_id[i] for i in contact_ids if i in by_id]
 
 
-def _records_for(rows: list[Contact]) -> list[ContactRecord]:
-    ids = [row.id for row in rows]
-    points: dict[int, list[ContactPointRecord]] = {i: [] for i in ids}
-    for p in ContactPoint.select().where(ContactPoint.contact.in_(ids)).order_by(ContactPoint.position):
-        points[p.contact_id].append(ContactPointRecord(
-            kind=p.kind, value=p.value, label=p.label, service=p.service,
-            preferred=p.preferred, normalised=p.normalised, parts=json.loads(p.parts) if p.parts else []))
-    extras: dict[int, list[str]] = {i: [] for i in ids}
-    for prop in VCardProperty.select().where(VCardProperty.contact.in_(ids)).order_by(VCardProperty.position):
-        extras[prop.contact_id].append(prop.line)
-    tags: dict[int, list[str]] = {i: [] for i in ids}
-    query = (Tag.select(Tag.name, ContactTag.contact).join(ContactTag)
-             .where(ContactTag.contact.in_(ids)).order_by(Tag.name))
-    for tag in query.objects():
-        tags[tag.contact].append(tag.name)
-    records = []
-    for row in rows:
-        values = {name: getattr(row, name) for name in _COLUMNS}
-        if isinstance(values["photo"], memoryview):
-            values["photo"] = bytes(values["photo"])
-        records.append(ContactRecord(
-            id=row.id, introduced_by=row.introduced_by_id, tags=tags[row.id], points=points[row.id],
-            vcard_properties=extras[row.id], created_at=row.created_at, updated_at=row.updated_at,
-            **values))
-    return records
+def _records_for(ids: list[int]) -> dict[int, ContactRecord]:
+    """The people with these ids (at most a few hundred), read with plain SQL: building a
+    Peewee model object per row took most of the time of a second import."""
+    marks = f"({','.join('?' * len(ids))})"
+    connection = database.connection()
+    found: dict[int, Stored] = {}
+    for contact_id, *values in connection.execute(
+            f"SELECT id, {', '.join(_STORED_COLUMNS)} FROM contact WHERE id IN {marks}", ids):
+        found[contact_id] = Stored(values, [], [], [])
+    for contact_id, *point in connection.execute(
+            f"SELECT contact_id, {', '.join(_POINT_COLUMNS)} FROM contact_point WHERE contact_id IN {marks}"
+            " ORDER BY position, id", ids):
+        found[contact_id].points.append(point)
+    for contact_id, line in connection.execute(
+            f"SELECT contact_id, line FROM vcard_property WHERE contact_id IN {marks} ORDER BY position, id", ids):
+        found[contact_id].properties.append(line)
+    for contact_id, name in connection.execute(
+            "SELECT ct.contact_id, t.name FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id"
+            f" WHERE ct.contact_id IN {marks} ORDER BY t.name", ids):
+        found[contact_id].tags.append(name)
+    return {contact_id: record_from(stored, contact_id) for contact_id, stored in found.items()}
 
 
 # Rows that hang off a contact and go with it on delete: (table, the columns naming the contact).

@@ -11,14 +11,16 @@ the notebook as it was.
 from __future__ import annotations
 
 import dataclasses
+import itertools
+import pickle
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from model import contacts, normalise, vcard
+from model import contacts, normalise, parallel_read, vcard
 from model.contacts import ContactRecord
-from model.schema import Contact, ContactPoint, database
+from model.schema import database
 
 NEW, UPDATE, UNCHANGED, DUPLICATE, REJECTED = "new", "update", "unchanged", "duplicate", "rejected"
 KEEP_BOTH, MERGE, SKIP = "keep both", "merge", "skip"
@@ -31,14 +33,20 @@ class ImportCancelled(Exception):
     """The user stopped the import; nothing was written."""
 
 
-@dataclass
+@dataclass(slots=True)
 class PlanItem:
-    """What importing one card would do."""
+    """What importing one card would do.
+
+    The card itself is kept pickled, in the form the notebook stores it (`packed`), and
+    unpacked when it is needed: a plan of 50,000 cards would otherwise hold 50,000 records
+    of Python objects, and new people are written without being built again.
+    """
 
     outcome: str
     file: str
     line: int
-    record: ContactRecord | None = None  # the card as read
+    packed: bytes = b""  # the card as read: its contacts.Stored form, pickled
+    name: str = ""  # the card's display name
     reason: str = ""  # why a card was rejected
     existing_id: int | None = None  # the person it updates, or may duplicate
     merged: ContactRecord | None = None  # for an update: the person after the import
@@ -47,11 +55,16 @@ class PlanItem:
     merged_into: int | None = None  # index of an earlier card of this import it joins
 
     @property
-    def name(self) -> str:
-        return self.record.display_name if self.record else ""
+    def record(self) -> ContactRecord | None:
+        """The card as read: a fresh copy at each call."""
+        return contacts.record_from(pickle.loads(self.packed)) if self.packed else None
+
+    @record.setter
+    def record(self, record: ContactRecord) -> None:
+        self.packed, self.name = _pack(record), record.display_name
 
 
-@dataclass
+@dataclass(slots=True)
 class ImportPlan:
     files: list[str]
     items: list[PlanItem] = field(default_factory=list)
@@ -77,7 +90,7 @@ class ImportPlan:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class ImportResult:
     added: int = 0
     updated: int = 0
@@ -146,10 +159,10 @@ class _Index:
             self.names[name].add(key)
         self.name_of[key] = name
 
-    def same_person(self, record: ContactRecord, name: str) -> object | None:
-        if record.uid and record.uid in self.uid:
-            return self.uid[record.uid]
-        for match in _match_keys(record):
+    def same_person(self, uid: str, match_keys: Iterable[str], name: str) -> object | None:
+        if uid and uid in self.uid:
+            return self.uid[uid]
+        for match in match_keys:
             for key in sorted(self.points.get(match, ()), key=str):
                 if _similar_names(name, self.name_of.get(key, "")):
                     return key
@@ -164,15 +177,15 @@ class _Index:
 
 def _notebook_index() -> _Index:
     index = _Index()
-    for contact_id, uid, given, family, formatted, organisation in (
-            Contact.select(Contact.id, Contact.uid, Contact.given_name, Contact.family_name, Contact.formatted_name,
-                           Contact.organisation).tuples()):
+    connection = database.connection()
+    for contact_id, uid, given, family, formatted, organisation in connection.execute(
+            "SELECT id, uid, given_name, family_name, formatted_name, organisation FROM contact"):
         record = ContactRecord(given_name=given, family_name=family, formatted_name=formatted,
                                organisation=organisation)
         index.add(contact_id, uid, name_key(record), ())
-    for contact_id, kind, value in ContactPoint.select(ContactPoint.contact, ContactPoint.kind,
-                                                       ContactPoint.normalised).tuples():
-        if kind in ("phone", "email") and value and len(value) >= 5:
+    for contact_id, kind, value in connection.execute(
+            "SELECT contact_id, kind, normalised FROM contact_point WHERE kind IN ('phone', 'email')"):
+        if value and len(value) >= 5:
             index.points[f"{kind}:{value}"].add(contact_id)
     return index
 
@@ -192,44 +205,47 @@ def merge(existing: ContactRecord, incoming: ContactRecord) -> tuple[ContactReco
     emails and the rest are united; the longer note is kept and the other appended; the
     larger photo wins.
     """
-    merged = dataclasses.replace(existing, tags=list(existing.tags), points=list(existing.points),
-                                 vcard_properties=list(existing.vcard_properties))
+    values: dict[str, object] = {}
     changes: list[str] = []
     also: list[str] = []
     for name in _SCALARS:
         old, new = getattr(existing, name), getattr(incoming, name)
+        if not new or new == old:
+            continue
         caption = _CAPTIONS.get(name, name.replace("_", " "))
-        if new and not old:
-            setattr(merged, name, new)
+        if not old:
+            values[name] = new
             changes.append(f"{caption}: {new}")
-        elif new and normalise.fold(new) != normalise.fold(old) and name not in ("uid", "formatted_name"):
+        elif name not in ("uid", "formatted_name") and normalise.fold(new) != normalise.fold(old):
             also.append(f"{caption}: {new}")
-    known = {(p.kind, p.normalised or p.value.strip().lower()) for p in merged.points}
+    known = {(p.kind, p.normalised or p.value.strip().lower()) for p in existing.points}
+    points = []
     for point in incoming.points:
         key = (point.kind, point.normalised or point.value.strip().lower())
         if key not in known:
             known.add(key)
-            merged.points.append(point)
+            points.append(point)
             changes.append(f"{point.kind}: {point.value}")
-    for tag in incoming.tags:
-        if tag not in merged.tags:
-            merged.tags.append(tag)
-            changes.append(f"tag: {tag}")
-    for line in incoming.vcard_properties:
-        if line not in merged.vcard_properties:
-            merged.vcard_properties.append(line)
-            changes.append(f"kept property {line.split(':', 1)[0]}")
+    tags = [tag for tag in dict.fromkeys(incoming.tags) if tag not in existing.tags]
+    changes += [f"tag: {tag}" for tag in tags]
+    kept = set(existing.vcard_properties)
+    lines = [line for line in dict.fromkeys(incoming.vcard_properties) if line not in kept]
+    changes += [f"kept property {line.split(':', 1)[0]}" for line in lines]
     notes = _merge_notes(existing.notes, incoming.notes)
     if also:
         extra = "Also imported: " + "; ".join(also)
         if extra not in notes:
             notes = f"{notes}\n\n{extra}" if notes else extra
     if notes != existing.notes:
-        merged.notes = notes
+        values["notes"] = notes
         changes.append("notes")
     if incoming.photo and len(incoming.photo) > len(existing.photo or b""):
-        merged.photo, merged.photo_type = incoming.photo, incoming.photo_type
+        values["photo"], values["photo_type"] = incoming.photo, incoming.photo_type
         changes.append("photo")
+    if not changes:
+        return existing, []
+    merged = dataclasses.replace(existing, tags=existing.tags + tags, points=existing.points + points,
+                                 vcard_properties=existing.vcard_properties + lines, **values)
     return merged, changes
 
 
@@ -245,35 +261,117 @@ def _merge_notes(old: str, new: str) -> str:
 # -- Planning -------------------------------------------------------------------------------
 
 
+@dataclass(slots=True)
+class ReadCard:
+    """A card as the planner needs it, made where the card was parsed (a worker process): the
+    record pickled, and what matching looks at."""
+
+    file: str
+    line: int
+    offset: int
+    error: str = ""
+    packed: bytes = b""
+    name: str = ""
+    name_key: str = ""
+    uid: str = ""
+    match_keys: list[str] = field(default_factory=list)
+
+    @property
+    def record(self) -> ContactRecord:
+        return contacts.record_from(pickle.loads(self.packed))
+
+
+def read_card(card: vcard.ParsedCard) -> ReadCard:
+    """A parsed card ready to plan (parallel_read calls this in its workers)."""
+    record = card.record
+    if record is None:
+        return ReadCard(card.file, card.line, card.offset, error=card.error)
+    packed = _pack(record)  # normalises the points, which matching needs
+    return ReadCard(card.file, card.line, card.offset, packed=packed, name=record.display_name,
+                    name_key=name_key(record), uid=record.uid, match_keys=_match_keys(record))
+
+
+def _pack(record: ContactRecord) -> bytes:
+    return pickle.dumps(contacts.stored_form(record), pickle.HIGHEST_PROTOCOL)
+
+
 def read_plan(paths: Sequence[str | Path], progress: Progress | None = None,
               cancelled: Cancelled | None = None) -> ImportPlan:
     """Read the files and decide, card by card, what importing them would do."""
-    files = vcard_files(paths)
-    plan = ImportPlan([str(path) for path in files])
-    index = _notebook_index()
-    total = sum(path.stat().st_size for path in files if path.is_file()) or 1
-    done = 0
-    existing_cache: dict[int, ContactRecord] = {}
-    for path in files:
-        for chunk in _chunks(_cards_of(path), 500):
-            if cancelled and cancelled():
-                raise ImportCancelled()
-            _prefetch(chunk, index, existing_cache)
-            for card in chunk:
-                if card.record is None:
-                    plan.items.append(PlanItem(REJECTED, card.file, card.line, reason=card.error))
-                    continue
-                _plan_card(plan, index, card, existing_cache)
-            if progress:
-                progress(done + chunk[-1].offset, total)
-        done += path.stat().st_size if path.is_file() else 0
-    if progress:
-        progress(total, total)
-    return plan
+    planner = _Planner(paths)
+    for _first, _last in planner.run(progress, cancelled):
+        pass
+    return planner.plan
 
 
-def _chunks(cards: Iterable[vcard.ParsedCard], size: int) -> Iterator[list[vcard.ParsedCard]]:
-    chunk: list[vcard.ParsedCard] = []
+def import_files(paths: Sequence[str | Path]) -> tuple[ImportPlan, ImportResult]:
+    """The command line's import: the plan with its safe default choices, applied as the
+    cards are planned rather than after (the database writes while the workers parse), in one
+    transaction all the same. The notebook ends as `apply_plan(read_plan(paths))` leaves it."""
+    planner = _Planner(paths)
+    items = planner.plan.items
+    result = ImportResult()
+    written: dict[int, tuple[int, bytes]] = {}  # plan index: (contact id, the card as written)
+    with database.atomic():
+        for first, last in planner.run():
+            batch = [n for n in range(first, last) if _adds_person(items[n])]
+            ids = contacts.add_stored([pickle.loads(items[n].packed) for n in batch])
+            written.update((n, (contact_id, items[n].packed)) for n, contact_id in zip(batch, ids, strict=True))
+        # A card that a later card of the files joined is written as it ended.
+        contacts.replace_stored([
+            (contact_id, contacts.stored_form(items[n].merged) if items[n].merged else pickle.loads(items[n].packed))
+            for n, (contact_id, packed) in written.items()
+            if items[n].merged is not None or items[n].packed is not packed])
+        updates, result.skipped = _updates(planner.plan)
+        _write_updates(updates, result)
+    result.contact_ids[:0] = [contact_id for contact_id, _packed in written.values()]
+    result.added = len(written)
+    return planner.plan, result
+
+
+class _Planner:
+    """Reads the files and plans their cards, a chunk at a time."""
+
+    def __init__(self, paths: Sequence[str | Path]) -> None:
+        self.files = vcard_files(paths)
+        self.plan = ImportPlan([str(path) for path in self.files])
+
+    def run(self, progress: Progress | None = None, cancelled: Cancelled | None = None) -> Iterator[tuple[int, int]]:
+        """Plan every card; yields the range of plan items each chunk of cards added."""
+        plan, index = self.plan, _notebook_index()
+        # The people of the notebook this import touches, as the plan would leave them. Only those
+        # the plan changes stay between chunks; the others are read again if a later card needs them.
+        existing_cache: dict[int, ContactRecord] = {}
+        updated: set[int] = set()
+        sizes = {str(path): path.stat().st_size if path.is_file() else 0 for path in self.files}
+        done_before = dict(zip(sizes, itertools.accumulate([0, *sizes.values()]), strict=False))  # for progress
+        total = sum(sizes.values()) or 1
+        cards = parallel_read.read_files(self.files, read_card)
+        try:
+            for chunk in _chunks(cards, 500):
+                if cancelled and cancelled():
+                    raise ImportCancelled()
+                first = len(plan.items)
+                _prefetch(chunk, index, existing_cache)
+                for card in chunk:
+                    if card.error:
+                        plan.items.append(PlanItem(REJECTED, card.file, card.line, reason=card.error))
+                        continue
+                    _plan_card(plan, index, card, existing_cache)
+                updated.update(item.existing_id for item in plan.items[first:] if item.outcome == UPDATE)
+                for contact_id in [i for i in existing_cache if i not in updated]:
+                    del existing_cache[contact_id]
+                if progress:
+                    progress(done_before.get(chunk[-1].file, 0) + chunk[-1].offset, total)
+                yield first, len(plan.items)
+        finally:
+            cards.close()
+        if progress:
+            progress(total, total)
+
+
+def _chunks(cards: Iterable[ReadCard], size: int) -> Iterator[list[ReadCard]]:
+    chunk: list[ReadCard] = []
     for card in cards:
         chunk.append(card)
         if len(chunk) == size:
@@ -283,74 +381,65 @@ def _chunks(cards: Iterable[vcard.ParsedCard], size: int) -> Iterator[list[vcard
         yield chunk
 
 
-def _prefetch(chunk: list[vcard.ParsedCard], index: _Index, cache: dict[int, ContactRecord]) -> None:
+def _prefetch(chunk: list[ReadCard], index: _Index, cache: dict[int, ContactRecord]) -> None:
     """Read, in a few queries, the people in the notebook that a chunk of cards probably matches
     (a second import of the same file matches every card; one query each was most of its time)."""
     wanted = set()
     for card in chunk:
-        if card.record is None:
+        if card.error:
             continue
-        contacts.normalise_points(card.record)
-        name = name_key(card.record)
-        match = index.same_person(card.record, name)
-        wanted.update(k for k in ([match] if match is not None else []) + list(index.names.get(name, ()))
-                      if isinstance(k, int) and k not in cache)
+        match = index.same_person(card.uid, card.match_keys, card.name_key)
+        # As _plan_card decides: the person matched, or else everyone of the same name.
+        candidates = [match] if match is not None else index.names.get(card.name_key, ())
+        wanted.update(key for key in candidates if isinstance(key, int) and key not in cache)
     for record in contacts.get_contacts(sorted(wanted)):
         cache[record.id] = record
 
 
-def _cards_of(path: Path) -> Iterable[vcard.ParsedCard]:
-    try:
-        yield from vcard.read_cards(path)
-    except OSError as error:
-        yield vcard.ParsedCard(str(path), 0, error=f"cannot read the file: {error.strerror or error}")
-
-
-def _plan_card(plan: ImportPlan, index: _Index, card: vcard.ParsedCard,
-               existing_cache: dict[int, ContactRecord]) -> None:
-    record = card.record
-    contacts.normalise_points(record)
-    name = name_key(record)
-    match = index.same_person(record, name)
+def _plan_card(plan: ImportPlan, index: _Index, card: ReadCard, existing_cache: dict[int, ContactRecord]) -> None:
+    name = card.name_key
+    match = index.same_person(card.uid, card.match_keys, name)
+    item = PlanItem(NEW, card.file, card.line, card.packed, card.name)
     if isinstance(match, str):  # an earlier card of this import ("card:<n>")
         earlier = plan.items[int(match[5:])]
         target = earlier.merged if earlier.merged is not None else earlier.record
-        merged, changes = merge(target, record)
+        merged, changes = merge(target, card.record)
         if earlier.outcome == UNCHANGED and changes:
             earlier.outcome, earlier.merged = UPDATE, merged
             earlier.changes += changes
         elif earlier.merged is not None:
             earlier.merged = merged
             earlier.changes += changes
-        else:
+        elif changes:
             earlier.record = merged
-        outcome = UPDATE if changes else UNCHANGED
-        plan.items.append(PlanItem(outcome, card.file, card.line, record, changes=changes,
-                                   existing_id=earlier.existing_id, merged_into=int(match[5:])))
-        index.add(match, record.uid, name, _match_keys(merged))
+        item.outcome, item.changes = UPDATE if changes else UNCHANGED, changes
+        item.existing_id, item.merged_into = earlier.existing_id, int(match[5:])
+        plan.items.append(item)
+        index.add(match, card.uid, name, _match_keys(merged))
         return
     key = f"card:{len(plan.items)}"
     if match is not None:
         existing = existing_cache.get(match) or contacts.get_contact(match)
-        merged, changes = merge(existing, record)
+        merged, changes = merge(existing, card.record)
         existing_cache[match] = merged
-        item = PlanItem(UPDATE if changes else UNCHANGED, card.file, card.line, record, existing_id=match,
-                        merged=merged, changes=changes)
+        item.outcome, item.existing_id, item.changes = UPDATE if changes else UNCHANGED, match, changes
+        item.merged = merged if changes else None
         plan.items.append(item)
-        index.add(match, record.uid, name_key(existing), _match_keys(merged))
+        index.add(match, card.uid, name_key(existing), _match_keys(merged))
         return
-    for candidate in sorted(k for k in index.names.get(name, ()) if not isinstance(k, str)):
+    candidates = sorted(k for k in index.names.get(name, ()) if not isinstance(k, str))
+    record = card.record if candidates else None
+    for candidate in candidates:
         existing = existing_cache.get(candidate) or contacts.get_contact(candidate)
         if not merge(existing, record)[1]:  # nothing new: this person is already here
-            plan.items.append(PlanItem(UNCHANGED, card.file, card.line, record, existing_id=candidate,
-                                       merged=existing))
+            item.outcome, item.existing_id = UNCHANGED, candidate
+            plan.items.append(item)
             return
     similar = index.similar_name(name)
     if similar is not None and not isinstance(similar, str):
-        plan.items.append(PlanItem(DUPLICATE, card.file, card.line, record, existing_id=similar))
-    else:
-        plan.items.append(PlanItem(NEW, card.file, card.line, record))
-    index.add(key, record.uid, name, _match_keys(record))
+        item.outcome, item.existing_id = DUPLICATE, similar
+    plan.items.append(item)
+    index.add(key, card.uid, name, card.match_keys)
 
 
 # -- Applying -------------------------------------------------------------------------------
@@ -359,35 +448,56 @@ def _plan_card(plan: ImportPlan, index: _Index, card: vcard.ParsedCard,
 def apply_plan(plan: ImportPlan, progress: Progress | None = None, cancelled: Cancelled | None = None) -> ImportResult:
     """Make the plan's changes in one transaction; a cancel or error leaves the notebook as it was."""
     result = ImportResult()
-    new_records: list[ContactRecord] = []
+    new_items = [item for item in plan.items if _adds_person(item)]  # unpacked a batch at a time
+    updates, result.skipped = _updates(plan)
+    total = len(new_items) + len(updates) or 1
+    with database.atomic():
+        for start in range(0, len(new_items), 1000):
+            if cancelled and cancelled():
+                raise ImportCancelled()
+            batch = [contacts.stored_form(item.merged) if item.merged else pickle.loads(item.packed)
+                     for item in new_items[start:start + 1000]]
+            result.contact_ids += contacts.add_stored(batch)
+            if progress:
+                progress(start + len(batch), total)
+        _write_updates(updates, result, progress and (lambda done: progress(len(new_items) + done, total)),
+                       cancelled)
+    result.added = len(new_items)
+    return result
+
+
+def _adds_person(item: PlanItem) -> bool:
+    """Whether applying the item adds someone to the notebook."""
+    return item.merged_into is None and (
+        item.outcome == NEW or (item.outcome == DUPLICATE and item.choice == KEEP_BOTH))
+
+
+def _updates(plan: ImportPlan) -> tuple[dict[int, ContactRecord], int]:
+    """The people of the notebook as the plan leaves them, and how many cards it skips."""
     updates: dict[int, ContactRecord] = {}
+    skipped = 0
     for item in plan.items:
-        if item.merged_into is not None or item.outcome == REJECTED:
+        if item.merged_into is not None or item.existing_id is None:
             continue
-        if item.outcome == NEW or (item.outcome == DUPLICATE and item.choice == KEEP_BOTH):
-            new_records.append(item.merged or item.record)
-        elif item.outcome == UPDATE and item.existing_id is not None:
+        if item.outcome == UPDATE:
             updates[item.existing_id] = item.merged
         elif item.outcome == DUPLICATE and item.choice == MERGE:
             base = updates.get(item.existing_id) or contacts.get_contact(item.existing_id)
             updates[item.existing_id] = merge(base, item.record)[0]
-        elif item.outcome == DUPLICATE:
-            result.skipped += 1
-    total = len(new_records) + len(updates) or 1
-    with database.atomic():
-        for start in range(0, len(new_records), 1000):
-            if cancelled and cancelled():
-                raise ImportCancelled()
-            batch = [dataclasses.replace(record, id=None) for record in new_records[start:start + 1000]]
-            result.contact_ids += contacts.add_contacts(batch)
-            if progress:
-                progress(start + len(batch), total)
-        for done, record in enumerate(updates.values(), len(new_records)):
-            if cancelled and cancelled():
-                raise ImportCancelled()
-            contacts.update_contact(record)
-            result.contact_ids.append(record.id)
-            if progress and done % 200 == 0:
-                progress(done, total)
-    result.added, result.updated = len(new_records), len(updates)
-    return result
+        elif item.outcome == DUPLICATE and item.choice == SKIP:
+            skipped += 1
+    return updates, skipped
+
+
+def _write_updates(updates: dict[int, ContactRecord], result: ImportResult,
+                   progress: Callable[[int], None] | None = None, cancelled: Cancelled | None = None) -> None:
+    records = list(updates.values())
+    for start in range(0, len(records), 500):
+        if cancelled and cancelled():
+            raise ImportCancelled()
+        batch = records[start:start + 500]
+        contacts.replace_stored([(record.id, contacts.stored_form(record)) for record in batch])
+        result.contact_ids += [record.id for record in batch]
+        if progress:
+            progress(start + len(batch))
+    result.updated = len(updates)

@@ -98,5 +98,7 @@ def contact_point(kind: str, value: str, service: str = "") -> str:
 
 def fold(text: str) -> str:
     """Case- and accent-free form of a name, for sorting and comparing ("Zoë" -> "zoe")."""
+    if text.isascii():
+        return text.lower().strip()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(char for char in decomposed if not unicodedata.combining(char)).strip()

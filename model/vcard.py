@@ -64,7 +64,7 @@ class VCardError(ValueError):
         self.line = line
 
 
-@dataclass
+@dataclass(slots=True)
 class Property:
     """One logical content line of a card, decoded."""
 
@@ -77,7 +77,7 @@ class Property:
     raw_value: bytes = b""  # base64 payloads stay bytes; decoded lazily
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedCard:
     """A card read from a file: the record it gives, or why it could not be read."""
 
@@ -111,11 +111,15 @@ def _physical_lines(stream: BinaryIO) -> Iterator[bytes]:
         pending += chunk
         # Trailing CRs may be the start of a CRLF split across chunks: keep them for later.
         cut = len(pending.rstrip(b"\r"))
-        lines = _LINE_BREAK.split(pending[:cut])
+        lines = _split_lines(pending[:cut])
         pending = lines.pop() + pending[cut:]
         yield from lines
     if pending:
-        yield from _LINE_BREAK.split(pending)
+        yield from _split_lines(pending)
+
+
+def _split_lines(data: bytes) -> list[bytes]:
+    return _LINE_BREAK.split(data) if b"\r" in data else data.split(b"\n")
 
 
 class _Prefixed(io.RawIOBase):
@@ -140,6 +144,11 @@ class _Prefixed(io.RawIOBase):
 
 def _params_part(line: bytes) -> bytes:
     """The name and parameters of a content line: everything before the first unquoted ':'."""
+    colon = line.find(b":")
+    if colon < 0:
+        return line
+    if line.find(b'"', 0, colon) < 0:
+        return line[:colon]
     quoted = False
     for index, byte in enumerate(line):
         if byte == 0x22:
@@ -149,14 +158,17 @@ def _params_part(line: bytes) -> bytes:
     return line
 
 
-def logical_lines(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
+def logical_lines(stream: BinaryIO, first_line: int = 1) -> Iterator[tuple[int, bytes]]:
     """(line number, logical line) pairs: folded, soft-broken and run-on lines joined."""
-    current: bytearray | None = None
+    current: bytes | bytearray | None = None  # a bytearray once a continuation is added
     start = 0
     quoted_printable = base64_value = False
-    for number, line in enumerate(_physical_lines(stream), 1):
+    for number, line in enumerate(_physical_lines(stream), first_line):
         if current is not None:
-            if line[:1] in (b" ", b"\t"):
+            first = line[:1]
+            if first == b" " or first == b"\t":
+                if type(current) is bytes:
+                    current = bytearray(current)
                 # RFC folding; a quoted-printable value may also be folded after a soft break.
                 if quoted_printable and current.endswith(b"="):
                     del current[-1]
@@ -165,29 +177,34 @@ def logical_lines(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
                     current += line[1:]
                 continue
             if quoted_printable and current.endswith(b"="):
+                current = bytearray(current)
                 del current[-1]  # a quoted-printable soft line break
                 current += line
                 continue
-            if base64_value and line and _BASE64_LINE.match(line) and not _CONTENT_LINE.match(line):
+            is_content_line = bool(_CONTENT_LINE.match(line))
+            if base64_value and line and not is_content_line and _BASE64_LINE.match(line):
+                current = bytearray(current) if type(current) is bytes else current
                 current += line.strip()  # a photo line that was not folded the standard way
                 continue
-            if line and not _CONTENT_LINE.match(line) and not base64_value:
+            if line and not is_content_line and not base64_value:
+                current = bytearray(current) if type(current) is bytes else current
                 current += b"\\n" + line  # a run-on line: the value had a raw line break
                 continue
             if len(current) > MAX_PROPERTY_BYTES:
                 current = current[:MAX_PROPERTY_BYTES]
-            yield start, bytes(current)
+            yield start, bytes(current) if type(current) is bytearray else current
             current = None
-        if not line.strip():
+        if not line or line.isspace():
             continue
-        current = bytearray(line)
+        current = line
         start = number
         head = _params_part(line)
-        quoted_printable = bool(_QP.search(head))
-        base64_value = bool(_B64.search(head)) or b":data:" in line[:len(head) + 7].lower() or (
-            head.upper().startswith(b"PHOTO") and line.rstrip().endswith(b":"))
+        parameters = b";" in head
+        quoted_printable = parameters and bool(_QP.search(head))
+        base64_value = (parameters and bool(_B64.search(head))) or b":data:" in line[:len(head) + 7].lower() or (
+            head[:5].upper() == b"PHOTO" and line.rstrip().endswith(b":"))
     if current is not None:
-        yield start, bytes(current)
+        yield start, bytes(current) if type(current) is bytearray else current
 
 
 # -- Decoding -------------------------------------------------------------------------------
@@ -207,10 +224,13 @@ def _decode_text(data: bytes, charset: str | None, fallback: str) -> str:
 
 def _parse_property(number: int, line: bytes, fallback: str) -> Property:
     head = _params_part(line)
-    charset_match = _CHARSET.search(head)
-    charset = charset_match.group(1).decode("ascii") if charset_match else None
-    quoted_printable = bool(_QP.search(head))
-    base64_value = bool(_B64.search(head))
+    charset = None
+    quoted_printable = base64_value = False
+    if b";" in head:
+        charset_match = _CHARSET.search(head)
+        charset = charset_match.group(1).decode("ascii") if charset_match else None
+        quoted_printable = bool(_QP.search(head))
+        base64_value = bool(_B64.search(head))
     raw_value = b""
     if base64_value and len(line) > 4096:
         # Keep big payloads out of the text parser; vobject only needs the name and parameters.
@@ -413,8 +433,9 @@ def card_to_record(properties: list[Property], line: int) -> ContactRecord:
     record.tags = list(dict.fromkeys(record.tags))
     # Keep an X-ABLabel only with a kept property of its group (e.g. X-ABRELATEDNAMES).
     kept_groups = {p.group.upper() for p in kept if p.group}
+    kept_ids = {id(p) for p in kept}
     record.vcard_properties = [p.text for p in properties
-                               if (p in kept) or (p.name == "X-ABLABEL" and p.group.upper() in kept_groups
+                               if id(p) in kept_ids or (p.name == "X-ABLABEL" and p.group.upper() in kept_groups
                                                   and p.group.upper() not in used_groups)]
     if record.display_name == "(no name)" and not record.notes and not record.vcard_properties and not record.photo:
         raise VCardError("the card is empty: no name, organisation, phone or email", line)
@@ -453,13 +474,16 @@ def read_cards(path: str | Path, fallback_charset: str = "cp1252") -> Iterator[P
         yield from read_stream(stream, name, fallback_charset)
 
 
-def read_stream(stream: BinaryIO, name: str, fallback_charset: str = "cp1252") -> Iterator[ParsedCard]:
+def read_stream(stream: BinaryIO, name: str, fallback_charset: str = "cp1252", first_line: int = 1,
+                next_line: int | None = None) -> Iterator[ParsedCard]:
+    """Every card in a stream. A piece of a file (see model/parallel_read.py) says the number of
+    its first line, and `next_line`, the number of the line after it, when the file goes on."""
     seen_card = False
     properties: list[Property] | None = None
     start = 0
     failure: VCardError | None = None
     stray_line = 0
-    for number, line in logical_lines(stream):
+    for number, line in logical_lines(stream, first_line):
         upper = line[:12].upper()
         if upper.startswith(b"BEGIN:VCARD"):
             if properties is not None:
@@ -484,8 +508,9 @@ def read_stream(stream: BinaryIO, name: str, fallback_charset: str = "cp1252") -
         except VCardError as error:
             failure = error
     if properties is not None:
-        yield ParsedCard(name, start, error="the card has no END:VCARD (the file ends first)")
-    if not seen_card:
+        where = f"before line {next_line}" if next_line else "(the file ends first)"
+        yield ParsedCard(name, start, error=f"the card has no END:VCARD {where}")
+    if not seen_card and first_line == 1 and next_line is None:
         where = f" (line {stray_line})" if stray_line else ""
         yield ParsedCard(name, stray_line or 1, error=f"this is not a vCard file: no BEGIN:VCARD{where}")
 

@@ -1,0 +1,167 @@
+"""Reading big vCard files on every core.
+
+Parsing is most of an import's time, and one card does not depend on another: a big file is
+cut into pieces just before a line that begins BEGIN:VCARD, and a pool of worker processes
+parses the pieces while the importer plans the cards already read. The pieces come back in
+file order, numbered with the lines they have in the whole file, so a rejected card is
+reported exactly as a plain `vcard.read_cards` would report it.
+
+Small files, and UTF-16 ones (whose bytes cannot be cut safely), are read in this process:
+starting workers costs more than it saves below a few megabytes.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import multiprocessing
+import os
+import re
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import BinaryIO, TypeVar
+
+from model import vcard
+
+T = TypeVar("T")
+
+PIECE_BYTES = 2 * 1024 * 1024
+PARALLEL_FROM_BYTES = 4 * 1024 * 1024
+_CARD_START = re.compile(rb"[\r\n]BEGIN:VCARD", re.IGNORECASE)
+_LINE_BREAK = re.compile(rb"\r*\n|\r")  # as vcard._physical_lines counts them
+
+
+def worker_count() -> int:
+    """How many processes parse: one per core this process may use, at most four."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 4))
+
+
+def read_files(paths: Iterable[Path], prepare: Callable[[vcard.ParsedCard], T],
+               workers: int | None = None) -> Iterator[T]:
+    """`prepare(card)` for every card of every file, in order. `prepare` runs where the card is
+    parsed (a module-level function, so that a worker process can import it); what it returns
+    travels back pickled.
+
+    Stopping early (closing the generator, as a cancelled import does) stops the workers."""
+    workers = worker_count() if workers is None else workers
+    pool: ProcessPoolExecutor | None = None
+    try:
+        for path in paths:
+            if workers > 1 and _worth_splitting(path):
+                if pool is None:
+                    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+                yield from _read_in_pieces(path, prepare, pool, workers)
+            else:
+                yield from map(prepare, _read_here(path))
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _worth_splitting(path: Path) -> bool:
+    try:
+        if path.stat().st_size < PARALLEL_FROM_BYTES:
+            return False
+        with open(path, "rb") as stream:
+            head = stream.read(2)
+    except OSError:
+        return False  # _read_here reports it
+    return head not in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def _read_here(path: Path) -> Iterator[vcard.ParsedCard]:
+    try:
+        yield from vcard.read_cards(path)
+    except OSError as error:
+        yield vcard.ParsedCard(str(path), 0, error=f"cannot read the file: {error.strerror or error}")
+
+
+def _read_in_pieces(path: Path, prepare: Callable[[vcard.ParsedCard], T], pool: ProcessPoolExecutor,
+                    workers: int) -> Iterator[T]:
+    in_flight: deque[tuple[Future, tuple]] = deque()
+    try:
+        with open(path, "rb") as stream:
+            for data, offset, first_line, next_line in pieces(stream):
+                job = (prepare, str(path), data, offset, first_line, next_line)
+                in_flight.append((_submit(pool, job), job))
+                # Keep a few pieces ahead of the planner, not the whole file, in memory.
+                while in_flight and (len(in_flight) > 2 * workers or in_flight[0][0].done()):
+                    yield from _result(*in_flight.popleft())
+    except OSError as error:
+        yield prepare(vcard.ParsedCard(str(path), 0, error=f"cannot read the file: {error.strerror or error}"))
+    while in_flight:
+        yield from _result(*in_flight.popleft())
+
+
+def _submit(pool: ProcessPoolExecutor, job: tuple) -> Future:
+    try:
+        return pool.submit(parse_piece, *job)
+    except BrokenProcessPool as error:
+        failed: Future = Future()
+        failed.set_exception(error)
+        return failed
+
+
+def _result(future: Future, job: tuple) -> list:
+    """A piece's cards; when the workers could not run (no way to start a process, one killed),
+    the piece is read here instead: slower, never lost."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return parse_piece(*job)
+
+
+def pieces(stream: BinaryIO, size: int | None = None) -> Iterator[tuple[bytes, int, int, int | None]]:
+    """(bytes, offset, number of the first line, number of the line after it or None at the end)
+    for pieces of about `size` bytes (PIECE_BYTES), each cut just before a BEGIN:VCARD line."""
+    size = size or PIECE_BYTES
+    buffer = bytearray()
+    offset, first_line = 0, 1
+    while True:
+        block = stream.read(size)
+        buffer += block
+        if block and len(buffer) < size:
+            continue
+        cut = _last_card_start(buffer) if block else 0
+        if cut > 0:
+            piece = bytes(buffer[:cut])
+            del buffer[:cut]
+            next_line = first_line + _line_breaks(piece)
+            yield piece, offset, first_line, next_line
+            offset, first_line = offset + cut, next_line
+        if not block:
+            if buffer:
+                yield bytes(buffer), offset, first_line, None
+            return
+
+
+def _last_card_start(buffer: bytearray) -> int:
+    """Where the last line that begins BEGIN:VCARD starts in `buffer`, or 0 when none after its start."""
+    found = max(buffer.rfind(b"\nBEGIN:VCARD"), buffer.rfind(b"\rBEGIN:VCARD"))
+    if found < 0:
+        found = max((match.start() for match in _CARD_START.finditer(buffer)), default=-1)
+    return found + 1
+
+
+def _line_breaks(data: bytes) -> int:
+    carriage_returns = data.count(b"\r")
+    if carriage_returns == 0 or carriage_returns == data.count(b"\r\n"):
+        return data.count(b"\n")
+    return len(_LINE_BREAK.findall(data))
+
+
+def parse_piece(prepare: Callable[[vcard.ParsedCard], T], name: str, data: bytes, offset: int, first_line: int,
+                next_line: int | None) -> list[T]:
+    """The cards of one piece, prepared, as a worker process reads them."""
+    cards = []
+    for card in vcard.read_stream(io.BytesIO(data), name, first_line=first_line, next_line=next_line):
+        card.offset += offset
+        cards.append(prepare(card))
+    return cards

@@ -41,9 +41,24 @@ class PlanModel(QAbstractTableModel):
     def __init__(self, plan: ImportPlan, parent=None) -> None:
         super().__init__(parent)
         self.plan = plan
+        self.shown = 0  # the plan grows while the files are read; rows are added on the UI thread
 
     def rowCount(self, parent=None) -> int:
-        return 0 if parent is not None and parent.isValid() else len(self.plan.items)
+        return 0 if parent is not None and parent.isValid() else self.shown
+
+    def grow(self) -> None:
+        """Show the cards planned since the last call."""
+        planned = len(self.plan.items)
+        if planned > self.shown:
+            self.beginInsertRows(QModelIndex(), self.shown, planned - 1)
+            self.shown = planned
+            self.endInsertRows()
+
+    def refresh(self) -> None:
+        """Show the rows as the finished plan has them (a later card may have changed an earlier one)."""
+        self.grow()
+        if self.shown:
+            self.dataChanged.emit(self.index(0, 0), self.index(self.shown - 1, self.columnCount() - 1))
 
     def columnCount(self, parent=None) -> int:
         return len(self.HEADERS)
@@ -89,6 +104,7 @@ class ImportDialog(QDialog):
         self.setWindowTitle("Import contacts")
         self.paths = paths
         self.plan: ImportPlan | None = None
+        self._reading = False  # the files are being read into the plan
         self._thread: QThread | None = None
         self._worker: Worker | None = None
 
@@ -102,9 +118,13 @@ class ImportDialog(QDialog):
         reading_layout.addWidget(self.progress)
         reading_layout.addStretch(1)
 
-        # The plan: counts, a filter, the cards, and the selected card in detail.
+        # The plan: counts, a filter, the cards, and the selected card in detail. Rows appear
+        # while a big file is still being read, with a progress bar beside the counts.
         self.counts = QLabel()
         self.counts.setWordWrap(True)
+        self.counts.setMinimumHeight(2 * self.counts.fontMetrics().lineSpacing())  # a wrapped line is never cut
+        self.reading_progress = QProgressBar()
+        self.reading_progress.setMaximumWidth(180)
         self.filter = QComboBox()
         self.filter.addItem("All cards", "")
         for outcome, text in OUTCOME_TEXT.items():
@@ -135,6 +155,7 @@ class ImportDialog(QDialog):
         planned_layout = QVBoxLayout(planned)
         top = QHBoxLayout()
         top.addWidget(self.counts, 1)
+        top.addWidget(self.reading_progress)
         top.addWidget(self.filter)
         planned_layout.addLayout(top)
         planned_layout.addWidget(splitter, 1)
@@ -157,8 +178,21 @@ class ImportDialog(QDialog):
     # -- Work off the UI thread ---------------------------------------------------------
 
     def start(self) -> None:
-        """Begin reading the files; the plan appears when they are read."""
-        self._run(lambda progress, cancelled: importer.read_plan(self.paths, progress, cancelled), self._show_plan)
+        """Begin reading the files; the plan's rows appear as the cards are planned."""
+        planner = importer.Planner(self.paths)
+        self.plan = planner.plan
+        self._reading = True
+        self.model = PlanModel(self.plan, self)
+        self.proxy.setSourceModel(self.model)
+        self.table.setModel(self.proxy)
+        self.table.selectionModel().currentRowChanged.connect(self._show_item)
+
+        def read(progress, cancelled) -> ImportPlan:
+            for _rows in planner.run(progress, cancelled):
+                pass
+            return planner.plan
+
+        self._run(read, self._show_plan)
 
     def _run(self, job, on_done) -> None:
         self._thread = QThread(self)
@@ -185,12 +219,32 @@ class ImportDialog(QDialog):
         self._join()
         self._failed(message)
 
+    def planned(self) -> bool:
+        """Whether every card has been read and planned (the Import button can be used)."""
+        return self.plan is not None and not self._reading and not self.busy()
+
     def busy(self) -> bool:
         return self._thread is not None and self._thread.isRunning()
 
     def _show_progress(self, done: int, total: int) -> None:
-        self.progress.setMaximum(max(total, 1))
-        self.progress.setValue(done)
+        for bar in (self.progress, self.reading_progress):
+            bar.setMaximum(max(total, 1))
+            bar.setValue(done)
+        if self._reading:
+            self._show_rows()
+
+    def _show_rows(self) -> None:
+        """Rows planned so far (the plan page shows from the first of them on)."""
+        first = self.model.shown == 0
+        self.model.grow()
+        if first and self.model.shown:
+            self._lay_out_table()
+            self.counts.setText(f"<b>Reading…</b> {self.model.shown:,} cards so far")
+            self.pages.setCurrentIndex(1)
+            self.table.selectRow(0)
+            self._show_item(self.proxy.index(0, 0))
+        elif self.model.shown:
+            self.counts.setText(f"<b>Reading…</b> {self.model.shown:,} cards so far")
 
     def _failed(self, message: str) -> None:
         if message:
@@ -214,11 +268,7 @@ class ImportDialog(QDialog):
 
     # -- The plan -----------------------------------------------------------------------
 
-    def _show_plan(self, plan: ImportPlan) -> None:
-        self.plan = plan
-        self.model = PlanModel(plan, self)
-        self.proxy.setSourceModel(self.model)
-        self.table.setModel(self.proxy)
+    def _lay_out_table(self) -> None:
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.Interactive)
         header.setStretchLastSection(False)
@@ -227,16 +277,27 @@ class ImportDialog(QDialog):
         self.table.resizeColumnToContents(3)
         self.table.setColumnWidth(1, 200)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
-        self.table.selectionModel().currentRowChanged.connect(self._show_item)
+
+    def _show_plan(self, plan: ImportPlan) -> None:
+        """Every card is planned: the counts, and the Import button."""
+        self._show_rows()
+        self._reading = False
+        self.model.refresh()
+        self.reading_progress.hide()
         summary = plan.summary()
-        parts = [f"{summary['new']} new", f"{summary['updated']} update an existing person",
-                 f"{summary['unchanged']} unchanged", f"{summary['possible_duplicates']} possible duplicates",
-                 f"{len(summary['rejected'])} cannot be read"]
-        self.counts.setText(f"<b>{plan.cards} cards in {summary['files']} file(s)</b>: " + " · ".join(parts))
+        parts = [f"{summary['new']:,} new", f"{summary['updated']:,} update someone",
+                 f"{summary['unchanged']:,} unchanged", f"{summary['possible_duplicates']:,} possible duplicates",
+                 f"{len(summary['rejected']):,} unreadable"]
+        files = summary["files"]
+        self.counts.setText(f"<b>{plan.cards:,} cards in {files} file{'s' if files != 1 else ''}</b>: "
+                            + " · ".join(parts))
         self.import_button.setEnabled(plan.cards > len(summary["rejected"]))
-        self.pages.setCurrentIndex(1)
-        self.table.selectRow(0)
-        self._show_item(self.proxy.index(0, 0))
+        if self.pages.currentIndex() != 1:
+            self._lay_out_table()
+            self.pages.setCurrentIndex(1)
+            self.table.selectRow(0)
+        self._show_item(self.proxy.index(0, 0) if not self.table.currentIndex().isValid()
+                        else self.table.currentIndex())
 
     def _current_item(self) -> tuple[int, PlanItem] | None:
         index = self.proxy.mapToSource(self.table.currentIndex())

@@ -298,7 +298,7 @@ def _pack(record: ContactRecord) -> bytes:
 def read_plan(paths: Sequence[str | Path], progress: Progress | None = None,
               cancelled: Cancelled | None = None) -> ImportPlan:
     """Read the files and decide, card by card, what importing them would do."""
-    planner = _Planner(paths)
+    planner = Planner(paths)
     for _first, _last in planner.run(progress, cancelled):
         pass
     return planner.plan
@@ -308,7 +308,7 @@ def import_files(paths: Sequence[str | Path]) -> tuple[ImportPlan, ImportResult]
     """The command line's import: the plan with its safe default choices, applied as the
     cards are planned rather than after (the database writes while the workers parse), in one
     transaction all the same. The notebook ends as `apply_plan(read_plan(paths))` leaves it."""
-    planner = _Planner(paths)
+    planner = Planner(paths)
     items = planner.plan.items
     result = ImportResult()
     written: dict[int, tuple[int, bytes]] = {}  # plan index: (contact id, the card as written)
@@ -329,8 +329,9 @@ def import_files(paths: Sequence[str | Path]) -> tuple[ImportPlan, ImportResult]
     return planner.plan, result
 
 
-class _Planner:
-    """Reads the files and plans their cards, a chunk at a time."""
+class Planner:
+    """Reads the files and plans their cards, a chunk at a time: `plan` grows as `run` goes
+    (the import dialog shows its first rows while the rest of a big file is read)."""
 
     def __init__(self, paths: Sequence[str | Path]) -> None:
         self.files = vcard_files(paths)
@@ -348,7 +349,7 @@ class _Planner:
         total = sum(sizes.values()) or 1
         cards = parallel_read.read_files(self.files, read_card)
         try:
-            for chunk in _chunks(cards, 500):
+            for chunk in _chunks(cards, 500, first=50):
                 if cancelled and cancelled():
                     raise ImportCancelled()
                 first = len(plan.items)
@@ -370,13 +371,14 @@ class _Planner:
             progress(total, total)
 
 
-def _chunks(cards: Iterable[ReadCard], size: int) -> Iterator[list[ReadCard]]:
+def _chunks(cards: Iterable[ReadCard], size: int, first: int) -> Iterator[list[ReadCard]]:
+    """Lists of `size` cards, the first of only `first`, so that the first are planned at once."""
     chunk: list[ReadCard] = []
     for card in cards:
         chunk.append(card)
-        if len(chunk) == size:
+        if len(chunk) == first:
             yield chunk
-            chunk = []
+            chunk, first = [], size
     if chunk:
         yield chunk
 

@@ -29,6 +29,7 @@ from model import vcard
 T = TypeVar("T")
 
 PIECE_BYTES = 2 * 1024 * 1024
+FIRST_PIECE_BYTES = 128 * 1024
 PARALLEL_FROM_BYTES = 4 * 1024 * 1024
 _CARD_START = re.compile(rb"[\r\n]BEGIN:VCARD", re.IGNORECASE)
 _LINE_BREAK = re.compile(rb"\r*\n|\r")  # as vcard._physical_lines counts them
@@ -122,13 +123,15 @@ def pieces(stream: BinaryIO, size: int | None = None) -> Iterator[tuple[bytes, i
     """(bytes, offset, number of the first line, number of the line after it or None at the end)
     for pieces of about `size` bytes (PIECE_BYTES), each cut just before a BEGIN:VCARD line."""
     size = size or PIECE_BYTES
+    wanted = min(size, FIRST_PIECE_BYTES)  # the first piece is small, so that its cards come back at once
     buffer = bytearray()
     offset, first_line = 0, 1
     while True:
-        block = stream.read(size)
+        block = stream.read(wanted)
         buffer += block
-        if block and len(buffer) < size:
+        if block and len(buffer) < wanted:
             continue
+        wanted = size
         cut = _last_card_start(buffer) if block else 0
         if cut > 0:
             piece = bytes(buffer[:cut])

@@ -12,8 +12,8 @@ def test_import_shows_the_plan_then_applies_it(empty_window, qtbot, tmp_path):
     broken.write_bytes(b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Broken\r\n")
     dialog = empty_window.import_files([str(VCARDS / "ezvcard-gmail-list.vcf"), str(VCARDS / "khard-korean-v4.vcf"),
                                         str(broken)])
-    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=10000)
-    assert "5 cards in 3 file(s)" in dialog.counts.text() and "1 cannot be read" in dialog.counts.text()
+    qtbot.waitUntil(dialog.planned, timeout=10000)
+    assert "5 cards in 3 files" in dialog.counts.text() and "1 unreadable" in dialog.counts.text()
     assert dialog.model.rowCount() == 5
     dialog.filter.setCurrentIndex(dialog.filter.findData(importer.REJECTED))
     assert dialog.proxy.rowCount() == 1
@@ -31,7 +31,7 @@ def test_a_possible_duplicate_shows_both_sides_and_can_be_merged(window, qtbot, 
     card.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nN:Rogers;Cathy;;;\r\nFN:Cathy Rogers\r\n"
                     "EMAIL:cathy.r@gmail.com\r\nEND:VCARD\r\n")
     dialog = window.import_files([str(card)])
-    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=10000)
+    qtbot.waitUntil(dialog.planned, timeout=10000)
     assert dialog.plan.items[0].outcome == importer.DUPLICATE
     assert dialog.choice.isVisible()
     text = dialog.detail.toPlainText()
@@ -49,3 +49,34 @@ def test_cancel_while_reading_writes_nothing(empty_window, qtbot):
     with qtbot.waitSignal(dialog.finished, timeout=10000):
         dialog.reject()
     assert contacts.count_contacts() == 0
+
+
+def test_rows_appear_while_a_big_file_is_still_read(empty_window, qtbot, tmp_path, monkeypatch):
+    import threading
+
+    from model import parallel_read
+    from tests.model.test_parallel_read import card
+
+    big = tmp_path / "big.vcf"
+    big.write_text("".join(card(number) for number in range(3000)), encoding="utf-8")
+    monkeypatch.setattr(parallel_read, "PARALLEL_FROM_BYTES", 0)  # read by the worker processes
+    monkeypatch.setattr(parallel_read, "PIECE_BYTES", 64 * 1024)
+    rest_of_the_file = threading.Event()  # holds the reading back until the first rows are seen
+    read_files = parallel_read.read_files
+
+    def held_back(*args, **kwargs):
+        for number, read in enumerate(read_files(*args, **kwargs)):
+            if number == 100:
+                rest_of_the_file.wait(20)
+            yield read
+
+    monkeypatch.setattr(parallel_read, "read_files", held_back)
+    dialog = empty_window.import_files([str(big)])
+    qtbot.waitUntil(lambda: dialog.model.rowCount() > 0, timeout=10000)
+    assert not dialog.planned() and not dialog.import_button.isEnabled()
+    assert dialog.pages.currentIndex() == 1 and "Reading…" in dialog.counts.text()
+    assert dialog.proxy.index(0, 1).data() == "Person 0"
+    rest_of_the_file.set()
+    qtbot.waitUntil(dialog.planned, timeout=60000)
+    assert dialog.model.rowCount() == 3000 and "3,000 cards in 1 file<" in dialog.counts.text()
+    assert dialog.import_button.isEnabled() and dialog.reading_progress.isHidden()

@@ -44,8 +44,7 @@ def application(version: str = "") -> QApplication:
 
 
 def save_screenshot(window: MainWindow, path: str) -> bool:
-    """Render the window, with its data, to a PNG."""
-    QApplication.processEvents()
+    """Render the window, with its data, to a PNG (grab lays it out and paints it)."""
     ok = window.grab().save(path, "PNG")
     if not ok:
         print(f"rapport: cannot write the screenshot to {path}", file=sys.stderr)

@@ -305,9 +305,9 @@ class MainWindow(QMainWindow):
         noun = "contact" if total == 1 else "contacts"
         model = self.contact_list.model
         if model.search_text or model.tag or model.show != "everyone":
-            self.count_label.setText(f"{shown} of {total} {noun}")
+            self.count_label.setText(f"{shown:,} of {total:,} {noun}")
         else:
-            self.count_label.setText(f"{total} {noun}")
+            self.count_label.setText(f"{total:,} {noun}")
 
     def _update_title(self) -> None:
         self.setWindowTitle(f"{self.notebook.path.name} — Rapport")

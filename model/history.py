@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from model import prep, search
+from model.migrations import BIRTHDAY_DAY_SQL
 from model.schema import Channel, Interaction, database
 
 STEP_NAMES = {-1: "No history yet", 0: "Online only", 1: "Emailed", 2: "Spoken", 3: "Met in person"}
@@ -465,8 +466,7 @@ def birthdays(today: dt.date | None = None, days: int = 7) -> list[PersonLine]:
             upcoming["02-29"] = day  # leap-day birthdays are kept on the 28th in other years
     marks = ",".join("?" * len(upcoming))
     cursor = database.execute_sql(
-        "SELECT id, display_name, birthday FROM contact WHERE birthday != ''"
-        f" AND substr(replace(birthday, '-', ''), -4, 2) || '-' || substr(replace(birthday, '-', ''), -2) IN ({marks})",
+        f"SELECT id, display_name, birthday FROM contact WHERE birthday != '' AND {BIRTHDAY_DAY_SQL} IN ({marks})",
         list(upcoming))
     lines = []
     for contact_id, name, birthday in cursor.fetchall():

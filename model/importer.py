@@ -17,10 +17,14 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from model import contacts, normalise, parallel_read, vcard
+from model import contacts, normalise
 from model.contacts import ContactRecord
 from model.schema import database
+
+if TYPE_CHECKING:
+    from model import vcard
 
 NEW, UPDATE, UNCHANGED, DUPLICATE, REJECTED = "new", "update", "unchanged", "duplicate", "rejected"
 KEEP_BOTH, MERGE, SKIP = "keep both", "merge", "skip"
@@ -347,6 +351,8 @@ class Planner:
         sizes = {str(path): path.stat().st_size if path.is_file() else 0 for path in self.files}
         done_before = dict(zip(sizes, itertools.accumulate([0, *sizes.values()]), strict=False))  # for progress
         total = sum(sizes.values()) or 1
+        from model import parallel_read  # with vobject: loaded when an import begins, not at start-up
+
         cards = parallel_read.read_files(self.files, read_card)
         try:
             for chunk in _chunks(cards, 500, first=50):

@@ -196,11 +196,20 @@ UPDATE "contact" SET
   "exchanges" = (SELECT count(*) FROM "interaction" i WHERE i."contact_id" = "contact"."id");
 """
 
+# Version 5: birthdays are found through an index of their month and day ("04-12"), so that
+# the Today page does not read every contact of a big notebook at start-up. model/history.py
+# queries with this very expression, which is what lets SQLite use the index.
+BIRTHDAY_DAY_SQL = "substr(replace(birthday, '-', ''), -4, 2) || '-' || substr(replace(birthday, '-', ''), -2)"
+_VERSION_5 = f"""
+CREATE INDEX "contact_birthday_day" ON "contact" ({BIRTHDAY_DAY_SQL}) WHERE birthday != '';
+"""
+
 # MIGRATIONS[n] brings a notebook from version n to version n + 1.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _script(_VERSION_1),
     _version_2,
     _script(_VERSION_3),
     _script(_VERSION_4),
+    _script(_VERSION_5),
 ]
 CURRENT_VERSION = len(MIGRATIONS)

@@ -11,7 +11,6 @@ zone comes with where it came from, so the prep can say "from the phone number".
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import json
 import math
 import re
@@ -19,7 +18,6 @@ import threading
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.resources import files
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import resources
@@ -92,6 +90,8 @@ class Gazetteer:
         with self._lock:
             if self._by_name is not None:
                 return
+            import gzip
+
             data = json.loads(gzip.decompress(resources.path("gazetteer.json.gz").read_bytes()))
             for code, (name, iso3) in data["countries"].items():
                 self._country_names[code] = name
@@ -291,6 +291,8 @@ def resolve_contact(record) -> Resolution:
 def _zone_table() -> list[tuple[list[str], str]]:
     """(country codes, zone) rows of tzdata's zone1970.tab: the canonical zones."""
     try:
+        from importlib.resources import files
+
         table = files("tzdata").joinpath("zoneinfo", "zone1970.tab").read_text(encoding="utf-8")
     except (ModuleNotFoundError, FileNotFoundError):
         return []
@@ -316,6 +318,8 @@ def _country_zones(code: str) -> tuple[str, ...]:
 @cache
 def _zone_bytes(zone: str) -> bytes:
     try:
+        from importlib.resources import files
+
         return files("tzdata").joinpath("zoneinfo", *zone.split("/")).read_bytes()
     except (ModuleNotFoundError, FileNotFoundError, IsADirectoryError):
         return b""

@@ -52,6 +52,10 @@ def test_sort_by_company_and_filter_by_tag(window, qtbot):
     first_orgs = [window.contact_list.model.contact_row(r).organisation for r in range(5)]
     assert first_orgs == sorted(first_orgs, key=str.casefold)
     box = window.contact_list.tag_box
+    assert box.count() == 1  # the tags are read when the user reaches for the box
+    box.showPopup()
+    box.hidePopup()
+    assert box.itemText(box.findData("investors")) == "investors (6)"
     box.setCurrentIndex(box.findData("investors"))
     assert window.contact_list.model.rowCount() == contacts.count_contacts("investors") == 6
     assert window.count_label.text() == "6 of 40 contacts"

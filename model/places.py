@@ -293,7 +293,7 @@ def _zone_table() -> list[tuple[list[str], str]]:
     try:
         from importlib.resources import files
 
-        table = files("tzdata").joinpath("zoneinfo", "zone1970.tab").read_text(encoding="utf-8")
+        table = files("tzdata").joinpath("zoneinfo/zone1970.tab").read_text(encoding="utf-8")
     except (ModuleNotFoundError, FileNotFoundError):
         return []
     rows = []
@@ -320,7 +320,7 @@ def _zone_bytes(zone: str) -> bytes:
     try:
         from importlib.resources import files
 
-        return files("tzdata").joinpath("zoneinfo", *zone.split("/")).read_bytes()
+        return files("tzdata").joinpath(f"zoneinfo/{zone}").read_bytes()
     except (ModuleNotFoundError, FileNotFoundError, IsADirectoryError):
         return b""
 

@@ -74,8 +74,25 @@ def main() -> int:
             if len(images.splitlines()) < 3:
                 sys.exit("FAILED: the call sheet has no photo (image plugins missing?)")
         print(f"ok  call sheet for {who}: {pdf.stat().st_size // 1024} KB")
+    # A file big enough to be parsed by the worker processes (model/parallel_read.py), which a
+    # frozen app starts through multiprocessing's freeze support.
+    big = folder / "big.vcf"
+    big.write_text("".join(f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Person {n}\r\nN:{n};Person;;;\r\n"
+                           f"TEL:+1 912 555 {n % 10000:04d}\r\nEMAIL:p{n}@example.com\r\nNOTE:{'x' * 200}\r\n"
+                           "END:VCARD\r\n" for n in range(20_000)), encoding="utf-8")
+    result = json.loads(run("--db", str(folder / "big.rapport"), "--import", str(big), "--json").stdout)
+    if result["new"] != 20_000:
+        sys.exit(f"FAILED: importing 20,000 cards through the worker processes gave {result}")
+    print("ok  import of 20,000 cards on the worker processes")
+
+    zones = BINARY.parent / "_internal" / "tzdata" / "zoneinfo"
+    if not (zones / "zone1970.tab").exists() or not (zones / "Asia" / "Kolkata").exists():
+        sys.exit("FAILED: the bundle has no tzdata (zoneinfo has no zones where the system has none)")
+    print("ok  tzdata is bundled")
     size = sum(f.stat().st_size for f in BINARY.parent.rglob("*") if f.is_file() and not f.is_symlink())
-    print(f"ok  bundle size {size / 1e6:.0f} MB")
+    if size >= 100_000_000:
+        sys.exit(f"FAILED: the bundle is {size / 1e6:.1f} MB; it must stay under 100 MB")
+    print(f"ok  bundle size {size / 1e6:.1f} MB ({size / 2**20:.1f} MiB)")
     return 0
 
 

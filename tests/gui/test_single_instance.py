@@ -58,3 +58,24 @@ def test_a_second_start_hands_over_and_exits(qapp, tmp_path):
     finally:
         first.terminate()
         first.wait(10)
+
+
+def test_a_stranger_on_the_socket_is_ignored_and_closing_stops_listening(qtbot, tmp_path):
+    from multiprocessing import AuthenticationError
+    from multiprocessing.connection import Client
+
+    from gui import single_instance
+
+    notebook = tmp_path / "mine.rapport"
+    server = InstanceServer(notebook)
+    assert server.listen()
+    address = single_instance._address(server.name)
+    with Client(address, authkey=single_instance._AUTHKEY) as stranger:
+        stranger.send_bytes(b"\x80\x04not json, and never unpickled")
+    with pytest.raises((OSError, EOFError, AuthenticationError)):  # without the key the handshake fails
+        Client(address, authkey=b"guess").send_bytes(b"[]")
+    with qtbot.waitSignal(server.files_received, timeout=3000) as received:
+        assert hand_over(notebook, [])  # still serving
+    assert received.args == [[]]
+    server.close()
+    assert not hand_over(notebook, [])

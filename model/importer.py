@@ -328,6 +328,7 @@ def import_files(paths: Sequence[str | Path]) -> tuple[ImportPlan, ImportResult]
             if items[n].merged is not None or items[n].packed is not packed])
         updates, result.skipped = _updates(planner.plan)
         _write_updates(updates, result)
+        _optimize_search_after(len(written) + len(updates))
     result.contact_ids[:0] = [contact_id for contact_id, _packed in written.values()]
     result.added = len(written)
     return planner.plan, result
@@ -470,8 +471,16 @@ def apply_plan(plan: ImportPlan, progress: Progress | None = None, cancelled: Ca
                 progress(start + len(batch), total)
         _write_updates(updates, result, progress and (lambda done: progress(len(new_items) + done, total)),
                        cancelled)
+        _optimize_search_after(len(new_items) + len(updates))
     result.added = len(new_items)
     return result
+
+
+def _optimize_search_after(changed: int) -> None:
+    if changed >= 1000:
+        from model import search
+
+        search.optimize()
 
 
 def _adds_person(item: PlanItem) -> bool:

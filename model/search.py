@@ -74,6 +74,12 @@ def forget(contact_ids: Iterable[int]) -> None:
         database.execute_sql(f"DELETE FROM contact_search WHERE rowid IN ({marks})", chunk)
 
 
+def optimize() -> None:
+    """Merge the index into one segment (a second or so for 100,000 people): a bulk import
+    leaves it in many, and every search then reads them all."""
+    database.execute_sql("INSERT INTO contact_search (contact_search) VALUES ('optimize')")
+
+
 def rebuild() -> None:
     """Rebuild the whole index (after a bulk change that bypassed `reindex`)."""
     with database.atomic():

@@ -61,11 +61,15 @@ class PlanItem:
     @property
     def record(self) -> ContactRecord | None:
         """The card as read: a fresh copy at each call."""
-        return contacts.record_from(pickle.loads(self.packed)) if self.packed else None
+        return _unpack(self.packed) if self.packed else None
 
     @record.setter
     def record(self, record: ContactRecord) -> None:
         self.packed, self.name = _pack(record), record.display_name
+
+    def stored(self) -> contacts.Stored:
+        """What applying the item writes: the person after the import, in stored form."""
+        return contacts.stored_form(self.merged) if self.merged else pickle.loads(self.packed)
 
 
 @dataclass(slots=True)
@@ -282,7 +286,7 @@ class ReadCard:
 
     @property
     def record(self) -> ContactRecord:
-        return contacts.record_from(pickle.loads(self.packed))
+        return _unpack(self.packed)
 
 
 def read_card(card: vcard.ParsedCard) -> ReadCard:
@@ -297,6 +301,10 @@ def read_card(card: vcard.ParsedCard) -> ReadCard:
 
 def _pack(record: ContactRecord) -> bytes:
     return pickle.dumps(contacts.stored_form(record), pickle.HIGHEST_PROTOCOL)
+
+
+def _unpack(packed: bytes) -> ContactRecord:
+    return contacts.record_from(pickle.loads(packed))
 
 
 def read_plan(paths: Sequence[str | Path], progress: Progress | None = None,
@@ -319,11 +327,11 @@ def import_files(paths: Sequence[str | Path]) -> tuple[ImportPlan, ImportResult]
     with database.atomic():
         for first, last in planner.run():
             batch = [n for n in range(first, last) if _adds_person(items[n])]
-            ids = contacts.add_stored([pickle.loads(items[n].packed) for n in batch])
+            ids = contacts.add_stored([items[n].stored() for n in batch])
             written.update((n, (contact_id, items[n].packed)) for n, contact_id in zip(batch, ids, strict=True))
         # A card that a later card of the files joined is written as it ended.
         contacts.replace_stored([
-            (contact_id, contacts.stored_form(items[n].merged) if items[n].merged else pickle.loads(items[n].packed))
+            (contact_id, items[n].stored())
             for n, (contact_id, packed) in written.items()
             if items[n].merged is not None or items[n].packed is not packed])
         updates, result.skipped = _updates(planner.plan)
@@ -464,8 +472,7 @@ def apply_plan(plan: ImportPlan, progress: Progress | None = None, cancelled: Ca
         for start in range(0, len(new_items), 1000):
             if cancelled and cancelled():
                 raise ImportCancelled()
-            batch = [contacts.stored_form(item.merged) if item.merged else pickle.loads(item.packed)
-                     for item in new_items[start:start + 1000]]
+            batch = [item.stored() for item in new_items[start:start + 1000]]
             result.contact_ids += contacts.add_stored(batch)
             if progress:
                 progress(start + len(batch), total)

@@ -56,3 +56,18 @@ def test_search_within_a_tag(sample_notebook):
     everyone = set(names(search.search("sa")))
     investors = set(names(search.search("sa", tag="investors")))
     assert investors and investors < everyone
+
+
+def test_a_broad_prefix_lists_name_matches_first_and_pages_through_every_match(notebook, monkeypatch):
+    monkeypatch.setattr(search, "_RANK_ALL_UP_TO", 3)  # the broad path, without 2,000 people
+    noted = [contacts.add_contact(ContactRecord(given_name=f"Person {n}", notes="sailing on Sundays"))
+             for n in range(4)]
+    named = [contacts.add_contact(ContactRecord(given_name="Sailor", family_name=family))
+             for family in ("Moon", "Sailsbury Sails")]
+    contacts.add_contact(ContactRecord(given_name="Nobody", notes="rowing"))
+    found = search.search("sail")
+    assert found[:2] == [named[1], named[0]]  # ranked: two name words beat one
+    assert found[2:] == noted[::-1]  # then the others, the most recently added first
+    pages = [search.search("sail", limit=2, offset=offset) for offset in range(0, 8, 2)]
+    assert sum(pages, []) == found and search.count_matches("sail") == 6
+    assert search.search("sail", tag="nobody-has-it") == []

@@ -8,6 +8,7 @@ marked done becomes a history entry for each attendee who is a contact (see `mar
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import uuid
 from collections.abc import Iterable, Sequence
@@ -19,6 +20,7 @@ from peewee import fn
 
 from model import contacts, history, places
 from model.history import InteractionRecord, parse_stamp, stamp
+from model.migrations import MEETING_DAYS_SQL
 from model.schema import ContactPoint, Meeting, MeetingAttendee, database, utc_now
 
 KINDS = {"phone": "Phone call", "video": "Video call", "in_person": "In person"}
@@ -120,10 +122,25 @@ def save(record: MeetingRecord) -> int:
     return record.id
 
 
-def _records(rows: Sequence[Meeting]) -> list[MeetingRecord]:
+# Meetings are read with plain SQL, in this column order: building a Peewee object per row
+# cost more than the rest of a month view's work at 10,000 meetings.
+_COLUMNS = ("m.id, m.uid, m.title, m.kind, m.starts_at, m.ends_at, m.time_zone, m.location, m.agenda, m.status,"
+            " m.outcome, m.reminder_minutes, m.recurrence, m.reminded_at")
+
+
+def _select(where: str, params: Sequence | dict = (), order: str = "m.starts_at, m.id",
+            joins: str = "") -> list[MeetingRecord]:
+    """The meetings (with their attendees) that `where` picks from `meeting m`, in `order`
+    (each once, whatever `joins` adds)."""
+    distinct = "DISTINCT " if joins else ""
+    return _records(database.execute_sql(
+        f"SELECT {distinct}{_COLUMNS} FROM meeting m {joins} WHERE {where} ORDER BY {order}", params).fetchall())
+
+
+def _records(rows: Sequence[tuple]) -> list[MeetingRecord]:
     if not rows:
         return []
-    ids = [row.id for row in rows]
+    ids = [row[0] for row in rows]
     attendees: dict[int, list[Attendee]] = {}
     for chunk in range(0, len(ids), 500):
         part = ids[chunk:chunk + 500]
@@ -133,25 +150,30 @@ def _records(rows: Sequence[Meeting]) -> list[MeetingRecord]:
             " ORDER BY a.id", part)
         for meeting_id, contact_id, name, email in cursor.fetchall():
             attendees.setdefault(meeting_id, []).append(Attendee(contact_id, name, email))
-    return [MeetingRecord(row.title, parse_stamp(row.starts_at), parse_stamp(row.ends_at), row.kind, row.time_zone,
-                          row.location, row.agenda, row.status, row.outcome, row.reminder_minutes, row.recurrence,
-                          attendees.get(row.id, []), row.uid, row.id, row.reminded_at) for row in rows]
+    return [MeetingRecord(title, parse_stamp(starts_at), parse_stamp(ends_at), kind, time_zone, location, agenda,
+                          status, outcome, reminder_minutes, recurrence, attendees.get(meeting_id, []), uid,
+                          meeting_id, reminded_at)
+            for (meeting_id, uid, title, kind, starts_at, ends_at, time_zone, location, agenda, status, outcome,
+                 reminder_minutes, recurrence, reminded_at) in rows]
 
 
 def get(meeting_id: int) -> MeetingRecord | None:
-    found = _records(list(Meeting.select().where(Meeting.id == meeting_id)))
+    found = _select("m.id = ?", [meeting_id])
     return found[0] if found else None
 
 
 def by_uid(uid: str) -> MeetingRecord | None:
-    found = _records(list(Meeting.select().where(Meeting.uid == uid)))
+    found = _select("m.uid = ?", [uid])
     return found[0] if found else None
 
 
 def delete(meeting_ids: Iterable[int]) -> list[MeetingRecord]:
     ids = list(meeting_ids)
     with database.atomic():
-        found = _records(list(Meeting.select().where(Meeting.id.in_(ids))))
+        found = []
+        for chunk in range(0, len(ids), 500):
+            part = ids[chunk:chunk + 500]
+            found += _select(f"m.id IN ({','.join('?' * len(part))})", part)
         Meeting.delete().where(Meeting.id.in_(ids)).execute()
     return found
 
@@ -164,7 +186,7 @@ def restore(records: Iterable[MeetingRecord]) -> None:
 
 def all_meetings() -> list[MeetingRecord]:
     """Every meeting, by start time."""
-    return _records(list(Meeting.select().order_by(Meeting.starts_at, Meeting.id)))
+    return _select("1")
 
 
 def count() -> int:
@@ -182,31 +204,44 @@ class Occurrence:
 
 def occurrences(start: dt.datetime, end: dt.datetime, include_cancelled: bool = True) -> list[Occurrence]:
     """Every meeting (recurring ones expanded) that overlaps [start, end), in time order."""
-    query = Meeting.select().where(
-        ((Meeting.starts_at < stamp(end)) & (Meeting.ends_at > stamp(start))) | (Meeting.recurrence != ""))
-    if not include_cancelled:
-        query = query.where(Meeting.status != "cancelled")
-    found = []
-    for record in _records(list(query.order_by(Meeting.starts_at))):
-        if not record.recurrence:
-            found.append(Occurrence(record, record.starts_at, record.ends_at))
-            continue
-        length = record.ends_at - record.starts_at
-        for moment in expand(record, start - length, end):
-            if moment < end and moment + length > start:
-                found.append(Occurrence(record, moment, moment + length))
+    found = [Occurrence(record, record.starts_at, record.ends_at)
+             for record in _select(*_overlapping_sql(start, end, include_cancelled, "single"))]
+    for record in _select(*_overlapping_sql(start, end, include_cancelled, "series")):
+        found += _occurrences_of(record, start, end)
     return sorted(found, key=lambda o: (o.starts_at, o.meeting.id))
+
+
+_OVERLAPPING_SQL = {
+    "single": "m.recurrence = '' AND m.starts_at >= :earliest AND m.starts_at < :end AND m.ends_at > :start",
+    "series": "m.recurrence != '' AND m.starts_at < :end",
+}
+
+def _overlapping_sql(start: dt.datetime, end: dt.datetime, include_cancelled: bool,
+                     which: str) -> tuple[str, dict]:
+    """The `which` ("single" or "series") meetings that may overlap [start, end): the single ones
+    that do, the series that start before `end` (expanding one tells which of its occurrences
+    do). No single meeting that starts earlier than the longest one lasts, before `start`, can
+    overlap."""
+    longest = database.execute_sql(
+        f"SELECT max({MEETING_DAYS_SQL}) FROM meeting WHERE recurrence = ''").fetchone()[0] or 0
+    earliest = start - dt.timedelta(days=longest + 1)  # a day's margin for rounding: the end check decides
+    where = _OVERLAPPING_SQL[which] + ("" if include_cancelled else " AND m.status != 'cancelled'")
+    return where, {"start": stamp(start), "end": stamp(end), "earliest": stamp(earliest)}
+
+
+def _occurrences_of(record: MeetingRecord, start: dt.datetime, end: dt.datetime) -> list[Occurrence]:
+    length = record.ends_at - record.starts_at
+    return [Occurrence(record, moment, moment + length) for moment in expand(record, start - length, end)
+            if moment < end and moment + length > start]
 
 
 def expand(record: MeetingRecord, start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
     """The start times of a recurring meeting within [start, end), at most MAX_OCCURRENCES,
     in its own zone so that 10:00 stays 10:00 across daylight-saving changes."""
-    from dateutil.rrule import rrulestr
-
     zone = record.zone()
     first = record.starts_at.astimezone(zone)
     try:
-        rule = rrulestr(record.recurrence, dtstart=first)
+        rule = _rule(record.recurrence, first, zone)
     except (ValueError, TypeError):
         return [record.starts_at] if start <= record.starts_at < end else []
     moments = []
@@ -219,23 +254,30 @@ def expand(record: MeetingRecord, start: dt.datetime, end: dt.datetime) -> list[
     return moments
 
 
+@functools.lru_cache(maxsize=512)
+def _rule(recurrence: str, first: dt.datetime, zone: dt.tzinfo):
+    """A series' rule, kept with the occurrences it has produced, so that paging through months
+    does not count each series again from its start. (`zone` is part of the key: datetimes
+    at the same instant compare equal whatever their zone.)"""
+    from dateutil.rrule import rrulestr
+
+    return rrulestr(recurrence, dtstart=first, cache=True)
+
+
 def upcoming(now: dt.datetime | None = None, days: int = 30) -> list[Occurrence]:
     now = now or history.now_utc()
     return [o for o in occurrences(now, now + dt.timedelta(days=days)) if o.meeting.status == "planned"]
 
 
 def for_contact(contact_id: int) -> list[MeetingRecord]:
-    rows = (Meeting.select().join(MeetingAttendee).where(MeetingAttendee.contact == contact_id)
-            .order_by(Meeting.starts_at.desc()).distinct())
-    return _records(list(rows))
+    return _select("a.contact_id = ?", [contact_id], "m.starts_at DESC, m.id",
+                   "JOIN meeting_attendee a ON a.meeting_id = m.id")
 
 
 def next_meeting(contact_id: int, now: dt.datetime | None = None) -> MeetingRecord | None:
     now = now or history.now_utc()
-    rows = (Meeting.select().join(MeetingAttendee)
-            .where(MeetingAttendee.contact == contact_id, Meeting.status == "planned", Meeting.ends_at > stamp(now))
-            .order_by(Meeting.starts_at).limit(1))
-    found = _records(list(rows))
+    found = _select("a.contact_id = ? AND m.status = 'planned' AND m.ends_at > ?", [contact_id, stamp(now)],
+                    "m.starts_at, m.id LIMIT 1", "JOIN meeting_attendee a ON a.meeting_id = m.id")
     return found[0] if found else None
 
 
@@ -348,11 +390,18 @@ def local_days(first: dt.date, last: dt.date, zone: dt.tzinfo | None = None) -> 
 
 def day_counts(first: dt.date, last: dt.date, zone: dt.tzinfo | None = None) -> dict[dt.date, int]:
     """How many meetings (not cancelled) fall on each local day from `first` to `last`
-    inclusive: what a month view marks."""
+    inclusive: what a month view marks. Only a series is read whole; of a single meeting
+    its start is enough."""
     zone = zone or dt.datetime.now().astimezone().tzinfo
+    start, end = local_days(first, last, zone)
+    where, params = _overlapping_sql(start, end, include_cancelled=False, which="single")
+    starts = [parse_stamp(row[0]) for row in
+              database.execute_sql(f"SELECT m.starts_at FROM meeting m WHERE {where}", params).fetchall()]
+    for record in _select(*_overlapping_sql(start, end, include_cancelled=False, which="series")):
+        starts += [occurrence.starts_at for occurrence in _occurrences_of(record, start, end)]
     counts: dict[dt.date, int] = {}
-    for occurrence in occurrences(*local_days(first, last, zone), include_cancelled=False):
-        day = occurrence.starts_at.astimezone(zone).date()
+    for moment in starts:
+        day = moment.astimezone(zone).date()
         counts[day] = counts.get(day, 0) + 1
     return counts
 

@@ -204,6 +204,15 @@ _VERSION_5 = f"""
 CREATE INDEX "contact_birthday_day" ON "contact" ({BIRTHDAY_DAY_SQL}) WHERE birthday != '';
 """
 
+# Version 6: a calendar range finds its meetings through two small indexes: the series by
+# their start, and the single meetings by their length, whose longest bounds how early a
+# meeting that overlaps the range can start (model/meetings.py queries with this expression).
+MEETING_DAYS_SQL = "julianday(ends_at) - julianday(starts_at)"
+_VERSION_6 = f"""
+CREATE INDEX "meeting_series" ON "meeting" ("starts_at") WHERE recurrence != '';
+CREATE INDEX "meeting_days" ON "meeting" ({MEETING_DAYS_SQL}) WHERE recurrence = '';
+"""
+
 # MIGRATIONS[n] brings a notebook from version n to version n + 1.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _script(_VERSION_1),
@@ -211,5 +220,6 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _script(_VERSION_3),
     _script(_VERSION_4),
     _script(_VERSION_5),
+    _script(_VERSION_6),
 ]
 CURRENT_VERSION = len(MIGRATIONS)

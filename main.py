@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 __version__ = "0.1.0"
@@ -48,6 +47,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
 def notebook_path(arguments: argparse.Namespace) -> Path:
     """The notebook to open: --demo's fresh copy, --db, $RAPPORT_DB, or the user's own."""
     if arguments.demo:
+        import tempfile
+
         return Path(tempfile.mkdtemp(prefix="rapport-demo-")) / "sample.rapport"
     if arguments.db:
         return Path(arguments.db)
@@ -216,7 +217,6 @@ def main(argv: list[str] | None = None) -> int:
         # further import goes through its import hook, which made start-up 70 ms slower.
         import filelock  # noqa: F401  (the notebook's lock)
 
-        import model.duplicates  # noqa: F401
         import model.meetings  # noqa: F401
         import model.prep  # noqa: F401
         from gui.app import start

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QSettings, Qt
@@ -677,6 +676,8 @@ class MainWindow(QMainWindow):
         return True
 
     def open_sample(self) -> None:
+        import tempfile
+
         from model import sample
 
         path = Path(tempfile.mkdtemp(prefix="rapport-sample-")) / "sample.rapport"

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
 
-from model import contacts, duplicates, history, meetings, prep
+from model import contacts, history, meetings, prep
 from model.contacts import ContactRecord
 from model.history import InteractionRecord
 from model.meetings import MeetingRecord
@@ -182,13 +182,17 @@ class MergeContacts(QUndoCommand):
     def __init__(self, keep_id: int, other_id: int, changed: Changed) -> None:
         super().__init__("Merge duplicates")
         self._keep, self._other, self._changed = keep_id, other_id, changed
-        self._merged: duplicates.Merged | None = None
+        self._merged = None  # a model.duplicates.Merged once done
 
     def redo(self) -> None:
+        from model import duplicates  # the merge code (and the importer's, which it shares) is loaded when needed
+
         self._merged = duplicates.merge_contacts(self._keep, self._other)
         self.setText(f"Merge {self._merged.removed.display_name} into {self._merged.kept_before.display_name}")
         self._changed(self._keep)
 
     def undo(self) -> None:
+        from model import duplicates
+
         duplicates.unmerge(self._merged)
         self._changed(self._keep)

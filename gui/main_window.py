@@ -256,7 +256,7 @@ class MainWindow(QMainWindow):
             self.contact_page.show_contact(record)
             self.pages.setCurrentWidget(self.contact_page)
             self.people_action.setChecked(self.views.currentWidget() is self.splitter)
-        elif contacts.count_contacts() > 0:
+        elif contacts.has_contacts():
             self.today_page.refresh()
             self.pages.setCurrentWidget(self.today_page)
             if self.views.currentWidget() is self.splitter:
@@ -299,14 +299,12 @@ class MainWindow(QMainWindow):
         self.show_contact(self.contact_list.current_id())
 
     def _update_count(self) -> None:
-        total = contacts.count_contacts()
-        shown = self.contact_list.model.rowCount()
-        noun = "contact" if total == 1 else "contacts"
         model = self.contact_list.model
-        if model.search_text or model.tag or model.show != "everyone":
-            self.count_label.setText(f"{shown:,} of {total:,} {noun}")
-        else:
-            self.count_label.setText(f"{total:,} {noun}")
+        shown = model.rowCount()
+        filtered = bool(model.search_text or model.tag or model.show != "everyone")
+        total = contacts.count_contacts() if filtered else shown  # unfiltered, the list has just counted everyone
+        noun = "contact" if total == 1 else "contacts"
+        self.count_label.setText(f"{shown:,} of {total:,} {noun}" if filtered else f"{total:,} {noun}")
 
     def _update_title(self) -> None:
         self.setWindowTitle(f"{self.notebook.path.name} — Rapport")

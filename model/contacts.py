@@ -450,6 +450,11 @@ def count_contacts(tag: str | None = None, show: str = "everyone") -> int:
     return database.execute_sql(f"SELECT count(*) FROM contact c WHERE {where}", params).fetchone()[0]
 
 
+def has_contacts() -> bool:
+    """Whether the notebook holds anyone (without counting a big one)."""
+    return bool(database.execute_sql("SELECT EXISTS (SELECT 1 FROM contact)").fetchone()[0])
+
+
 def tags_in_use() -> list[tuple[str, int]]:
     """Every tag with how many people carry it, by name."""
     from peewee import fn

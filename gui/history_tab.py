@@ -17,19 +17,17 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSpinBox,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
+from gui.models.timeline_model import IdRole, TimelineModel
 from gui.widgets.channel_icon import STEP_COLOURS, channel_colour, channel_icon, channel_pixmap
 from gui.widgets.keys import claim_delete_key
 from gui.widgets.palette import secondary_text
 from model import history
-from model.history import CADENCES, DIRECTIONS, STEP_NAMES, HistorySummary, InteractionRecord
-
-_IdRole = Qt.UserRole + 1
+from model.history import CADENCES, STEP_NAMES, HistorySummary
 
 
 class StepLadder(QWidget):
@@ -208,7 +206,11 @@ class HistoryTab(QWidget):
         filters.addWidget(self.search_field, 1)
         filters.addWidget(log_button)
 
-        self.timeline = QTreeWidget()
+        month_font = QFont(self.font())
+        month_font.setBold(True)
+        self.timeline_model = TimelineModel(month_font, secondary_text(self.palette()), self)
+        self.timeline = QTreeView()
+        self.timeline.setModel(self.timeline_model)
         self.timeline.setHeaderHidden(True)
         self.timeline.setRootIsDecorated(False)
         self.timeline.setIndentation(0)
@@ -220,7 +222,7 @@ class HistoryTab(QWidget):
         self.timeline.setStyleSheet("QTreeView::item { padding: 3px 2px; }")
         self.timeline.setContextMenuPolicy(Qt.CustomContextMenu)
         self.timeline.customContextMenuRequested.connect(self._menu)
-        self.timeline.itemActivated.connect(self._activated)
+        self.timeline.activated.connect(self._activated)
         claim_delete_key(self.timeline, self._delete_selected)
         self.empty_label = QLabel("No exchanges yet. Log the first one: a LinkedIn message, an email, a call.")
         self.empty_label.setAlignment(Qt.AlignCenter)
@@ -283,67 +285,39 @@ class HistoryTab(QWidget):
         self.bars.setVisible(bool(summary.per_channel))
 
     def _fill_timeline(self) -> None:
-        self.timeline.clear()
-        if self.contact_id is None:
-            return
-        entries = history.history(self.contact_id, self.channel_filter.currentData(), self.search_field.text())
-        now = history.now_utc()
-        month_font = QFont(self.font())
-        month_font.setBold(True)
-        dim = secondary_text(self.palette())
-        month_item = None
-        for entry in entries:
-            local = entry.occurred_at.astimezone()
-            month = f"{local:%B %Y}"
-            if month_item is None or month_item.text(0) != month:
-                month_item = QTreeWidgetItem(self.timeline, [month])
-                month_item.setFont(0, month_font)
-                month_item.setForeground(0, dim)
-                month_item.setFlags(Qt.ItemIsEnabled)
-            self.timeline.addTopLevelItem(self._entry_item(entry, now))
+        entries = []
+        if self.contact_id is not None:
+            entries = history.history(self.contact_id, self.channel_filter.currentData(), self.search_field.text())
+        self.timeline_model.set_entries(entries, history.now_utc())
         self.timeline.setVisible(bool(entries))
         filtered = bool(self.search_field.text().strip() or self.channel_filter.currentData())
         self.empty_label.setText("Nothing matches." if filtered else
                                  "No exchanges yet. Log the first one: a LinkedIn message, an email, a call.")
         self.empty_label.setVisible(not entries)
 
-    def _entry_item(self, entry: InteractionRecord, now: dt.datetime) -> QTreeWidgetItem:
-        local = entry.occurred_at.astimezone()
-        details = [entry.channel_name, DIRECTIONS.get(entry.direction, entry.direction)]
-        if entry.duration_minutes:
-            details.append(f"{entry.duration_minutes} min")
-        details.append(f"{local:%a} {local.day} {local:%b}, {local:%H:%M}")
-        if entry.occurred_at > now + dt.timedelta(minutes=5):
-            details.append("⚠ dated in the future")
-        lines = [entry.summary or "(no summary)", " · ".join(details)]
-        if entry.notes:
-            notes = entry.notes.splitlines()
-            lines.append("\n".join(notes[:3]) + (" …" if len(notes) > 3 else ""))
-        item = QTreeWidgetItem(["\n".join(lines)])
-        item.setIcon(0, channel_icon(entry.channel_key, entry.channel_name))
-        item.setData(0, _IdRole, entry.id)
-        item.setToolTip(0, entry.notes or entry.summary)
-        return item
+    def timeline_text(self, row: int) -> str:
+        """What the timeline shows on `row`: a month, or an exchange's lines."""
+        return self.timeline_model.index(row, 0).data() or ""
 
     # -- Acting -------------------------------------------------------------------------
 
     def selected_ids(self) -> list[int]:
-        return [item.data(0, _IdRole) for item in self.timeline.selectedItems() if item.data(0, _IdRole)]
+        return [index.data(IdRole) for index in self.timeline.selectionModel().selectedRows() if index.data(IdRole)]
 
-    def _activated(self, item: QTreeWidgetItem) -> None:
-        entry_id = item.data(0, _IdRole)
+    def _activated(self, index) -> None:
+        entry_id = index.data(IdRole)
         if entry_id:
             record = history.get(entry_id)
             if record:
                 self.edit_requested.emit(record)
 
     def _menu(self, position) -> None:
-        item = self.timeline.itemAt(position)
+        index = self.timeline.indexAt(position)
         ids = self.selected_ids()
-        if item is None or not ids:
+        if not index.isValid() or not ids:
             return
         menu = QMenu(self)
-        menu.addAction("Edit…", lambda: self._activated(item)).setEnabled(len(ids) == 1)
+        menu.addAction("Edit…", lambda: self._activated(index)).setEnabled(len(ids) == 1)
         menu.addAction("Delete" if len(ids) == 1 else f"Delete {len(ids)} entries",
                        lambda: self.delete_requested.emit(ids))
         menu.exec(self.timeline.viewport().mapToGlobal(position))

@@ -39,8 +39,7 @@ def test_log_by_keyboard_only(window, qtbot):
     assert (newest.channel_key, newest.duration_minutes) == ("phone", 25)
     assert newest.summary == "Called about the winter meetup"
     assert abs((newest.occurred_at - history.now_utc()).total_seconds()) < 120
-    timeline = window.contact_page.history_tab.timeline
-    assert "Called about the winter meetup" in timeline.topLevelItem(1).text(0)
+    assert "Called about the winter meetup" in window.contact_page.history_tab.timeline_text(1)
     # Undo takes it back out, redo puts it back.
     window.undo_action.trigger()
     assert len(history.history(cathy)) == before
@@ -108,30 +107,34 @@ def test_edit_and_delete_an_entry_with_undo(window, qtbot, monkeypatch):
     window.undo_action.trigger()
     assert history.get(first.id).summary == first.summary
 
-    item = tab.timeline.topLevelItem(1)
-    tab.timeline.setCurrentItem(item)
+    tab.timeline.setCurrentIndex(tab.timeline_model.index(1, 0))
     tab.timeline.setFocus()
     qtbot.keyClick(tab.timeline, Qt.Key_Delete)
     assert history.get(first.id) is None
-    assert first.summary not in tab.timeline.topLevelItem(1).text(0)
+    assert first.summary not in tab.timeline_text(1)
     window.undo_action.trigger()
     assert history.get(first.id) == first
 
 
-def test_history_tab_filters_and_shows_the_glance(window, qtbot):
+def test_history_tab_filters_and_shows_the_glance(window, qtbot, monkeypatch):
     cathy = open_person(window, "Cathy Rogers")
     tab = window.contact_page.history_tab
-    entries = [tab.timeline.topLevelItem(n) for n in range(tab.timeline.topLevelItemCount())]
-    months = [item.text(0) for item in entries if not item.data(0, Qt.UserRole + 1)]
-    assert len(months) >= 4 and len(entries) - len(months) == history.summary(cathy).count
+    rows = tab.timeline_model.rowCount()
+    months = [tab.timeline_text(n) for n in range(rows) if tab.timeline_model.entry(n) is None]
+    assert len(months) >= 4 and rows - len(months) == history.summary(cathy).count
+    assert all(month.split()[-1].isdigit() for month in months)  # "November 2026"
+    monkeypatch.setattr(LogDialog, "exec", lambda dialog: QDialog.Rejected)  # the window opens the editor
+    with qtbot.waitSignal(tab.edit_requested) as opened:  # Enter or a double-click on an exchange
+        tab.timeline.activated.emit(tab.timeline_model.index(1, 0))
+    assert opened.args[0].id == tab.timeline_model.entry(1).id
     assert tab.ladder.step == 3 and tab.first_label.text().endswith("on LinkedIn")
     tab.channel_filter.setCurrentIndex(tab.channel_filter.findData("email"))
-    shown = [tab.timeline.topLevelItem(n).text(0) for n in range(tab.timeline.topLevelItemCount())]
+    shown = [tab.timeline_text(n) for n in range(tab.timeline_model.rowCount())]
     assert all("Email" in text for text in shown if "\n" in text) and len([t for t in shown if "\n" in t]) == 2
     tab.channel_filter.setCurrentIndex(0)
     qtbot.keyClicks(tab.search_field, "violin")
-    qtbot.waitUntil(lambda: tab.timeline.topLevelItemCount() == 2)
-    assert "bloggers' meetup" in tab.timeline.topLevelItem(1).text(0)
+    qtbot.waitUntil(lambda: tab.timeline_model.rowCount() == 2)
+    assert "bloggers' meetup" in tab.timeline_text(1)
     qtbot.keyClicks(tab.search_field, "zzz")
     qtbot.waitUntil(lambda: tab.empty_label.isVisibleTo(tab))
     assert tab.empty_label.text() == "Nothing matches."

@@ -136,7 +136,8 @@ def search(text: str, limit: int = 500, offset: int = 0, tag: str | None = None,
 def _ranked(expression: str, condition: str, params: list, limit: int, offset: int) -> list[int]:
     cursor = database.execute_sql(
         "SELECT rowid FROM contact_search WHERE contact_search MATCH ?" + condition
-        + f" ORDER BY bm25(contact_search, {_WEIGHTS}) LIMIT ? OFFSET ?", [expression, *params, limit, offset])
+        + f" ORDER BY bm25(contact_search, {_WEIGHTS}), rowid LIMIT ? OFFSET ?",  # rowid: pages never overlap
+        [expression, *params, limit, offset])
     return [row[0] for row in cursor.fetchall()]
 
 

@@ -1,8 +1,8 @@
 """The contact list as a Qt item model that reads its rows from model/ a page at a time.
 
-The model knows how many rows there are (one COUNT query) and fetches a page of 256 rows only
-when the view asks for a row in it, so a notebook of 100,000 people opens and scrolls as fast
-as one of 100. Pages are forgotten again past a small cache, so memory stays flat.
+The model knows how many rows there are (one COUNT query) and fetches a page of 64 rows (a few
+screens) only when the view asks for a row in it, so a notebook of 100,000 people opens and
+scrolls as fast as one of 100. Pages are forgotten again past a small cache, so memory stays flat.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from model import contacts, history, search
 from model.contacts import ContactRow
 
-PAGE_SIZE = 256
-_CACHED_PAGES = 64
+PAGE_SIZE = 64  # a few screens: what a keystroke in the search field reads
+_CACHED_PAGES = 256
 
 
 class ContactListModel(QAbstractListModel):

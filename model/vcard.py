@@ -222,6 +222,44 @@ def _decode_text(data: bytes, charset: str | None, fallback: str) -> str:
         return data.decode(fallback, errors="replace")
 
 
+_NAME = re.compile(r"(?:[A-Za-z0-9_-]+\.)?[A-Za-z0-9_-]+")
+_PARAM_NAME = re.compile(r"[A-Za-z0-9_-]+")
+_UNQUOTED_VALUE = re.compile(r'[^";:,]*')
+
+
+def well_formed(text: str) -> bool:
+    """Whether a content line matches vobject's line grammar, found in one pass.
+
+    vobject's own pattern nests optional repetitions, so on a broken line it tries every way to
+    split the parameters: a long line of parameters without its colon took minutes. A line is
+    handed to vobject only once this says it matches: [group.]name, parameters (;name, then
+    any =value or ,value, a value quoted or free of `";:,`), a colon, the value."""
+    name = _NAME.match(text)
+    if name is None:
+        return False
+    # vobject allows one stray ';' after the name ("TEL;:…", "TEL;;CELL:…").
+    return _params_then_colon(text, name.end()) or (
+        text.startswith(";", name.end()) and _params_then_colon(text, name.end() + 1))
+
+
+def _params_then_colon(text: str, at: int) -> bool:
+    end = len(text)
+    while at < end and text[at] == ";":
+        param = _PARAM_NAME.match(text, at + 1)
+        if param is None:
+            return False
+        at = param.end()
+        while at < end and text[at] in "=,":
+            if text.startswith('"', at + 1):
+                closing = text.find('"', at + 2)
+                if closing < 0:
+                    return False
+                at = closing + 1
+            else:
+                at = _UNQUOTED_VALUE.match(text, at + 1).end()
+    return at < end and text[at] == ":"
+
+
 def _parse_property(number: int, line: bytes, fallback: str) -> Property:
     head = _params_part(line)
     charset = None
@@ -237,10 +275,9 @@ def _parse_property(number: int, line: bytes, fallback: str) -> Property:
         raw_value = line[len(head) + 1:]
         line = head + b":"
     text = _decode_text(line, None if quoted_printable else charset, fallback)
-    try:
-        name, param_list, value, group = vobject.base.parseLine(text, number)
-    except vobject.base.ParseError as error:
-        raise VCardError(f"cannot read this line: {text[:60]!r}", number) from error
+    if not well_formed(text):
+        raise VCardError(f"cannot read this line: {text[:60]!r}", number)
+    name, param_list, value, group = vobject.base.parseLine(text, number)
     params: dict[str, list[str]] = {}
     for item in param_list:
         key = item[0].upper()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from gui.widgets.keys import claim_delete_key
 from gui.widgets.palette import secondary_text
@@ -111,8 +111,11 @@ class MeetingModel(QAbstractTableModel):
         return record.people
 
 
-class MeetingList(QTreeView):
-    """Meetings with their time, title and people; `meeting_activated` and `menu_requested` give the id."""
+class MeetingList(QTableView):
+    """Meetings with their time, title and people; `meeting_activated` and `menu_requested` give the id.
+
+    A table rather than a tree: a table lays out its rows by a fixed height, where a tree asks
+    the model about every row first (a month's agenda is several hundred rows)."""
 
     meeting_activated = Signal(int)
     menu_requested = Signal(int, QPoint)
@@ -123,15 +126,19 @@ class MeetingList(QTreeView):
         self.setAccessibleName(name)
         self.meeting_model = MeetingModel(self, show_dates)
         self.setModel(self.meeting_model)
-        self.setRootIsDecorated(False)
-        self.setItemsExpandable(False)
-        self.setUniformRowHeights(True)
-        self.setAllColumnsShowFocus(True)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setCornerButtonEnabled(False)
         self.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.setSelectionMode(QAbstractItemView.ExtendedSelection)
         self.setContextMenuPolicy(Qt.CustomContextMenu)
-        self.setStyleSheet("QTreeView::item { padding: 3px 2px; }")
-        header = self.header()
+        rows = self.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
         # A fixed width for the times: sizing to contents would read every row of a long agenda.
         sample = "Wed 30 Sep 2026  23:59" if show_dates else "23:59–23:59"
         header.setSectionResizeMode(0, QHeaderView.Fixed)
@@ -156,9 +163,10 @@ class MeetingList(QTreeView):
         if not found and empty:
             rows.append(_Row(heading=empty))
         self.meeting_model.set_rows(rows)
+        self.clearSpans()
         for number, row in enumerate(rows):
-            if row.occurrence is None:
-                self.setFirstColumnSpanned(number, QModelIndex(), True)
+            if row.occurrence is None:  # a heading runs across the columns
+                self.setSpan(number, 0, 1, len(COLUMNS))
 
     # -- Reading ----------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ every card read must survive the rest of an import: normalising, the stored form
 import io
 
 import pytest
+import vobject.base
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -71,3 +72,19 @@ def test_every_truncation_of_a_corpus_file_is_reported(name):
         read = [c for c in cards if c.record]
         assert len(read) <= len(complete)
         assert all(c.error for c in cards if not c.record)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=list("Ab1-_.;=,:\" xé\t\n"), max_size=16), st.booleans())
+def test_the_one_pass_line_check_agrees_with_vobjects_grammar(text, named):
+    """Short lines only: on long broken ones, vobject's own pattern is what takes minutes."""
+    line = "TEL" + text if named else text
+    assert vcard.well_formed(line) == (vobject.base.line_re.match(line) is not None)
+
+
+def test_a_long_parameter_line_without_its_colon_is_reported_at_once():
+    """Found by the fuzzer: vobject's pattern backtracked for minutes over this line."""
+    broken = ("BEGIN:VCARD\r\nVERSION:2.1\r\nN:Doe;Jo\r\nNOTE;CHARSET=UTF-8;ENC3" + "=91=20=C3" * 60
+              + "\r\nEND:VCARD\r\n").encode()
+    [card] = vcard.read_stream(io.BytesIO(broken), "broken.vcf")
+    assert card.record is None and card.line == 4 and "cannot read this line" in card.error

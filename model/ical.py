@@ -22,6 +22,7 @@ import vobject
 from dateutil import tz as dateutil_tz
 
 from model import meetings, places, storage
+from model.content_lines import well_formed
 from model.meetings import Attendee, MeetingRecord
 from model.schema import ContactPoint, database
 
@@ -255,7 +256,10 @@ def _decode(data: bytes) -> str:
 def _read_event(name: str, start: int, block: list[str], zones: list[str]) -> ParsedEvent:
     if block[-1].strip().upper() != "END:VEVENT":
         return ParsedEvent(name, start, error="the event is not closed (no END:VEVENT)")
-    body = "\n".join(block)
+    # A line vobject cannot read is left out, as its ignoreUnreadable would, but without
+    # letting its pattern spend minutes on it first (model/content_lines.py).
+    body = "\n".join(line for line in block if well_formed(line))
+    zones = ["\n".join(line for line in zone.split("\n") if well_formed(line)) for zone in zones]
     event = None
     for timezones in (zones, []):  # a broken VTIMEZONE should not cost the event
         try:

@@ -27,6 +27,7 @@ import vobject.base
 
 from model import photos, places, storage
 from model.contacts import ContactPointRecord, ContactRecord
+from model.content_lines import well_formed
 
 MAX_PROPERTY_BYTES = 96 * 1024 * 1024  # a 50 MB photo is ~67 MB of base64
 # CRLF, LF, CR, and the CRCRLF that some iPhone exports write, each count as one line break.
@@ -220,44 +221,6 @@ def _decode_text(data: bytes, charset: str | None, fallback: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         return data.decode(fallback, errors="replace")
-
-
-_NAME = re.compile(r"(?:[A-Za-z0-9_-]+\.)?[A-Za-z0-9_-]+")
-_PARAM_NAME = re.compile(r"[A-Za-z0-9_-]+")
-_UNQUOTED_VALUE = re.compile(r'[^";:,]*')
-
-
-def well_formed(text: str) -> bool:
-    """Whether a content line matches vobject's line grammar, found in one pass.
-
-    vobject's own pattern nests optional repetitions, so on a broken line it tries every way to
-    split the parameters: a long line of parameters without its colon took minutes. A line is
-    handed to vobject only once this says it matches: [group.]name, parameters (;name, then
-    any =value or ,value, a value quoted or free of `";:,`), a colon, the value."""
-    name = _NAME.match(text)
-    if name is None:
-        return False
-    # vobject allows one stray ';' after the name ("TEL;:…", "TEL;;CELL:…").
-    return _params_then_colon(text, name.end()) or (
-        text.startswith(";", name.end()) and _params_then_colon(text, name.end() + 1))
-
-
-def _params_then_colon(text: str, at: int) -> bool:
-    end = len(text)
-    while at < end and text[at] == ";":
-        param = _PARAM_NAME.match(text, at + 1)
-        if param is None:
-            return False
-        at = param.end()
-        while at < end and text[at] in "=,":
-            if text.startswith('"', at + 1):
-                closing = text.find('"', at + 2)
-                if closing < 0:
-                    return False
-                at = closing + 1
-            else:
-                at = _UNQUOTED_VALUE.match(text, at + 1).end()
-    return at < end and text[at] == ":"
 
 
 def _parse_property(number: int, line: bytes, fallback: str) -> Property:

@@ -136,6 +136,17 @@ def test_bad_calendars_are_reported_not_crashed(notebook, tmp_path):
     assert "not closed" in reasons["open.ics"]
 
 
+def test_a_broken_parameter_line_does_not_stall_the_event(notebook, tmp_path):
+    """Found by fuzzing the vCard reader: vobject's pattern backtracked for minutes over a line of
+    parameters without its colon. The line is left out (vobject would skip it too), the event comes in."""
+    broken = tmp_path / "broken.ics"
+    broken.write_text("BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:1@x\nDTSTART:20261201T100000Z\n"
+                      "DTEND:20261201T110000Z\nSUMMARY:Call\nDESCRIPTION;CHARSET=UTF-8;ENC3" + "=91=20=C3" * 60
+                      + "\nEND:VEVENT\nEND:VCALENDAR\n")
+    [event] = ical.read_ics(broken)
+    assert not event.error and event.record.title == "Call" and event.record.agenda == ""
+
+
 def test_recurrence_rules_and_cadence_check_ins():
     assert meetings.recurrence(1, "WEEKLY") == "FREQ=WEEKLY"
     assert meetings.recurrence(3, "MONTHLY") == "FREQ=MONTHLY;INTERVAL=3"

@@ -13,7 +13,7 @@ import vobject.base
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model import importer, vcard
+from model import content_lines, importer, vcard
 from tests.conftest import CORPUS
 
 FILES = {path.name: path.read_bytes() for path in sorted((CORPUS / "vcards").glob("*.vcf"))
@@ -79,7 +79,7 @@ def test_every_truncation_of_a_corpus_file_is_reported(name):
 def test_the_one_pass_line_check_agrees_with_vobjects_grammar(text, named):
     """Short lines only: on long broken ones, vobject's own pattern is what takes minutes."""
     line = "TEL" + text if named else text
-    assert vcard.well_formed(line) == (vobject.base.line_re.match(line) is not None)
+    assert content_lines.well_formed(line) == (vobject.base.line_re.match(line) is not None)
 
 
 def test_a_long_parameter_line_without_its_colon_is_reported_at_once():

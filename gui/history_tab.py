@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -304,7 +304,7 @@ class HistoryTab(QWidget):
     def selected_ids(self) -> list[int]:
         return [index.data(IdRole) for index in self.timeline.selectionModel().selectedRows() if index.data(IdRole)]
 
-    def _activated(self, index) -> None:
+    def _activated(self, index: QModelIndex) -> None:
         entry_id = index.data(IdRole)
         if entry_id:
             record = history.get(entry_id)

@@ -237,7 +237,9 @@ def read_ics(path: str | Path) -> list[ParsedEvent]:
     if "BEGIN:VCALENDAR" not in text.upper():
         return [ParsedEvent(name, 1, error="not an iCalendar file (no BEGIN:VCALENDAR)")]
     lines = _unfold(text)
-    zones = ["\n".join(block) for _, block in _blocks(lines, "VTIMEZONE")]
+    # A line vobject cannot read is left out, as its ignoreUnreadable would, but without
+    # letting its pattern spend minutes on it first (model/content_lines.py).
+    zones = ["\n".join(line for line in block if well_formed(line)) for _, block in _blocks(lines, "VTIMEZONE")]
     events = _blocks(lines, "VEVENT")
     if not events:
         return [ParsedEvent(name, 1, error="no events (VEVENT) in this calendar")]
@@ -256,10 +258,7 @@ def _decode(data: bytes) -> str:
 def _read_event(name: str, start: int, block: list[str], zones: list[str]) -> ParsedEvent:
     if block[-1].strip().upper() != "END:VEVENT":
         return ParsedEvent(name, start, error="the event is not closed (no END:VEVENT)")
-    # A line vobject cannot read is left out, as its ignoreUnreadable would, but without
-    # letting its pattern spend minutes on it first (model/content_lines.py).
-    body = "\n".join(line for line in block if well_formed(line))
-    zones = ["\n".join(line for line in zone.split("\n") if well_formed(line)) for zone in zones]
+    body = "\n".join(line for line in block if well_formed(line))  # as in read_ics
     event = None
     for timezones in (zones, []):  # a broken VTIMEZONE should not cost the event
         try:

@@ -216,17 +216,19 @@ _OVERLAPPING_SQL = {
     "series": "m.recurrence != '' AND m.starts_at < :end",
 }
 
+
 def _overlapping_sql(start: dt.datetime, end: dt.datetime, include_cancelled: bool,
                      which: str) -> tuple[str, dict]:
     """The `which` ("single" or "series") meetings that may overlap [start, end): the single ones
     that do, the series that start before `end` (expanding one tells which of its occurrences
     do). No single meeting that starts earlier than the longest one lasts, before `start`, can
     overlap."""
-    longest = database.execute_sql(
-        f"SELECT max({MEETING_DAYS_SQL}) FROM meeting WHERE recurrence = ''").fetchone()[0] or 0
-    earliest = start - dt.timedelta(days=longest + 1)  # a day's margin for rounding: the end check decides
-    where = _OVERLAPPING_SQL[which] + ("" if include_cancelled else " AND m.status != 'cancelled'")
-    return where, {"start": stamp(start), "end": stamp(end), "earliest": stamp(earliest)}
+    params = {"start": stamp(start), "end": stamp(end)}
+    if which == "single":
+        longest = database.execute_sql(
+            f"SELECT max({MEETING_DAYS_SQL}) FROM meeting WHERE recurrence = ''").fetchone()[0] or 0
+        params["earliest"] = stamp(start - dt.timedelta(days=longest + 1))  # a day's margin: the end check decides
+    return _OVERLAPPING_SQL[which] + ("" if include_cancelled else " AND m.status != 'cancelled'"), params
 
 
 def _occurrences_of(record: MeetingRecord, start: dt.datetime, end: dt.datetime) -> list[Occurrence]:

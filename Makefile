@@ -4,19 +4,29 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint clean package package-check install-desktop uninstall-desktop
+.PHONY: run test typecheck bench lint clean package package-check install-desktop uninstall-desktop
 
+# The pinned dependencies only: Rapport runs from this folder (packaging/requirements.py says why).
 $(STAMP): pyproject.toml
+	@echo "Setting up $(VENV) with the pinned dependencies (first run only, a minute or two)..."
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) packaging/requirements.py test | $(PY) -m pip install --progress-bar on -r /dev/stdin
 	touch $(STAMP)
 
+# Qt's system libraries are checked first: what is missing is named with the command that
+# installs it (run as root, it is installed, with a line that says so).
 run: $(STAMP)
+	@$(PY) packaging/system_libraries.py --install
 	$(PY) main.py
 
 test: $(STAMP)
+	@$(PY) packaging/system_libraries.py --platform offscreen --tests --install
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+
+# The type checker over model/ and gui/ (modules not clean yet are listed in pyproject.toml).
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) tests/benchmarks/run.py
@@ -24,7 +34,7 @@ bench: $(STAMP)
 # A one-folder bundle in dist/Rapport (PyInstaller; see packaging/README.md).
 PACKAGE_STAMP := $(VENV)/.packaging
 $(PACKAGE_STAMP): $(STAMP) pyproject.toml
-	$(PY) -m pip install --quiet -e ".[test,package]"
+	$(PY) packaging/requirements.py test package | $(PY) -m pip install --quiet -r /dev/stdin
 	touch $(PACKAGE_STAMP)
 
 package: $(PACKAGE_STAMP)

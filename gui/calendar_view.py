@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from gui.widgets.layout import heading
 from gui.widgets.meeting_list import MeetingList, day_name
 from gui.widgets.palette import secondary_text
-from model import meetings
+from model import clock, meetings
 from model.meetings import Occurrence
 
 AGENDA_DAYS = 30
@@ -35,7 +35,7 @@ SNAP_MINUTES = 15
 
 
 def local_zone() -> dt.tzinfo:
-    return dt.datetime.now().astimezone().tzinfo
+    return clock.local_zone()
 
 
 def monday_of(day: dt.date) -> dt.date:
@@ -51,6 +51,8 @@ class MonthCalendar(QCalendarWidget):
         self.setGridVisible(False)
         self.setVerticalHeaderFormat(QCalendarWidget.NoVerticalHeader)
         self.setFirstDayOfWeek(Qt.Monday)
+        today = clock.today()  # Rapport's clock, not Qt's: the same "today" as every other view
+        self.setSelectedDate(QDate(today.year, today.month, today.day))
         self.setAccessibleName("Month")
         self.setMinimumHeight(self.fontMetrics().height() * 17)
 
@@ -103,7 +105,7 @@ class WeekGrid(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.week_start = monday_of(dt.date.today())
+        self.week_start = monday_of(clock.today())
         self.found: list[Occurrence] = []
         self.blocks: list[_Block] = []
         self._drag: tuple[_Block, QPoint] | None = None
@@ -182,7 +184,7 @@ class WeekGrid(QWidget):
         palette = self.palette()
         painter.fillRect(self.rect(), palette.color(QPalette.Base))
         width = self.day_width()
-        today = dt.date.today()
+        today = clock.today()
         if 0 <= (today - self.week_start).days < 7:
             tint = QColor(palette.color(QPalette.Highlight))
             tint.setAlpha(18)
@@ -211,7 +213,7 @@ class WeekGrid(QWidget):
             x = self.GUTTER + column * width
             painter.drawLine(int(x), 0, int(x), self.height())
         if 0 <= (today - self.week_start).days < 7:
-            now = dt.datetime.now().astimezone()
+            now = clock.local_now()
             y = (now.hour * 60 + now.minute) / 60 * self.HOUR
             x = self.GUTTER + (today - self.week_start).days * width
             painter.setPen(QPen(QColor("#d93025"), 2))
@@ -314,7 +316,7 @@ class WeekHeader(QWidget):
         painter = QPainter(self)
         width = self.grid.day_width()
         offset = self.grid.mapTo(self.window(), QPoint(0, 0)).x() - self.mapTo(self.window(), QPoint(0, 0)).x()
-        today = dt.date.today()
+        today = clock.today()
         bold = QFont(self.font())
         bold.setWeight(QFont.DemiBold)
         for column in range(7):
@@ -387,7 +389,7 @@ class CalendarView(QWidget):
             button.setFixedWidth(self.fontMetrics().horizontalAdvance("M") * 3)
         previous.clicked.connect(lambda: self.go_to(self.selected_date() - dt.timedelta(days=7)))
         following.clicked.connect(lambda: self.go_to(self.selected_date() + dt.timedelta(days=7)))
-        this_week.clicked.connect(lambda: self.go_to(dt.date.today()))
+        this_week.clicked.connect(lambda: self.go_to(clock.today()))
         self.week_button = QPushButton("Week")
         self.agenda_button = QPushButton("Agenda")
         self.modes = QButtonGroup(self)
@@ -469,7 +471,7 @@ class CalendarView(QWidget):
         self.month.show_counts(meetings.day_counts(first, last))
 
     def refresh_agenda(self) -> None:
-        now = dt.datetime.now(dt.UTC)
+        now = clock.now()
         self.agenda.show_occurrences(meetings.upcoming(now, AGENDA_DAYS), grouped=True,
                                      empty=f"Nothing planned in the next {AGENDA_DAYS} days.")
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.widgets.layout import dialog_buttons
-from model import contacts, ical, meetings, vcard
+from model import clock, contacts, ical, meetings, vcard
 
 
 def _qdate(day: dt.date) -> QDate:
@@ -78,7 +78,7 @@ class ExportCalendarDialog(_ExportDialog):
         self.chosen = QRadioButton(f"The chosen meeting{'s' if len(meeting_ids) != 1 else ''} ({len(meeting_ids)})")
         self.everything = QRadioButton(f"All meetings ({meetings.count()})")
         self.between = QRadioButton("Meetings from")
-        today = dt.date.today()
+        today = clock.today()
         self.first = QDateEdit(_qdate(today))
         self.last = QDateEdit(_qdate(today + dt.timedelta(days=30)))
         for field in (self.first, self.last):

@@ -33,7 +33,7 @@ from gui.undo_commands import (
     MergeContacts,
     SaveMeeting,
 )
-from model import contacts, meetings, storage
+from model import clock, contacts, meetings, storage
 from model.storage import Notebook, NotebookError
 
 
@@ -177,7 +177,7 @@ class MainWindow(QMainWindow):
                                             "Planned calls and meetings: month, week and agenda")
         self.new_meeting_action = self._action("Plan a &meeting…", lambda: self.new_meeting(), "Ctrl+M",
                                                "Plan a call, a video call or a coffee")
-        self.day_sheets_action = self._action("Print &today's sheets…", lambda: self.print_day_sheets(dt.date.today()),
+        self.day_sheets_action = self._action("Print &today's sheets…", lambda: self.print_day_sheets(clock.today()),
                                               tip="A call sheet for each of today's meetings")
         self.export_ics_action = self._action("Export &calendar…", self.export_calendar,
                                               tip="Write meetings to an .ics file for a phone or another calendar")

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from gui.log_dialog import DateTimeField, PeoplePicker
 from gui.widgets.layout import dialog_buttons
 from gui.widgets.palette import secondary_text
-from model import contacts, meetings, places
+from model import clock, contacts, meetings, places
 from model.meetings import KINDS, REMINDERS, Attendee, MeetingRecord
 
 DURATIONS = [15, 30, 45, 60, 90, 120]
@@ -58,7 +58,7 @@ def attending(contact_ids: tuple[int, ...]) -> Attending:
 
 def next_slot(now: dt.datetime | None = None, days: int = 1) -> dt.datetime:
     """A sensible default start: 10:00 local time, `days` from today."""
-    now = (now or dt.datetime.now(dt.UTC)).astimezone()
+    now = (now or clock.now()).astimezone()
     return dt.datetime.combine(now.date() + dt.timedelta(days=days), dt.time(10), now.tzinfo).astimezone(dt.UTC)
 
 

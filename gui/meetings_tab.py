@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from gui.widgets.layout import heading
 from gui.widgets.meeting_list import MeetingList
-from model import meetings
+from model import clock, meetings
 from model.meetings import Occurrence
 
 
@@ -43,7 +43,7 @@ class MeetingsTab(QWidget):
             view.delete_requested.connect(self.delete_requested)
 
     def show_contact(self, contact_id: int, now: dt.datetime | None = None) -> None:
-        now = now or dt.datetime.now(dt.UTC)
+        now = now or clock.now()
         records = meetings.for_contact(contact_id)
         coming = [r for r in records if r.ends_at > now or (r.recurrence and r.status == "planned")]
         past = [r for r in records if r not in coming]

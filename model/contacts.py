@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from model import normalise, search
+from model import clock, normalise, search
 from model.schema import Contact, ContactTag, Tag, database, utc_now
 
 POINT_KINDS = ("phone", "email", "address", "url", "handle")
@@ -30,7 +30,7 @@ _SHOW_SQL = {
     "met": "c.step = 3",
     "never_spoken": "c.step < 2",
     "overdue": "c.cadence_days > 0 AND (c.last_contact_at = ''"
-               " OR julianday(c.last_contact_at) + c.cadence_days < julianday('now'))",
+               " OR julianday(c.last_contact_at) + c.cadence_days < julianday(?))",
     "no_history": "c.step = -1",
 }
 
@@ -51,7 +51,7 @@ def service_name(key: str) -> str:
 
 def describe_date(value: str, today: dt.date | None = None) -> str:
     """A birthday or anniversary as people say it: "12 April 1979 (47)", or "30 June"."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     text = value.strip()
     if text.startswith("--"):
         match = re.match(r"^--(\d{2})-?(\d{2})", text)
@@ -483,6 +483,8 @@ def filter_sql(tag: str | None, show: str = "everyone", alias: str = "c") -> tup
         params.append(tag)
     if _SHOW_SQL.get(show or "everyone"):
         conditions.append(_SHOW_SQL[show].replace("c.", f"{alias}."))
+        if show == "overdue":
+            params.append(clock.now().isoformat())
     return " AND ".join(conditions) or "1", params
 
 

@@ -18,7 +18,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from model import prep, search
+from model import clock, prep, search
 from model.migrations import BIRTHDAY_DAY_SQL
 from model.schema import Channel, Interaction, database
 
@@ -53,7 +53,7 @@ def parse_stamp(text: str) -> dt.datetime:
 
 
 def now_utc() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+    return clock.now().replace(microsecond=0)
 
 
 # -- Channels ---------------------------------------------------------------------------
@@ -457,7 +457,7 @@ def overdue(now: dt.datetime | None = None, limit: int = 100) -> list[PersonLine
 
 def birthdays(today: dt.date | None = None, days: int = 7) -> list[PersonLine]:
     """People whose birthday falls in the next `days` days (today included), soonest first."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     upcoming: dict[str, dt.date] = {}
     for offset in range(days):
         day = today + dt.timedelta(days=offset)

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 import vobject
 from dateutil import tz as dateutil_tz
 
-from model import meetings, places, storage
+from model import clock, meetings, places, storage
 from model.content_lines import well_formed
 from model.meetings import Attendee, MeetingRecord
 from model.schema import ContactPoint, database
@@ -136,7 +136,7 @@ def write_ics(records: Iterable[MeetingRecord], stream: TextIO) -> int:
         timezones = "".join(_vtimezone(zone) for zone in zones)
     except vobject.base.VObjectError as error:
         raise IcsError(f"cannot write the calendar: {error}") from error
-    stamp = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}"
+    stamp = f"{clock.now():%Y%m%dT%H%M%SZ}"
     out = ["BEGIN:VCALENDAR\r\n", "VERSION:2.0\r\n", _fold(f"PRODID:{_PRODID}"), timezones]
     for record in records:
         # A contact attending without an email on the meeting is written with their first address.
@@ -417,7 +417,9 @@ def import_files(paths: Iterable[str | Path]) -> IcsPlan:
 
 def _same(a: MeetingRecord, b: MeetingRecord) -> bool:
     def key(r: MeetingRecord):
-        return (r.title, r.starts_at, r.ends_at, r.kind, r.time_zone, r.location, r.agenda, r.status,
+        # compared as stored: meetings.save strips the text fields
+        return (r.title.strip(), r.starts_at, r.ends_at, r.kind, r.time_zone, r.location.strip(), r.agenda.strip(),
+                r.status,
                 r.reminder_minutes, r.recurrence,
                 # a contact is the same attendee whether or not the meeting kept the email they were invited at
                 [x.contact_id or x.email.lower() for x in r.attendees])

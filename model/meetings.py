@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from peewee import fn
 
-from model import contacts, history, places
+from model import clock, contacts, history, places
 from model.history import InteractionRecord, parse_stamp, stamp
 from model.migrations import MEETING_DAYS_SQL
 from model.schema import ContactPoint, Meeting, MeetingAttendee, database, utc_now
@@ -385,7 +385,7 @@ def recurrence_for_cadence(cadence_days: int) -> str:
 
 def local_days(first: dt.date, last: dt.date, zone: dt.tzinfo | None = None) -> tuple[dt.datetime, dt.datetime]:
     """The instants from the start of local day `first` to the end of local day `last`."""
-    zone = zone or dt.datetime.now().astimezone().tzinfo
+    zone = zone or clock.local_zone()
     return (dt.datetime.combine(first, dt.time(0), zone),
             dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), zone))
 
@@ -394,7 +394,7 @@ def day_counts(first: dt.date, last: dt.date, zone: dt.tzinfo | None = None) -> 
     """How many meetings (not cancelled) fall on each local day from `first` to `last`
     inclusive: what a month view marks. Only a series is read whole; of a single meeting
     its start is enough."""
-    zone = zone or dt.datetime.now().astimezone().tzinfo
+    zone = zone or clock.local_zone()
     start, end = local_days(first, last, zone)
     where, params = _overlapping_sql(start, end, include_cancelled=False, which="single")
     starts = [parse_stamp(row[0]) for row in

@@ -21,6 +21,7 @@ from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import resources
+from model import clock
 
 # Other names people write for a country, mapped to its ISO code.
 _COUNTRY_ALIASES = {
@@ -171,7 +172,7 @@ def zone_named(name: str) -> str:
 
 def zone_or_local(zone: str) -> dt.tzinfo:
     """The tzinfo of an IANA zone name, or the computer's own zone when the name is empty or unknown."""
-    return ZoneInfo(zone.strip()) if valid_zone(zone) else dt.datetime.now().astimezone().tzinfo
+    return ZoneInfo(zone.strip()) if valid_zone(zone) else clock.local_zone()
 
 
 def my_zone() -> str:
@@ -361,20 +362,20 @@ def describe_offset(seconds: float) -> str:
 
 
 def local_time(zone: str, now: dt.datetime | None = None) -> dt.datetime:
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or clock.now()
     return now.astimezone(ZoneInfo(zone))
 
 
 def describe_local_time(zone: str, place: str = "", now: dt.datetime | None = None,
                         mine: dt.tzinfo | None = None) -> str:
     """"It's 7:40 in the morning in Savannah, 5 h behind you"."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or clock.now()
     there = local_time(zone, now)
-    here = now.astimezone(mine) if mine else now.astimezone()
+    here = now.astimezone(mine or clock.local_zone())
     offset = there.utcoffset().total_seconds() - here.utcoffset().total_seconds()
     where = f" in {place}" if place else ""
-    clock = f"{there.hour % 12 or 12}:{there.minute:02d}"
-    return f"It's {clock} {_part_of_day(there.hour)}{where}, {describe_offset(offset)}"
+    wall = f"{there.hour % 12 or 12}:{there.minute:02d}"
+    return f"It's {wall} {_part_of_day(there.hour)}{where}, {describe_offset(offset)}"
 
 
 DEFAULT_CALL_HOURS = "09:00-18:00"
@@ -422,7 +423,7 @@ def reasonable_hour(zone: str, call_hours: str = "", now: dt.datetime | None = N
 
 def season(zone: str, latitude: float | None = None, today: dt.date | None = None) -> str:
     """The meteorological season there (southern hemisphere flipped), for talk about the weather."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     names = ["winter", "winter", "spring", "spring", "spring", "summer", "summer", "summer",
              "autumn", "autumn", "autumn", "winter"]
     south = latitude < 0 if latitude is not None else zone.startswith(

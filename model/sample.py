@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 import resources
-from model import contacts, history, meetings, places, storage
+from model import clock, contacts, history, meetings, places, storage
 from model.contacts import ContactPointRecord, ContactRecord
 from model.schema import Channel, Contact, Interaction, PrepItem, database
 
@@ -41,7 +41,7 @@ def build_sample_notebook(path: str | Path) -> storage.Notebook:
     notebook = storage.open_notebook(path)
     people = json.loads(resources.path("sample", "people.json").read_text(encoding="utf-8"))
     channels = {channel.key: channel.id for channel in Channel.select()}
-    today = dt.datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+    today = clock.local_now().replace(hour=0, minute=0, second=0, microsecond=0)
     with_history = []
     with database.atomic():
         for person in people:

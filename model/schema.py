@@ -10,16 +10,16 @@ without a year (a birthday "--03-22") are kept as written.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import peewee as pw
+
+from model import clock
 
 database = pw.DatabaseProxy()
 
 
 def utc_now() -> str:
     """The current instant as stored in the notebook."""
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    return clock.now().isoformat(timespec="seconds")
 
 
 class BaseModel(pw.Model):

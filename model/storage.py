@@ -7,7 +7,6 @@ is not a Rapport notebook is refused before anything is written to it.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
 import sqlite3
@@ -18,7 +17,7 @@ from typing import TextIO
 
 import peewee as pw
 
-from model import migrations, schema
+from model import clock, migrations, schema
 
 logger = logging.getLogger(__name__)
 
@@ -160,7 +159,7 @@ def _migrate(database: pw.SqliteDatabase, path: Path, target: int) -> tuple[int,
     if version >= target:
         return version, None
     if version > 0:
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        stamp = clock.local_now().strftime("%Y%m%d-%H%M%S")
         backup_path = backup(database, path.with_name(f"{path.stem}.v{version}-backup-{stamp}{path.suffix}"))
         logger.info("Backed up %s before migrating it to version %d: %s", path, target, backup_path)
     with database.atomic():

@@ -1,24 +1,63 @@
-"""Fixtures shared by every test: real notebook files in a temporary folder.
+"""Fixtures shared by every test: real notebook files in a temporary folder, a frozen clock.
 
 Qt runs offscreen, and QSettings writes to a throwaway folder, so tests never touch the
-user's own configuration or need a display.
+user's own configuration or need a display. Every temporary file of the run, the test's own,
+pytest's and the subprocesses' (TMPDIR), lives in one folder that is removed at the end, so a
+run leaves nothing behind in the system's temporary folder.
+
+The clock is frozen for every test at 10:00 local time on a fixed Wednesday, so a test that
+depends on "now" passes at any hour and in any zone (CI runs the suite under several zones
+and near midnight). A test that needs another moment uses `clock.frozen(...)`.
 """
 
+import datetime as dt
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
+RUN_FOLDER = Path(tempfile.mkdtemp(prefix="rapport-tests-"))
+tempfile.tempdir = str(RUN_FOLDER)
+os.environ["TMPDIR"] = str(RUN_FOLDER)
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="rapport-test-config-")
-os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="rapport-test-data-")
+os.environ["XDG_CONFIG_HOME"] = str(RUN_FOLDER / "config")
+os.environ["XDG_DATA_HOME"] = str(RUN_FOLDER / "data")
+os.environ["XDG_STATE_HOME"] = str(RUN_FOLDER / "state")
+os.environ["XDG_RUNTIME_DIR"] = str(RUN_FOLDER / "runtime")
+for folder in ("config", "data", "state", "runtime"):
+    (RUN_FOLDER / folder).mkdir(mode=0o700)
 os.environ.setdefault("RAPPORT_REGION", "US")
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS = ROOT / "tests" / "data" / "corpus"  # copied from ../shared/corpus, with its PROVENANCE.md files
 sys.path.insert(0, str(ROOT))
+
+# A Wednesday in June: mid-week, far from any daylight-saving change in either hemisphere.
+FROZEN_DAY = dt.date(2026, 6, 10)
+FROZEN_TIME = dt.time(10, 0)
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(RUN_FOLDER, ignore_errors=True)
+
+
+def frozen_moment() -> dt.datetime:
+    """10:00 on FROZEN_DAY in the computer's own zone (TZ), as the tests' "now"."""
+    from model import clock
+
+    return dt.datetime.combine(FROZEN_DAY, FROZEN_TIME, clock.local_zone())
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    from model import clock
+
+    clock.freeze(frozen_moment())
+    yield clock
+    clock.thaw()
 
 
 @pytest.fixture

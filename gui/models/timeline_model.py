@@ -13,6 +13,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QColor, QFont, QIcon
 
 from gui.widgets.channel_icon import channel_icon
+from model import clock
 from model.history import DIRECTIONS, InteractionRecord
 
 IdRole = Qt.UserRole + 1
@@ -28,7 +29,7 @@ class TimelineModel(QAbstractListModel):
         self._rows: list[tuple[int, int] | InteractionRecord] = []
         self._texts: dict[int, str] = {}
         self._icons: dict[str, QIcon] = {}
-        self._now = dt.datetime.now(dt.UTC)
+        self._now = clock.now()
 
     def set_entries(self, entries: list[InteractionRecord], now: dt.datetime) -> None:
         """Show these exchanges (newest first), under a heading for each local month."""

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 
 from gui.widgets.keys import claim_delete_key
 from gui.widgets.palette import secondary_text
-from model import meetings
+from model import clock, meetings
 from model.meetings import Occurrence
 
 IdRole = Qt.UserRole + 1
@@ -24,7 +24,7 @@ COLUMNS = ("When", "Meeting", "With")
 
 
 def day_name(day: dt.date, today: dt.date | None = None) -> str:
-    today = today or dt.date.today()
+    today = today or clock.today()
     named = {today: "Today", today + dt.timedelta(days=1): "Tomorrow", today - dt.timedelta(days=1): "Yesterday"}
     text = f"{day:%A} {day.day} {day:%B}" + (f" {day.year}" if day.year != today.year else "")
     return f"{named[day]}, {text}" if day in named else text

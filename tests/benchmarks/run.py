@@ -125,11 +125,11 @@ def search_latency(size: int = 100_000, queries: int = 200) -> list[Row]:
 
 
 def generated_vcards(count: int, versions: str = "3.0,4.0") -> Path:
-    """The common workload from ../shared/bench/gen_vcards.py (seed 1, 10 % photos, 5 % near-duplicates)."""
+    """The common workload from tests/benchmarks/gen_vcards.py (copied from ../shared/bench) (seed 1, 10 % photos, 5 % near-duplicates)."""
     workloads.OUTPUT.mkdir(exist_ok=True)
     path = workloads.OUTPUT / f"cards-{count}-{versions.replace(',', '_')}.vcf"
     if not path.exists():
-        subprocess.run([sys.executable, str(workloads.SHARED_BENCH / "gen_vcards.py"), "--count", str(count),
+        subprocess.run([sys.executable, str(workloads.GENERATOR), "--count", str(count),
                         "--seed", "1", "--photos-fraction", "0.1", "--duplicates-fraction", "0.05",
                         "--versions", versions, "--out", str(path)], check=True)
     return path

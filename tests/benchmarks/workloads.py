@@ -16,7 +16,7 @@ from model import contacts, history, migrations, search, storage
 from model.contacts import ContactPointRecord, ContactRecord
 
 OUTPUT = Path(__file__).resolve().parents[2] / "bench-output"
-SHARED_BENCH = Path(__file__).resolve().parents[3] / "shared" / "bench"
+GENERATOR = Path(__file__).resolve().parent / "gen_vcards.py"  # a copy of ../shared/bench/gen_vcards.py
 
 GIVEN = ["Anna", "Bob", "Cathy", "Cheryl", "April", "Andy", "Heather", "Betsy", "Joe", "Susie", "Faye", "John",
          "José", "Zoë", "Łukasz", "Mária", "Søren", "Chloé", "Mehmet", "Aiko", "Мария", "Дмитрий", "太郎", "美咲",

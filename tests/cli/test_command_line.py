@@ -8,7 +8,7 @@ import sys
 from PySide6.QtGui import QImage
 
 from model import migrations
-from tests.conftest import ROOT
+from tests.conftest import CORPUS, ROOT
 
 
 def rapport(*arguments, env=None, tmp_path=None):
@@ -89,14 +89,14 @@ def test_call_sheet_to_pdf_and_ambiguous_names(tmp_path):
 
 def test_import_and_export_calendars(tmp_path):
     db = str(tmp_path / "cal.rapport")
-    ics = sorted(str(p) for p in (ROOT.parent / "shared" / "corpus" / "ics").glob("*.ics"))
+    ics = sorted(str(p) for p in (CORPUS / "ics").glob("*.ics"))
     first = rapport("--db", db, "--import", *ics, "--json")
     assert first.returncode == 2, first.stderr  # some files hold no readable events: reported
     summary = json.loads(first.stdout)
-    assert summary["new"] == 13 and all({"file", "line", "reason"} <= set(r) for r in summary["rejected"])
+    assert summary["new"] == 176 and all({"file", "line", "reason"} <= set(r) for r in summary["rejected"])
     again = json.loads(rapport("--db", db, "--import", *ics, "--json").stdout)
-    assert (again["new"], again["updated"], again["unchanged"]) == (0, 0, 13)
+    assert (again["new"], again["updated"], again["unchanged"]) == (0, 0, 176)
     out = tmp_path / "all.ics"
     exported = rapport("--db", db, "--export-ics", str(out))
-    assert exported.returncode == 0 and out.read_text().count("BEGIN:VEVENT") == 13
-    assert rapport("--db", db, "--stats", "--json").stdout.count('"meetings": 13') == 1
+    assert exported.returncode == 0 and out.read_text().count("BEGIN:VEVENT") == 176
+    assert rapport("--db", db, "--stats", "--json").stdout.count('"meetings": 176') == 1

@@ -10,14 +10,14 @@ from gui.calendar_import import NewPeopleDialog
 from gui.export_dialog import ExportCalendarDialog
 from gui.meeting_editor import MeetingEditor, OutcomeDialog
 from gui.reminders import ReminderNotice
-from model import contacts, history, ical, meetings, search
+from model import clock, contacts, history, ical, meetings, search
 from tests.gui.conftest import drive_dialog, open_person
 
 
 def next_monday(hour=10):
-    today = dt.date.today()
+    today = clock.today()
     day = today + dt.timedelta(days=7 - today.weekday())
-    return dt.datetime.combine(day, dt.time(hour), dt.datetime.now().astimezone().tzinfo)
+    return dt.datetime.combine(day, dt.time(hour), clock.local_zone())
 
 
 def test_plan_a_call_from_the_person_page(window, qtbot):
@@ -106,7 +106,7 @@ def test_mark_done_goes_to_history_and_offers_the_follow_up(window, qtbot):
     def follow_up(editor):
         assert editor.title.text() == f"Follow-up: {today.title}"
         assert editor.people.ids() == [cathy]
-        assert editor.starts_at().date() >= dt.date.today() + dt.timedelta(days=29)  # her cadence is monthly
+        assert editor.starts_at().date() >= clock.today() + dt.timedelta(days=29)  # her cadence is monthly
         editor.reject()
 
     errors = drive_dialog(qtbot, outcome, OutcomeDialog)
@@ -138,7 +138,7 @@ def test_cancelled_meetings_stay_struck_through(window, qtbot):
 def test_month_marks_days_and_agenda_lists_the_coming_weeks(window, qtbot):
     window.show_view(window.calendar_view)
     view = window.calendar_view
-    today = dt.date.today()
+    today = clock.today()
     assert view.month.counts.get(today) == 1  # the sample's call with Cathy today
     view.agenda_button.click()
     titles = [view.agenda.text(n, 1) for n in range(view.agenda.row_count())]

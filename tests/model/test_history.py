@@ -4,12 +4,19 @@ import datetime as dt
 
 import pytest
 
-from model import contacts, history, prep, search
+from model import clock, contacts, history, prep, search
 from model.contacts import ContactRecord
 from model.history import HistoryError, InteractionRecord
 from model.schema import Interaction, PrepItem
 
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def at_now(frozen_clock):
+    """These tests read history as on NOW."""
+    with clock.frozen(NOW):
+        yield
 
 
 def person(given, family="Tester", **fields):
@@ -62,7 +69,7 @@ def test_bad_exchanges_are_refused_with_reasons(notebook):
     with pytest.raises(HistoryError, match="needs a person"):
         history.log(InteractionRecord(0, "phone", NOW))
     assert Interaction.select().count() == 0
-    future = InteractionRecord(cleo, "phone", dt.datetime.now(dt.UTC) + dt.timedelta(days=3))
+    future = InteractionRecord(cleo, "phone", clock.now() + dt.timedelta(days=3))
     assert future.problems() == ([], ["This date is in the future."])
     history.log(future)  # allowed, but flagged
     assert history.summary(cleo).future == 1

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from model import connections, contacts, history, prep
+from model import clock, connections, contacts, history, prep
 from model.connections import LinkError
 from model.contacts import ContactRecord
 from model.history import InteractionRecord
@@ -38,7 +38,7 @@ def test_checked_questions_move_to_the_call(notebook):
     ids = prep.add_lines(ben, "ask_next", ["How was Lisbon?", "Is the job move done?", "Kids' school?"])
     prep.update_line(ids[0], done=True)
     prep.update_line(ids[2], done=True)
-    call = history.log(InteractionRecord(ben, "phone", dt.datetime.now(dt.UTC), notes="Good call")).ids[0]
+    call = history.log(InteractionRecord(ben, "phone", clock.now(), notes="Good call")).ids[0]
     moved = prep.move_answered_to(ben, call)
     assert [line.text for line in moved] == ["How was Lisbon?", "Kids' school?"]
     assert history.get(call).notes == "Good call\n\n✓ How was Lisbon?\n✓ Kids' school?"

@@ -8,11 +8,15 @@ moment and the zone and pass at any hour, in any zone. The app never freezes it.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from contextlib import contextmanager
 from zoneinfo import ZoneInfo
 
 _frozen_at: dt.datetime | None = None
 _frozen_zone: dt.tzinfo | None = None
+# Tests that run main.py in a subprocess freeze its clock too: RAPPORT_CLOCK=2026-06-10T10:00:00+02:00.
+if os.environ.get("RAPPORT_CLOCK"):
+    _frozen_at = dt.datetime.fromisoformat(os.environ["RAPPORT_CLOCK"]).astimezone(dt.UTC)
 
 
 def now() -> dt.datetime:

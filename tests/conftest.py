@@ -51,6 +51,10 @@ def frozen_moment() -> dt.datetime:
     return dt.datetime.combine(FROZEN_DAY, FROZEN_TIME, clock.local_zone())
 
 
+# main.py started by a test reads the same frozen moment (model/clock.py).
+os.environ["RAPPORT_CLOCK"] = frozen_moment().isoformat()
+
+
 @pytest.fixture(autouse=True)
 def frozen_clock():
     from model import clock

@@ -52,7 +52,7 @@ def test_plan_a_call_from_the_person_page(window, qtbot):
 
 def test_the_editor_warns_but_does_not_block(qtbot, sample_notebook):
     cathy = search.search("Cathy Rogers")[0]
-    early = next_monday(0).astimezone(dt.UTC).replace(hour=8)  # 03:00 or 04:00 in Savannah
+    early = dt.datetime.combine(next_monday().date(), dt.time(8), dt.UTC)  # 03:00 or 04:00 in Savannah
     editor = MeetingEditor(None, [cathy], early)
     qtbot.addWidget(editor)
     editor.zone.setCurrentText("UTC")

@@ -28,6 +28,7 @@ def application(version: str = "") -> QApplication:
     """The one QApplication, named so QSettings and the desktop know it, with its icon and fonts."""
     global _prepared
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
     app.setApplicationName("Rapport")
     app.setOrganizationName("Rapport")
     app.setApplicationVersion(version)

@@ -32,9 +32,13 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 from PySide6.QtCore import QObject, Signal
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Listener
 
 logger = logging.getLogger(__name__)
 
@@ -135,7 +139,7 @@ class InstanceServer(QObject):
         self._socket: socket.socket | None = None
         self._path = ""
         self._closing = threading.Event()
-        self._windows_listener = None
+        self._windows_listener: Listener | None = None
 
     def listen(self) -> bool:
         if _WINDOWS:

@@ -32,7 +32,7 @@ def local_zone() -> dt.tzinfo:
     from model.places import my_zone
 
     name = my_zone()
-    return ZoneInfo(name) if name else dt.datetime.now().astimezone().tzinfo
+    return ZoneInfo(name) if name else dt.datetime.now().astimezone().tzinfo or dt.UTC
 
 
 def local_now() -> dt.datetime:

@@ -39,5 +39,7 @@ def _params_then_colon(text: str, at: int) -> bool:
                     return False
                 at = closing + 1
             else:
-                at = _UNQUOTED_VALUE.match(text, at + 1).end()
+                value = _UNQUOTED_VALUE.match(text, at + 1)
+                assert value is not None  # the pattern matches the empty string
+                at = value.end()
     return at < end and text[at] == ":"

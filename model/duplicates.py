@@ -82,7 +82,9 @@ def unmerge(merged: Merged) -> None:
                                      [row[0] for row in rows])
         contacts.update_contact(merged.kept_before)
         contacts.restore_contacts([merged.removed])
-        history.refresh_contacts([merged.kept_before.id])
+        kept_id = merged.kept_before.id
+        assert kept_id is not None  # a stored person
+        history.refresh_contacts([kept_id])
 
 
 def _move_rows(removed: ContactRecord, other_id: int, keep_id: int) -> None:

@@ -16,6 +16,7 @@ import math
 import re
 import threading
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -121,7 +122,7 @@ class Gazetteer:
     def cities(self, name: str, region: str = "", country: str = "") -> list[City]:
         """Cities called `name`, narrowed by region and country when given, biggest first."""
         self.load()
-        found = self._by_name.get(fold(name), []) if name.strip() else []
+        found = (self._by_name or {}).get(fold(name), []) if name.strip() else []
         code = self.country_code(country)
         if code:
             found = [city for city in found if city.country_code == code]
@@ -238,7 +239,7 @@ def zone_from_vcard_tz(value: str) -> str:
 
 
 def resolve(*, zone: str = "", zone_source: str = "", city: str = "", region: str = "", country: str = "",
-            phones: list[str] = (), geo: tuple[float, float] | None = None, default_region: str = "") -> Resolution:
+            phones: Sequence[str] = (), geo: tuple[float, float] | None = None, default_region: str = "") -> Resolution:
     """The best zone for a person from what is known of them, saying where it came from."""
     if zone:
         if valid_zone(zone):
@@ -372,7 +373,7 @@ def describe_local_time(zone: str, place: str = "", now: dt.datetime | None = No
     now = now or clock.now()
     there = local_time(zone, now)
     here = now.astimezone(mine or clock.local_zone())
-    offset = there.utcoffset().total_seconds() - here.utcoffset().total_seconds()
+    offset = (there.utcoffset() or dt.timedelta()).total_seconds() - (here.utcoffset() or dt.timedelta()).total_seconds()
     where = f" in {place}" if place else ""
     wall = f"{there.hour % 12 or 12}:{there.minute:02d}"
     return f"It's {wall} {_part_of_day(there.hour)}{where}, {describe_offset(offset)}"

@@ -13,11 +13,14 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import peewee as pw
 
 from model import clock, migrations, schema
+
+if TYPE_CHECKING:
+    from filelock import BaseFileLock
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +49,7 @@ class Notebook:
     database: pw.SqliteDatabase
     schema_version: int
     backup_path: Path | None = None  # written when opening migrated the file
-    lock: object | None = None  # held while open for writing (`exclusive`)
+    lock: BaseFileLock | None = None  # held while open for writing (`exclusive`)
 
     def close(self) -> None:
         if not self.database.is_closed():

@@ -74,7 +74,7 @@ def run_in_background(parent: QWidget | None, text: str, job: Callable[[], objec
     thread.started.connect(worker.run)
     busy = QProgressDialog(text, "", 0, 0, parent)
     busy.setCancelButton(None)
-    busy.setWindowModality(Qt.WindowModal)
+    busy.setWindowModality(Qt.WindowModality.WindowModal)
     busy.setMinimumDuration(400)
     thread.start()
     loop.exec()

@@ -373,7 +373,7 @@ def describe_local_time(zone: str, place: str = "", now: dt.datetime | None = No
     now = now or clock.now()
     there = local_time(zone, now)
     here = now.astimezone(mine or clock.local_zone())
-    offset = (there.utcoffset() or dt.timedelta()).total_seconds() - (here.utcoffset() or dt.timedelta()).total_seconds()
+    offset = ((there.utcoffset() or dt.timedelta()) - (here.utcoffset() or dt.timedelta())).total_seconds()
     where = f" in {place}" if place else ""
     wall = f"{there.hour % 12 or 12}:{there.minute:02d}"
     return f"It's {wall} {_part_of_day(there.hour)}{where}, {describe_offset(offset)}"

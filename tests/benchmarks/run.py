@@ -125,7 +125,7 @@ def search_latency(size: int = 100_000, queries: int = 200) -> list[Row]:
 
 
 def generated_vcards(count: int, versions: str = "3.0,4.0") -> Path:
-    """The common workload from tests/benchmarks/gen_vcards.py (copied from ../shared/bench) (seed 1, 10 % photos, 5 % near-duplicates)."""
+    """The common workload from gen_vcards.py (a copy of ../shared/bench/): seed 1, 10 % photos, 5 % near-duplicates."""
     workloads.OUTPUT.mkdir(exist_ok=True)
     path = workloads.OUTPUT / f"cards-{count}-{versions.replace(',', '_')}.vcf"
     if not path.exists():

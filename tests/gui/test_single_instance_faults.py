@@ -84,8 +84,8 @@ def test_another_user_is_refused(tmp_path):
                   "s.sendall(struct.pack('!I', 2) + b'[]')\n"
                   "try:\n    print(s.recv(10) or 'closed')\n"
                   "except ConnectionResetError:\n    print('closed')\n")
-        nobody = subprocess.run([SYSTEM_PYTHON, "-c", script, path], user="nobody", group="nogroup", extra_groups=[], capture_output=True,
-                                text=True, timeout=30, cwd="/")
+        nobody = subprocess.run([SYSTEM_PYTHON, "-c", script, path], user="nobody", group="nogroup", extra_groups=[],
+                                capture_output=True, text=True, timeout=30, cwd="/")
         assert nobody.returncode == 0, nobody.stderr  # it did reach the socket...
         assert nobody.stdout.strip() == "closed"  # ...and was closed on without an answer
     finally:

@@ -1,6 +1,5 @@
 """Prep lines, questions checked off into a call's history, and who knows whom."""
 
-import datetime as dt
 
 import pytest
 

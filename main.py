@@ -39,6 +39,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--call-sheet", metavar="WHO",
                         help="a contact's name (a unique match) or meeting:ID; with --pdf, write its call sheet")
     parser.add_argument("--pdf", metavar="OUT.pdf", help="where --call-sheet writes the PDF")
+    parser.add_argument("--salvage", metavar="OUT.rapport",
+                        help="copy what can still be read of a damaged notebook into a new one, and exit")
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON (with --stats, --import)")
     parser.add_argument("--version", action="version", version=f"Rapport {__version__}")
     return parser.parse_args(argv)
@@ -59,8 +61,10 @@ def notebook_path(arguments: argparse.Namespace) -> Path:
     return default_notebook_path()
 
 
-def open_notebook(arguments: argparse.Namespace, path: Path | None = None, exclusive: bool = False):
-    """Open the notebook the arguments name; `exclusive` (the window, imports) takes its lock."""
+def open_notebook(arguments: argparse.Namespace, path: Path | None = None, exclusive: bool = False,
+                  reading: bool = False, check: bool = True):
+    """Open the notebook the arguments name; `exclusive` (the window, imports) takes its lock.
+    A command that only `reading`s opens a notebook it cannot write read-only instead of failing."""
     from model import storage
 
     path = path or notebook_path(arguments)
@@ -68,7 +72,13 @@ def open_notebook(arguments: argparse.Namespace, path: Path | None = None, exclu
         from model import sample
 
         return sample.build_sample_notebook(path)
-    return storage.open_notebook(path, create_folder=path == storage.default_notebook_path(), exclusive=exclusive)
+    try:
+        return storage.open_notebook(path, create_folder=path == storage.default_notebook_path(),
+                                     exclusive=exclusive, check=check)
+    except storage.ReadOnly:
+        if not reading:
+            raise
+        return storage.open_notebook(path, read_only=True, check=check)
 
 
 def setup_logging() -> Path | None:
@@ -133,8 +143,13 @@ def export_ics(out: str) -> int:
 
     try:
         count = ical.export_file(meetings.all_meetings(), out)
-    except (OSError, ical.IcsError) as error:
-        print(f"rapport: cannot write {out}: {getattr(error, 'strerror', None) or error}", file=sys.stderr)
+    except OSError as error:
+        from model.faults import explain
+
+        print(f"rapport: {explain(error, out, 'write')}", file=sys.stderr)
+        return EXIT_ERROR
+    except ical.IcsError as error:
+        print(f"rapport: cannot write {out}: {error}", file=sys.stderr)
         return EXIT_ERROR
     print(f"{count} meeting(s) written to {out}", file=sys.stderr)
     return EXIT_OK
@@ -169,7 +184,9 @@ def export_vcard(out: str, version: str) -> int:
     try:
         count = vcard.export_file(contacts.iter_contacts(), out, version)
     except OSError as error:
-        print(f"rapport: cannot write {out}: {error.strerror or error}", file=sys.stderr)
+        from model.faults import explain
+
+        print(f"rapport: {explain(error, out, 'write')}", file=sys.stderr)
         return EXIT_ERROR
     print(f"{count} contact(s) written to {out}", file=sys.stderr)
     return EXIT_OK
@@ -208,10 +225,11 @@ def call_sheet(who: str, out: str | None) -> int:
 def main(argv: list[str] | None = None) -> int:
     arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
     log_path = setup_logging()
+    from model.faults import FAULTS, explain
     from model.storage import NotebookError
 
     windowless = any((arguments.stats, arguments.import_files, arguments.export_vcard, arguments.export_ics,
-                      arguments.call_sheet))
+                      arguments.call_sheet, arguments.salvage))
     if not windowless:
         # What the window needs of the model, imported before Qt: once PySide6 is loaded, every
         # further import goes through its import hook, which made start-up 70 ms slower.
@@ -224,8 +242,11 @@ def main(argv: list[str] | None = None) -> int:
         return start(lambda path: open_notebook(arguments, path, exclusive=True), notebook_path(arguments),
                      files=arguments.files, screenshot=arguments.screenshot, version=__version__,
                      single_instance=not (arguments.demo or arguments.screenshot), log_path=log_path)
+    if arguments.salvage:
+        return salvage(notebook_path(arguments), Path(arguments.salvage))
+    writing = bool(arguments.import_files)
     try:
-        notebook = open_notebook(arguments, exclusive=bool(arguments.import_files))
+        notebook = open_notebook(arguments, exclusive=writing, reading=not writing)
     except NotebookError as error:
         print(f"rapport: {error}", file=sys.stderr)
         return EXIT_ERROR
@@ -241,8 +262,30 @@ def main(argv: list[str] | None = None) -> int:
             return export_ics(arguments.export_ics)
         if arguments.call_sheet:
             return call_sheet(arguments.call_sheet, arguments.pdf)
+    except FAULTS as error:  # a full disk, a damaged page met half way: said as what it is
+        print(f"rapport: {explain(error, notebook.path, 'use')}", file=sys.stderr)
+        return EXIT_ERROR
     finally:
         notebook.close()
+    return EXIT_OK
+
+
+def salvage(damaged: Path, out: Path) -> int:
+    """`--salvage OUT`: copy what can still be read of the notebook into a new one at OUT."""
+    from model import backups
+    from model.faults import FAULTS, explain
+
+    if out.exists():
+        print(f"rapport: {out} exists already; name a new file", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        copied = backups.salvage(damaged, out)
+    except FAULTS as error:
+        out.unlink(missing_ok=True)
+        print(f"rapport: {explain(error, out, 'salvage into')}", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"Salvaged {copied.get('contact', 0)} contact(s), {copied.get('interaction', 0)} exchange(s) and "
+          f"{copied.get('meeting', 0)} meeting(s) from {damaged} into {out}", file=sys.stderr)
     return EXIT_OK
 
 

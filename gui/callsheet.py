@@ -18,8 +18,9 @@ from PySide6.QtGui import QFont, QFontDatabase, QImage, QPageLayout, QPageSize, 
 
 import resources
 from gui.widgets.avatar import avatar_pixmap
-from model import callsheet
+from model import callsheet, storage
 from model.callsheet import CallSheet, PersonSheet
+from model.faults import explain
 
 PHOTO_SIZE = 84
 _FONT_FAMILIES = ["DejaVu Sans", "Droid Sans Fallback"]
@@ -175,25 +176,38 @@ class SheetDocument:
 
 
 def write_pdf(makers: list, path: str | Path, page_size: QPageSize | None = None) -> int:
-    """Write the sheets to a PDF; returns the number of pages. Raises PrintError if it cannot."""
+    """Write the sheets to a PDF; returns the number of pages. Raises PrintError if it cannot.
+    The PDF is written beside `path` and takes its place only once it is complete, so a full disk
+    or an unwritable folder leaves a PDF already there untouched."""
     path = Path(path)
     if path.is_dir():
-        raise PrintError(f"cannot write {path}: it is a folder")
-    try:
-        with open(path, "ab"):
-            pass
-    except OSError as error:
-        raise PrintError(f"cannot write {path}: {error.strerror or error}") from error
+        raise PrintError(f"Cannot write {path}: it is a folder.")
     builder = SheetDocument(page_size)
     document = builder.build(makers)
-    writer = QPdfWriter(str(path))
-    writer.setPageSize(builder.page_size)
-    writer.setPageMargins(QMarginsF(0, 0, 0, 0), QPageLayout.Point)
-    writer.setTitle(document.metaInformation(QTextDocument.DocumentTitle) or "Call sheet")
-    writer.setCreator("Rapport")
-    document.print_(writer)
-    del writer  # finishes the file
+
+    def write(partial: Path) -> None:
+        writer = QPdfWriter(str(partial))
+        writer.setPageSize(builder.page_size)
+        writer.setPageMargins(QMarginsF(0, 0, 0, 0), QPageLayout.Point)
+        writer.setTitle(document.metaInformation(QTextDocument.DocumentTitle) or "Call sheet")
+        writer.setCreator("Rapport")
+        document.print_(writer)
+        del writer  # finishes the file
+
+    try:
+        storage.write_whole_binary(path, write, verify=_complete_pdf)
+    except OSError as error:
+        raise PrintError(str(explain(error, path, "write"))) from error
     return document.pageCount()
+
+
+def _complete_pdf(path: Path) -> bool:
+    """A PDF that Qt finished: it starts with its header and ends with its end-of-file mark."""
+    with open(path, "rb") as stream:
+        if stream.read(5) != b"%PDF-":
+            return False
+        stream.seek(max(0, path.stat().st_size - 1024))
+        return b"%%EOF" in stream.read()
 
 
 def makers_for(who_kind: str, item_id: int) -> list:

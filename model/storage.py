@@ -1,12 +1,17 @@
-"""Opening a notebook file: create it, check it is ours, migrate it forward, back it up.
+"""Opening a notebook file: create it, check it is ours and undamaged, migrate it forward.
 
 A notebook is one SQLite file (WAL journal, foreign keys on, a busy timeout). Its schema
 version lives in PRAGMA user_version and its identity in PRAGMA application_id, so a file that
-is not a Rapport notebook is refused before anything is written to it.
+is not a Rapport notebook is refused before anything is written to it. Opening checks the file
+(PRAGMA quick_check) unless told not to (the window checks in the background instead); a damaged
+file is refused, never written to. A notebook that cannot be written (a read-only file, folder or
+disk) opens read-only where the caller allows it (`read_only`). Backups are model/backups.py's;
+what every failure is called, model/faults.py's.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import sqlite3
@@ -17,7 +22,20 @@ from typing import TYPE_CHECKING, TextIO
 
 import peewee as pw
 
-from model import clock, migrations, schema
+from model import backups, migrations, schema
+from model.faults import (  # noqa: F401  (the names callers have always imported from here)
+    FAULTS,
+    Damaged,
+    DiskFull,
+    NotebookError,
+    NotebookLocked,
+    PermissionDenied,
+    ReadOnly,
+    TooNew,
+    disk_is_full,
+    explain,
+    read_only_place,
+)
 
 if TYPE_CHECKING:
     from filelock import BaseFileLock
@@ -31,14 +49,24 @@ _PRAGMAS = {
     "synchronous": "normal",
     "cache_size": -32000,  # 32 MB
 }
+_READ_ONLY_PRAGMAS = {"foreign_keys": 1, "busy_timeout": 5000, "cache_size": -32000, "query_only": 1}
 
 
-class NotebookError(Exception):
-    """A notebook file that cannot be opened; the message is fit to show a user."""
+class NotebookDatabase(pw.SqliteDatabase):
+    """Peewee's SQLite database, except that a rollback after SQLite has already rolled the
+    transaction back itself (it does on a full disk and on I/O errors) is a no-op: peewee's
+    "cannot rollback - no transaction is active" used to hide the real error."""
 
+    def rollback(self):
+        if not self.is_closed() and not self.connection().in_transaction:
+            return None
+        return super().rollback()
 
-class NotebookLocked(NotebookError):
-    """Another Rapport has the notebook open for writing."""
+    def execute_sql(self, sql, params=None, *args, **kwargs):
+        if (sql.startswith("ROLLBACK TO SAVEPOINT") and not self.is_closed()
+                and not self.connection().in_transaction):
+            return None
+        return super().execute_sql(sql, params, *args, **kwargs)
 
 
 @dataclass
@@ -50,6 +78,7 @@ class Notebook:
     schema_version: int
     backup_path: Path | None = None  # written when opening migrated the file
     lock: BaseFileLock | None = None  # held while open for writing (`exclusive`)
+    read_only: bool = False
 
     def close(self) -> None:
         if not self.database.is_closed():
@@ -74,6 +103,15 @@ class Notebook:
         """A transaction for a multi-row change: everything in it lands, or nothing does."""
         return self.database.atomic()
 
+    def check(self, thorough: bool = False) -> str:
+        """"ok", or what is damaged (quick_check, or integrity_check when `thorough`)."""
+        pragma = "integrity_check(20)" if thorough else "quick_check(20)"
+        try:
+            problems = [row[0] for row in self.database.execute_sql(f"PRAGMA {pragma}").fetchall()]
+        except (sqlite3.DatabaseError, pw.DatabaseError) as error:
+            return str(error)
+        return "ok" if problems == ["ok"] else "; ".join(problems)
+
 
 def default_notebook_path() -> Path:
     """The user's own notebook, in the platform's user data folder."""
@@ -84,24 +122,36 @@ def default_notebook_path() -> Path:
 
 def _inspect(path: Path) -> tuple[int, int, bool]:
     """Read (application_id, user_version, has_tables) without changing the file."""
-    uri = path.resolve().as_uri() + "?mode=ro"
     try:
-        connection = sqlite3.connect(uri, uri=True)
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
             app_id = connection.execute("PRAGMA application_id").fetchone()[0]
             version = connection.execute("PRAGMA user_version").fetchone()[0]
             has_tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
         finally:
             connection.close()
-    except sqlite3.DatabaseError as error:
-        raise NotebookError(f"{path} is not a Rapport notebook ({error}).") from error
+    except sqlite3.Error as error:
+        if getattr(error, "sqlite_errorname", "") == "SQLITE_NOTADB":
+            raise NotebookError(f"{path} is not a Rapport notebook ({error}).") from error
+        raise explain(error, path, "open") from error
     return app_id, version, has_tables
 
 
-def _check_openable(path: Path, create_folder: bool) -> None:
+def writable(path: Path) -> bool:
+    """Whether Rapport can write the notebook at `path`: the file, its folder (SQLite keeps its
+    journal beside it) and the disk."""
+    folder = path.parent
+    if read_only_place(path):
+        return False
+    return os.access(folder, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
+
+
+def _check_openable(path: Path, create_folder: bool, read_only: bool) -> None:
     if path.is_dir():
         raise NotebookError(f"{path} is a folder, not a notebook file.")
     if not path.exists():
+        if read_only:
+            raise NotebookError(f"There is no notebook at {path}.")
         parent = path.parent
         if not parent.exists() and not create_folder:
             raise NotebookError(f"Cannot create {path}: the folder {parent} does not exist.")
@@ -109,35 +159,43 @@ def _check_openable(path: Path, create_folder: bool) -> None:
             try:
                 parent.mkdir(parents=True, exist_ok=True)
             except OSError as error:
-                raise NotebookError(f"Cannot create the folder {parent}: {error.strerror}.") from error
-        if not os.access(parent, os.W_OK):
-            raise NotebookError(f"Cannot create a notebook in {parent}: permission denied.")
+                raise explain(error, parent, "create the folder") from error
+        if not writable(path):
+            raise explain(PermissionError(13, "Permission denied") if not read_only_place(parent)
+                          else OSError(30, "Read-only file system"), path, "create")
         return
     if not os.access(path, os.R_OK):
-        raise NotebookError(f"Cannot read {path}: permission denied.")
+        raise PermissionDenied(f"Cannot read {path}: permission denied.")
     if path.stat().st_size == 0:
+        if not writable(path):
+            raise explain(OSError(30, "Read-only file system"), path, "create")
         return
     app_id, version, has_tables = _inspect(path)
     if app_id != migrations.APPLICATION_ID and has_tables:
         raise NotebookError(f"{path} is a SQLite database, but not a Rapport notebook.")
     if version > migrations.CURRENT_VERSION:
-        raise NotebookError(
+        raise TooNew(
             f"{path} was written by a newer Rapport (notebook version {version}; this version "
             f"reads up to {migrations.CURRENT_VERSION}). Please update Rapport."
         )
-    if not os.access(path, os.W_OK):
-        raise NotebookError(f"Cannot write to {path}: permission denied.")
+    if not read_only and not writable(path):
+        if read_only_place(path):
+            raise ReadOnly(f"Cannot write to {path}: it is on a read-only disk.")
+        raise ReadOnly(f"Cannot write to {path}: the file or its folder is read-only.")
 
 
 def write_whole(path: str | os.PathLike[str], write: Callable[[TextIO], int]) -> int:
     """Write a text file through `write(stream)` all or nothing: it goes to a ".partial" file
-    beside `path` that replaces `path` only once complete, so a full disk or an error half way
-    leaves any file already there untouched. Returns what `write` returns; raises its errors."""
+    beside `path`, flushed to the disk, that replaces `path` only once complete, so a full disk or
+    an error half way leaves any file already there untouched. Returns what `write` returns;
+    raises its errors."""
     path = Path(path)
     partial = path.with_name(path.name + ".partial")
     try:
         with open(partial, "w", encoding="utf-8", newline="") as stream:
             result = write(stream)
+            stream.flush()
+            os.fsync(stream.fileno())
         partial.replace(path)
     except BaseException:
         partial.unlink(missing_ok=True)
@@ -145,14 +203,24 @@ def write_whole(path: str | os.PathLike[str], write: Callable[[TextIO], int]) ->
     return result
 
 
-def backup(database: pw.SqliteDatabase, target: Path) -> Path:
-    """Copy the open notebook to `target` through SQLite's online backup API."""
-    destination = sqlite3.connect(target)
+def write_whole_binary(path: str | os.PathLike[str], write: Callable[[Path], None],
+                       verify: Callable[[Path], bool] = lambda _: True) -> None:
+    """As write_whole, for a file another library writes by name (a PDF from Qt): `write(partial)`
+    writes it, `verify(partial)` says whether it is complete, and only then does it replace `path`."""
+    path = Path(path)
+    partial = path.with_name(path.name + ".partial")
     try:
-        database.connection().backup(destination)
-    finally:
-        destination.close()
-    return target
+        write(partial)
+        if not partial.exists() or not verify(partial):
+            if disk_is_full(path):
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+            raise OSError(errno.EIO, "the file was not written whole", str(path))
+        with open(partial, "rb") as stream:
+            os.fsync(stream.fileno())
+        partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def _migrate(database: pw.SqliteDatabase, path: Path, target: int) -> tuple[int, Path | None]:
@@ -162,8 +230,8 @@ def _migrate(database: pw.SqliteDatabase, path: Path, target: int) -> tuple[int,
     if version >= target:
         return version, None
     if version > 0:
-        stamp = clock.local_now().strftime("%Y%m%d-%H%M%S")
-        backup_path = backup(database, path.with_name(f"{path.stem}.v{version}-backup-{stamp}{path.suffix}"))
+        backups.remove_partials(path)
+        backup_path = backups.write_backup(connection, path, version)
         logger.info("Backed up %s before migrating it to version %d: %s", path, target, backup_path)
     with database.atomic():
         for step in range(version, target):
@@ -173,7 +241,7 @@ def _migrate(database: pw.SqliteDatabase, path: Path, target: int) -> tuple[int,
     return target, backup_path
 
 
-def _lock(path: Path):
+def _lock(path: Path) -> BaseFileLock:
     """Hold `path`'s lock file (beside it), so a second Rapport cannot write the same notebook.
     The operating system drops the lock when the process ends, so a crash leaves none behind."""
     from filelock import FileLock, Timeout
@@ -185,32 +253,83 @@ def _lock(path: Path):
         raise NotebookLocked(f"{path} is open in another Rapport. A notebook is written by one Rapport at a "
                              "time; close the other one, or use that window.") from error
     except OSError as error:
-        raise NotebookError(f"Cannot lock {path}: {error.strerror or error}.") from error
+        raise explain(error, path, "lock") from error
     return lock
 
 
+def _connect_read_only(path: Path) -> pw.SqliteDatabase:
+    """A connection that never writes. On a read-only disk SQLite cannot even keep its shared-memory
+    index beside the file, so the file is then opened as immutable."""
+    uri = path.resolve().as_uri()
+    for mode in ("?mode=ro", "?mode=ro&immutable=1"):
+        database = NotebookDatabase(uri + mode, uri=True, pragmas=_READ_ONLY_PRAGMAS, check_same_thread=False)
+        try:
+            database.connect()
+            database.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
+            return database
+        except (sqlite3.Error, pw.DatabaseError):
+            database.close()
+    raise ReadOnly(f"Cannot read {path}: it is read-only and SQLite cannot open it there.")
+
+
 def open_notebook(path: str | os.PathLike[str], *, create_folder: bool = False,
-                  target_version: int | None = None, exclusive: bool = False) -> Notebook:
+                  target_version: int | None = None, exclusive: bool = False, read_only: bool = False,
+                  check: bool = True) -> Notebook:
     """Open the notebook at `path`, creating it or migrating it forward as needed.
 
     `create_folder` creates missing parent folders (for the default notebook in the user's
     data folder); a path the user typed must name an existing folder.
     `target_version` is for tests that build an old notebook; the app always opens at the
     current version. `exclusive` (the window, and imports) also takes the notebook's lock and
-    raises NotebookLocked while another Rapport holds it. Raises NotebookError, with a message
-    for the user, and leaves the file untouched when it cannot be opened.
+    raises NotebookLocked while another Rapport holds it. `read_only` opens it without ever
+    writing (nothing is created or migrated; an older notebook is refused). `check` runs PRAGMA
+    quick_check first and refuses a damaged file (Damaged).
+
+    Raises NotebookError (one of model/faults.py's kinds), with a message for the user, and
+    leaves the file untouched when it cannot be opened.
     """
     path = Path(path).expanduser()
-    _check_openable(path, create_folder)
+    _check_openable(path, create_folder, read_only)
+    if read_only:
+        return _open_read_only(path, check)
     lock = _lock(path) if exclusive else None
-    database = pw.SqliteDatabase(str(path), pragmas=_PRAGMAS, check_same_thread=False)
+    database = NotebookDatabase(str(path), pragmas=_PRAGMAS, check_same_thread=False)
     try:
         database.connect()
+        notebook = Notebook(path=path, database=database, schema_version=0, lock=lock)
+        if check and path.stat().st_size > 0:
+            verdict = notebook.check()
+            if verdict != "ok":
+                raise Damaged(f"{path} is damaged ({verdict}).")
         version, backup_path = _migrate(database, path, target_version or migrations.CURRENT_VERSION)
-    except (sqlite3.DatabaseError, pw.DatabaseError, OSError) as error:
+    except BaseException as error:
         database.close()
         if lock is not None:
             lock.release()
-        raise NotebookError(f"Cannot open {path}: {error}.") from error
+        if isinstance(error, FAULTS):
+            raise explain(error, path, "open") from error
+        raise
     schema.database.initialize(database)
-    return Notebook(path=path, database=database, schema_version=version, backup_path=backup_path, lock=lock)
+    notebook.schema_version, notebook.backup_path = version, backup_path
+    return notebook
+
+
+def _open_read_only(path: Path, check: bool) -> Notebook:
+    database = _connect_read_only(path)
+    try:
+        version = database.execute_sql("PRAGMA user_version").fetchone()[0]
+        notebook = Notebook(path=path, database=database, schema_version=version, read_only=True)
+        if version < migrations.CURRENT_VERSION:
+            raise ReadOnly(f"{path} was written by an older Rapport and must be brought up to date before it can "
+                           "be read, which needs write access to it and its folder.")
+        if check:
+            verdict = notebook.check()
+            if verdict != "ok":
+                raise Damaged(f"{path} is damaged ({verdict}).")
+    except BaseException as error:
+        database.close()
+        if isinstance(error, FAULTS):
+            raise explain(error, path, "open") from error
+        raise
+    schema.database.initialize(database)
+    return notebook

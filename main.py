@@ -239,7 +239,8 @@ def main(argv: list[str] | None = None) -> int:
         import model.prep  # noqa: F401
         from gui.app import start
 
-        return start(lambda path: open_notebook(arguments, path, exclusive=True), notebook_path(arguments),
+        # The window checks the notebook for damage in the background, after the first paint.
+        return start(lambda path: open_notebook(arguments, path, exclusive=True, check=False), notebook_path(arguments),
                      files=arguments.files, screenshot=arguments.screenshot, version=__version__,
                      single_instance=not (arguments.demo or arguments.screenshot), log_path=log_path)
     if arguments.salvage:

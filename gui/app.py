@@ -18,6 +18,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 import resources
 from gui.main_window import MainWindow
+from gui.notebook_trouble import NotebookCheck, offer_recovery, show_fault
+from model import storage
+from model.faults import FAULTS, Damaged, explain
 from model.storage import Notebook, NotebookError, NotebookLocked
 
 logger = logging.getLogger(__name__)
@@ -67,9 +70,22 @@ def start(open_notebook: Callable[[Path], Notebook], path: Path, files: list[str
         if single_instance and _hand_over(path, files, wait=10):
             return 0
         return _cannot_open(error, screenshot)
+    except Damaged as error:
+        if _someone_is_there(screenshot) and offer_recovery(None, path, error):
+            try:
+                notebook = open_notebook(path)
+            except NotebookError as again:
+                return _cannot_open(again, screenshot)
+        else:
+            return _cannot_open(error, screenshot)
     except NotebookError as error:
         return _cannot_open(error, screenshot)
     return run(notebook, files, screenshot, version, listen=single_instance)
+
+
+def _someone_is_there(screenshot: str | None) -> bool:
+    """Whether a person can answer a dialog (not a --screenshot run, not offscreen)."""
+    return not screenshot and os.environ.get("QT_QPA_PLATFORM") != "offscreen"
 
 
 def _hand_over(path: Path, files: list[str], wait: float = 0) -> bool:
@@ -88,8 +104,8 @@ def _hand_over(path: Path, files: list[str], wait: float = 0) -> bool:
 
 def _cannot_open(error: NotebookError, screenshot: str | None) -> int:
     print(f"rapport: {error}", file=sys.stderr)
-    if not screenshot and os.environ.get("QT_QPA_PLATFORM") != "offscreen":  # someone is there to read it
-        QMessageBox.critical(None, "Rapport", str(error))
+    if _someone_is_there(screenshot):
+        show_fault(None, "Rapport", error)
     return 1
 
 
@@ -110,6 +126,9 @@ def run(notebook: Notebook, files: list[str], screenshot: str | None, version: s
     if screenshot:
         QTimer.singleShot(0, lambda: app.exit(0 if save_screenshot(window, screenshot) else 1))
     else:
+        check = NotebookCheck(notebook.path, window)
+        check.damaged.connect(window.notebook_damaged)
+        QTimer.singleShot(0, check.start)
         window.start_reminders()
         # The city gazetteer and the phone geocoder take about a second to load: do it off the UI
         # thread, before the first Prep tab needs them.
@@ -133,6 +152,14 @@ def _handed_over(window: MainWindow, paths: list[str]) -> None:
 def _report_fatal_errors(log_path: Path | None) -> None:
     """An error nobody caught is logged, and shown in a dialog that says where the log is."""
     def hook(kind, error, trace) -> None:
+        if isinstance(error, FAULTS) and QApplication.instance() is not None:
+            # A full disk or a damaged page met while working: said as what it is, not as a crash.
+            logger.warning("%s", error, exc_info=(kind, error, trace))
+            fault = explain(error, storage.current_path() or "the notebook")
+            print(f"rapport: {fault}", file=sys.stderr)
+            if os.environ.get("QT_QPA_PLATFORM") != "offscreen":
+                show_fault(QApplication.activeWindow(), "Rapport", fault)
+            return
         logger.critical("Unexpected error", exc_info=(kind, error, trace))
         traceback.print_exception(kind, error, trace)
         where = f"<p>The details are in {html.escape(str(log_path))}.</p>" if log_path else ""

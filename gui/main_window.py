@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.contact_list import SORT_CHOICES, ContactList
+from gui.notebook_trouble import offer_recovery, show_fault
 from gui.overview import OfflineView, TodayPage, WelcomePage
 from gui.undo_commands import (
     AddContact,
@@ -34,6 +35,7 @@ from gui.undo_commands import (
     SaveMeeting,
 )
 from model import clock, contacts, meetings, storage
+from model.faults import Damaged
 from model.storage import Notebook, NotebookError
 
 
@@ -667,11 +669,26 @@ class MainWindow(QMainWindow):
     def open_notebook_file(self, path: Path) -> bool:
         try:
             notebook = storage.open_notebook(path, exclusive=True)
+        except Damaged as error:
+            if not offer_recovery(self, path, error):
+                return False
+            return self.open_notebook_file(path)
         except NotebookError as error:
-            QMessageBox.warning(self, "Open notebook", str(error))
+            show_fault(self, "Open notebook", error)
             return False
         self.switch_notebook(notebook)
         return True
+
+    def notebook_damaged(self, verdict: str) -> None:
+        """The background check found damage: nothing more is written to it, and the user is offered
+        the way back."""
+        self.notebook.database.execute_sql("PRAGMA query_only = 1")
+        self.notebook.read_only = True
+        self.statusBar().showMessage("This notebook is damaged: it is read-only until it is restored.")
+        path = self.notebook.path
+        if offer_recovery(self, path, Damaged(f"{path} is damaged ({verdict}).")):
+            self.notebook.close()  # before reopening the good copy at the same path
+            self.open_notebook_file(path)
 
     def open_sample(self) -> None:
         import tempfile

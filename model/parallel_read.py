@@ -13,10 +13,15 @@ starting workers costs more than it saves below a few megabytes.
 from __future__ import annotations
 
 import codecs
+import ctypes
 import io
 import multiprocessing
 import os
 import re
+import signal
+import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -30,6 +35,7 @@ T = TypeVar("T")
 
 PIECE_BYTES = 2 * 1024 * 1024
 FIRST_PIECE_BYTES = 128 * 1024
+MAX_PIECE_BYTES = 32 * 1024 * 1024
 PARALLEL_FROM_BYTES = 4 * 1024 * 1024
 _CARD_START = re.compile(rb"[\r\n]BEGIN:VCARD", re.IGNORECASE)
 _LINE_BREAK = re.compile(rb"\r*\n|\r")  # as vcard._physical_lines counts them
@@ -57,13 +63,36 @@ def read_files(paths: Iterable[Path], prepare: Callable[[vcard.ParsedCard], T],
         for path in paths:
             if workers > 1 and _worth_splitting(path):
                 if pool is None:
-                    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+                    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                               initializer=die_with_parent, initargs=(os.getpid(),))
                 yield from _read_in_pieces(path, prepare, pool, workers)
             else:
                 yield from map(prepare, _read_here(path))
     finally:
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
+
+
+def die_with_parent(parent: int) -> None:
+    """In a worker: end when the process that started it ends, however it ends (kill -9 included),
+    so that no worker outlives an import. Linux tells the worker at once (PR_SET_PDEATHSIG);
+    elsewhere a thread notices within half a second."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _worth_splitting(path: Path) -> bool:
@@ -89,12 +118,19 @@ def _read_in_pieces(path: Path, prepare: Callable[[vcard.ParsedCard], T], pool: 
     in_flight: deque[tuple[Future, tuple]] = deque()
     try:
         with open(path, "rb") as stream:
-            for data, offset, first_line, next_line in pieces(stream):
-                job = (prepare, str(path), data, offset, first_line, next_line)
-                in_flight.append((_submit(pool, job), job))
-                # Keep a few pieces ahead of the planner, not the whole file, in memory.
-                while in_flight and (len(in_flight) > 2 * workers or in_flight[0][0].done()):
+            try:
+                for data, offset, first_line, next_line in pieces(stream):
+                    job = (prepare, str(path), data, offset, first_line, next_line)
+                    in_flight.append((_submit(pool, job), job))
+                    # Keep a few pieces ahead of the planner, not the whole file, in memory.
+                    while in_flight and (len(in_flight) > 2 * workers or in_flight[0][0].done()):
+                        yield from _result(*in_flight.popleft())
+            except PieceTooBig as big:  # one huge card: the rest is read here, streaming, in bounded memory
+                while in_flight:
                     yield from _result(*in_flight.popleft())
+                stream.seek(big.offset)
+                for card in vcard.read_stream(stream, str(path), first_line=big.first_line):
+                    yield prepare(card)  # its offset is the stream's own, already the file's
     except OSError as error:
         yield prepare(vcard.ParsedCard(str(path), 0, error=f"cannot read the file: {error.strerror or error}"))
     while in_flight:
@@ -119,37 +155,59 @@ def _result(future: Future, job: tuple) -> list:
         return parse_piece(*job)
 
 
+class PieceTooBig(Exception):
+    """A card longer than MAX_PIECE_BYTES: the rest of the file is read in this process, streaming."""
+
+    def __init__(self, offset: int, first_line: int) -> None:
+        super().__init__(offset, first_line)
+        self.offset, self.first_line = offset, first_line
+
+
 def pieces(stream: BinaryIO, size: int | None = None) -> Iterator[tuple[bytes, int, int, int | None]]:
     """(bytes, offset, number of the first line, number of the line after it or None at the end)
-    for pieces of about `size` bytes (PIECE_BYTES), each cut just before a BEGIN:VCARD line."""
+    for pieces of about `size` bytes (PIECE_BYTES), each cut just before a BEGIN:VCARD line.
+
+    Linear in the file's size: each block is searched once, for a card start in it. Raises
+    PieceTooBig where no card starts for MAX_PIECE_BYTES (one huge card): such a piece would cost
+    its size several times over on its way to a worker."""
     size = size or PIECE_BYTES
     wanted = min(size, FIRST_PIECE_BYTES)  # the first piece is small, so that its cards come back at once
     buffer = bytearray()
     offset, first_line = 0, 1
+    cut = 0  # where the last card start found in `buffer` begins (0: none yet)
+    searched = 0  # how much of `buffer` was searched for card starts
     while True:
         block = stream.read(wanted)
         buffer += block
         if block and len(buffer) < wanted:
             continue
         wanted = size
-        cut = _last_card_start(buffer) if block else 0
+        if block:
+            found = _last_card_start(buffer, max(0, searched - len(b"\nBEGIN:VCARD")))
+            cut, searched = (found if found > 0 else cut), len(buffer)
+        else:
+            cut = 0
         if cut > 0:
             piece = bytes(buffer[:cut])
             del buffer[:cut]
             next_line = first_line + _line_breaks(piece)
             yield piece, offset, first_line, next_line
             offset, first_line = offset + cut, next_line
+            cut, searched = 0, len(buffer)
+        elif len(buffer) > MAX_PIECE_BYTES:
+            raise PieceTooBig(offset, first_line)
         if not block:
             if buffer:
                 yield bytes(buffer), offset, first_line, None
             return
 
 
-def _last_card_start(buffer: bytearray) -> int:
-    """Where the last line that begins BEGIN:VCARD starts in `buffer`, or 0 when none after its start."""
-    found = max(buffer.rfind(b"\nBEGIN:VCARD"), buffer.rfind(b"\rBEGIN:VCARD"))
+def _last_card_start(buffer: bytearray, start: int = 0) -> int:
+    """Where the last line that begins BEGIN:VCARD starts in `buffer[start:]` (not at the buffer's
+    very start), or 0 when there is none."""
+    found = max(buffer.rfind(b"\nBEGIN:VCARD", start), buffer.rfind(b"\rBEGIN:VCARD", start))
     if found < 0:
-        found = max((match.start() for match in _CARD_START.finditer(buffer)), default=-1)
+        found = max((match.start() for match in _CARD_START.finditer(buffer, start)), default=-1)
     return found + 1
 
 

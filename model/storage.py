@@ -283,7 +283,8 @@ def open_notebook(path: str | os.PathLike[str], *, create_folder: bool = False,
     current version. `exclusive` (the window, and imports) also takes the notebook's lock and
     raises NotebookLocked while another Rapport holds it. `read_only` opens it without ever
     writing (nothing is created or migrated; an older notebook is refused). `check` runs PRAGMA
-    quick_check first and refuses a damaged file (Damaged).
+    quick_check first and refuses a damaged file (Damaged); a file about to be migrated is
+    always checked.
 
     Raises NotebookError (one of model/faults.py's kinds), with a message for the user, and
     leaves the file untouched when it cannot be opened.
@@ -297,7 +298,9 @@ def open_notebook(path: str | os.PathLike[str], *, create_folder: bool = False,
     try:
         database.connect()
         notebook = Notebook(path=path, database=database, schema_version=0, lock=lock)
-        if check and path.stat().st_size > 0:
+        migrating = 0 < database.execute_sql("PRAGMA user_version").fetchone()[0] < (
+            target_version or migrations.CURRENT_VERSION)
+        if (check or migrating) and path.stat().st_size > 0:  # a damaged file is never migrated
             verdict = notebook.check()
             if verdict != "ok":
                 raise Damaged(f"{path} is damaged ({verdict}).")
@@ -333,3 +336,16 @@ def _open_read_only(path: Path, check: bool) -> Notebook:
         raise
     schema.database.initialize(database)
     return notebook
+
+
+def current_path() -> Path | None:
+    """The file of the notebook that is open (for messages about it), or None."""
+    database = schema.database.obj
+    if database is None:
+        return None
+    name = str(database.database)
+    if name.startswith("file:"):  # a read-only notebook is opened by its URI
+        from urllib.parse import unquote, urlparse
+
+        return Path(unquote(urlparse(name).path))
+    return Path(name)

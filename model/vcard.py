@@ -30,6 +30,9 @@ from model.contacts import ContactPointRecord, ContactRecord
 from model.content_lines import well_formed
 
 MAX_PROPERTY_BYTES = 96 * 1024 * 1024  # a 50 MB photo is ~67 MB of base64
+MAX_LINE_BYTES = MAX_PROPERTY_BYTES
+# Stands in for a line or property over the limits above: the card is reported, never cut short.
+LINE_TOO_LONG = b"\0line too long\0"
 # CRLF, LF, CR, and the CRCRLF that some iPhone exports write, each count as one line break.
 _LINE_BREAK = re.compile(rb"\r*\n|\r")
 _CONTENT_LINE = re.compile(rb"^[A-Za-z0-9_.-]+[;:]")
@@ -94,7 +97,11 @@ class ParsedCard:
 
 
 def _physical_lines(stream: BinaryIO) -> Iterator[bytes]:
-    """The file's lines without their endings, whether CRLF, LF or CR; a UTF-16 file as UTF-8."""
+    """The file's lines without their endings, whether CRLF, LF or CR; a UTF-16 file as UTF-8.
+
+    Linear in the file's size whatever its lines' lengths: a chunk with no line break is only
+    appended, never searched again. A line longer than MAX_LINE_BYTES is not kept: LINE_TOO_LONG
+    stands in its place, so memory stays bounded."""
     head = stream.read(4)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = io.TextIOWrapper(io.BufferedReader(_Prefixed(head, stream)), encoding="utf-16", errors="replace",
@@ -104,19 +111,35 @@ def _physical_lines(stream: BinaryIO) -> Iterator[bytes]:
         return
     if head.startswith(codecs.BOM_UTF8):
         head = head[3:]
-    pending = head
+    parts, size, too_long = [head], len(head), False  # the line read so far
     while True:
         chunk = stream.read(1 << 20)
         if not chunk:
             break
-        pending += chunk
-        # Trailing CRs may be the start of a CRLF split across chunks: keep them for later.
-        cut = len(pending.rstrip(b"\r"))
-        lines = _split_lines(pending[:cut])
-        pending = lines.pop() + pending[cut:]
-        yield from lines
-    if pending:
-        yield from _split_lines(pending)
+        if b"\n" in chunk or b"\r" in chunk:
+            data = chunk if too_long else b"".join(parts) + chunk
+            # Trailing CRs may be the start of a CRLF split across chunks: keep them for later.
+            cut = len(data.rstrip(b"\r"))
+            lines = _split_lines(data[:cut])
+            rest = lines.pop() + data[cut:]
+            if lines:
+                if too_long:
+                    lines[0], too_long = LINE_TOO_LONG, False  # the end of the line that was too long
+                yield from lines
+                parts, size = [rest], len(rest)
+            elif too_long:
+                parts, size = [data[cut:]], 0
+            else:
+                parts, size = [rest], len(rest)
+        elif not too_long:
+            parts.append(chunk)
+            size += len(chunk)
+        if size > MAX_LINE_BYTES:
+            parts, size, too_long = [], 0, True
+    if too_long:
+        yield LINE_TOO_LONG
+    elif size or any(parts):
+        yield from _split_lines(b"".join(parts))
 
 
 def _split_lines(data: bytes) -> list[bytes]:
@@ -160,13 +183,21 @@ def _params_part(line: bytes) -> bytes:
 
 
 def logical_lines(stream: BinaryIO, first_line: int = 1) -> Iterator[tuple[int, bytes]]:
-    """(line number, logical line) pairs: folded, soft-broken and run-on lines joined."""
+    """(line number, logical line) pairs: folded, soft-broken and run-on lines joined. A logical
+    line over MAX_PROPERTY_BYTES comes as LINE_TOO_LONG (its bytes are not kept)."""
     current: bytes | bytearray | None = None  # a bytearray once a continuation is added
     start = 0
-    quoted_printable = base64_value = False
+    quoted_printable = base64_value = overflow = False
     for number, line in enumerate(_physical_lines(stream), first_line):
+        if line is LINE_TOO_LONG:
+            if current is not None:
+                yield start, LINE_TOO_LONG if overflow else bytes(current)
+            yield number, LINE_TOO_LONG
+            current, overflow = None, False
+            continue
         if current is not None:
             first = line[:1]
+            joined = True
             if first == b" " or first == b"\t":
                 if type(current) is bytes:
                     current = bytearray(current)
@@ -176,25 +207,26 @@ def logical_lines(stream: BinaryIO, first_line: int = 1) -> Iterator[tuple[int, 
                     current += line.lstrip()
                 else:
                     current += line[1:]
-                continue
-            if quoted_printable and current.endswith(b"="):
+            elif quoted_printable and current.endswith(b"="):
                 current = bytearray(current)
                 del current[-1]  # a quoted-printable soft line break
                 current += line
+            else:
+                is_content_line = bool(_CONTENT_LINE.match(line))
+                if base64_value and line and not is_content_line and _BASE64_LINE.match(line):
+                    current = bytearray(current) if type(current) is bytes else current
+                    current += line.strip()  # a photo line that was not folded the standard way
+                elif line and not is_content_line and not base64_value:
+                    current = bytearray(current) if type(current) is bytes else current
+                    current += b"\\n" + line  # a run-on line: the value had a raw line break
+                else:
+                    joined = False
+            if joined:
+                if len(current) > MAX_PROPERTY_BYTES:  # reported, not kept: memory stays bounded
+                    current, overflow = bytearray(), True
                 continue
-            is_content_line = bool(_CONTENT_LINE.match(line))
-            if base64_value and line and not is_content_line and _BASE64_LINE.match(line):
-                current = bytearray(current) if type(current) is bytes else current
-                current += line.strip()  # a photo line that was not folded the standard way
-                continue
-            if line and not is_content_line and not base64_value:
-                current = bytearray(current) if type(current) is bytes else current
-                current += b"\\n" + line  # a run-on line: the value had a raw line break
-                continue
-            if len(current) > MAX_PROPERTY_BYTES:
-                current = current[:MAX_PROPERTY_BYTES]
-            yield start, bytes(current) if type(current) is bytearray else current
-            current = None
+            yield start, LINE_TOO_LONG if overflow else (bytes(current) if type(current) is bytearray else current)
+            current, overflow = None, False
         if not line or line.isspace():
             continue
         current = line
@@ -205,7 +237,7 @@ def logical_lines(stream: BinaryIO, first_line: int = 1) -> Iterator[tuple[int, 
         base64_value = (parameters and bool(_B64.search(head))) or b":data:" in line[:len(head) + 7].lower() or (
             head[:5].upper() == b"PHOTO" and line.rstrip().endswith(b":"))
     if current is not None:
-        yield start, bytes(current) if type(current) is bytearray else current
+        yield start, LINE_TOO_LONG if overflow else (bytes(current) if type(current) is bytearray else current)
 
 
 # -- Decoding -------------------------------------------------------------------------------
@@ -502,6 +534,10 @@ def read_stream(stream: BinaryIO, name: str, fallback_charset: str = "cp1252", f
             properties = None
             continue
         if failure is not None:
+            continue
+        if line is LINE_TOO_LONG:
+            failure = VCardError(f"line {number} is longer than {MAX_PROPERTY_BYTES // (1024 * 1024)} MB; "
+                                 "the card is left out", number)
             continue
         try:
             properties.append(_parse_property(number, line, fallback_charset))

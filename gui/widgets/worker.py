@@ -13,7 +13,8 @@ from collections.abc import Callable
 from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from model import importer
+from model import importer, storage
+from model.faults import FAULTS, explain
 
 
 class Worker(QObject):
@@ -33,6 +34,8 @@ class Worker(QObject):
             result = self._job(lambda done, total: self.progress.emit(done, total), self.cancel_event.is_set)
         except importer.ImportCancelled:
             self.failed.emit("")
+        except FAULTS as error:  # a full disk, a damaged page: said as what it is
+            self.failed.emit(str(explain(error, storage.current_path() or "the notebook")))
         except Exception as error:  # noqa: BLE001 - shown to the user; the notebook is untouched
             self.failed.emit(str(error))
         else:

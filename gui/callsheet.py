@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import html
 import os
+import re
 import string
 from pathlib import Path
 
@@ -51,7 +52,19 @@ def default_page_size() -> QPageSize:
     return QPageSize(QPageSize.Letter if territory in _LETTER_TERRITORIES else QPageSize.A4)
 
 
-def _e(text: str) -> str:
+_LONG_RUN = re.compile(r"\S{30}")
+# How long each kind of text may be on the sheet, at the first fitting step; later steps halve them.
+_CAPS = {"name": 90, "line": 240, "notes": 900}
+_cap_scale = 1.0  # set by SheetDocument.fitted_sections while it tries to make a section fit
+
+
+def _e(text: str, cap: str = "line") -> str:
+    """`text` escaped for the sheet: cut with "…" past its cap, and breakable every 30 characters
+    of a run with no space (a 10,000-character word would otherwise widen its column off the page)."""
+    limit = max(20, int(_CAPS[cap] * _cap_scale))
+    if len(text) > limit:
+        text = text[:limit - 1].rstrip() + "…"
+    text = _LONG_RUN.sub(lambda run: run.group(0) + "\u200b", text)
     return html.escape(text, quote=True).replace("\n", "<br>")
 
 
@@ -80,7 +93,7 @@ def person_html(sheet: CallSheet, person: PersonSheet, first: bool, rules: int |
     left = (_list("Small talk", person.small_talk) + _list("Family", person.family)
             + _list("Interests", person.interests) + _list("Stay away from", person.avoid))
     if person.notes:
-        left += f"<p class='section'>Notes</p><p>{_e(person.notes)}</p>"
+        left += f"<p class='section'>Notes</p><p>{_e(person.notes, 'notes')}</p>"
     exchanges = "".join(f"<p><b>{_e(x.when)}</b> <span class='dim'>{_e(x.channel)}</span><br>{_e(x.summary)}</p>"
                         for x in person.exchanges)
     right = (_list("How you met", person.how_met) + _list("People you both know", person.mutual)
@@ -96,7 +109,7 @@ def person_html(sheet: CallSheet, person: PersonSheet, first: bool, rules: int |
     return f"""{break_}
 <table width='100%' cellspacing='0' cellpadding='0'><tr>
  <td width='{PHOTO_SIZE + 14}'><img src='photo:{person.contact_id}' width='{PHOTO_SIZE}' height='{PHOTO_SIZE}'></td>
- <td width='70%'><h1>{_e(person.name)}</h1><p class='work'>{_e(person.work)}</p>
+ <td width='70%'><h1>{_e(person.name, 'name')}</h1><p class='work'>{_e(person.work)}</p>
      <p class='dim'>{_e(person.standing)}</p></td>
  <td align='right' width='25%'><p class='printed'>{_e(sheet.printed)}</p></td></tr></table>
 {meeting}
@@ -145,16 +158,22 @@ class SheetDocument:
     def fitted_sections(self, sheet_for_limit) -> tuple[list[str], list[PersonSheet]]:
         """Each person's section at the longest lists that still fit one page (`sheet_for_limit`
         is cached by `build`, so each limit is assembled once however many people there are)."""
+        global _cap_scale
         sections, people = [], []
-        for index in range(len(sheet_for_limit(6).people)):
-            for limit, rules in ((6, None), (6, 5), (6, 4), (6, 3), (4, 3), (3, 3), (2, 2), (2, 0)):
-                sheet = sheet_for_limit(limit)
-                person = sheet.people[index]
-                section = person_html(sheet, person, first=True, rules=rules)
-                if self._document(section, [person]).pageCount() <= 1:
-                    break
-            sections.append(person_html(sheet, person, first=not sections, rules=rules))
-            people.append(person)
+        steps = [(6, None, 1.0), (6, 5, 1.0), (6, 4, 1.0), (6, 3, 1.0), (4, 3, 1.0), (3, 3, 1.0), (2, 2, 1.0),
+                 (2, 0, 1.0), (2, 0, 0.5), (1, 0, 0.25), (1, 0, 0.1)]
+        try:
+            for index in range(len(sheet_for_limit(6).people)):
+                for limit, rules, _cap_scale in steps:
+                    sheet = sheet_for_limit(limit)
+                    person = sheet.people[index]
+                    section = person_html(sheet, person, first=True, rules=rules)
+                    if self._document(section, [person]).pageCount() <= 1:
+                        break
+                sections.append(person_html(sheet, person, first=not sections, rules=rules))
+                people.append(person)
+        finally:
+            _cap_scale = 1.0
         return sections, people
 
     def build(self, makers: list) -> QTextDocument:

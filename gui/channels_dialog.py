@@ -134,6 +134,7 @@ class ChannelsDialog(QDialog):
                 box.addItem(channel_icon(other.key, other.name), other.name, other.id)
             box.setCurrentIndex(max(0, box.findText("Other")))
             text = QLabel(f"{channel.name} holds {channel.uses} logged exchanges. Move them to:")
+            text.setTextFormat(Qt.PlainText)  # a channel's name is the user's
             text.setWordWrap(True)
             buttons = dialog_buttons(picker, "Move and delete")
             layout = QVBoxLayout(picker)

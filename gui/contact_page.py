@@ -21,6 +21,7 @@ from gui.history_tab import HistoryTab
 from gui.meetings_tab import MeetingsTab
 from gui.prep_tab import PrepTab
 from gui.widgets.avatar import Avatar
+from gui.widgets.elided_label import ElidedLabel
 from gui.widgets.layout import heading, scrolled
 from gui.widgets.palette import secondary_text
 from model import history
@@ -45,14 +46,16 @@ class ContactPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.avatar = Avatar(88)
-        self.name_label = heading("", self, 1.6)
+        # What the person's card says is shown as typed (plain text), cut with an ellipsis where long.
+        self.name_label = ElidedLabel()
+        self.name_label.setFont(heading("", self, 1.6).font())
         self.name_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        self.name_label.setWordWrap(True)
-        self.work_label = QLabel()
-        self.work_label.setWordWrap(True)
+        self.work_label = ElidedLabel()
         self.tags_label = QLabel()
         self.tags_label.setTextFormat(Qt.RichText)
+        self.tags_label.setWordWrap(True)
         self.standing_label = QLabel()
+        self.standing_label.setTextFormat(Qt.PlainText)
         self.standing_label.setStyleSheet(f"color: {secondary_text(self.palette()).name()}")
         log_button = QPushButton("Log…")
         log_button.setToolTip("Log an exchange with this person (Ctrl+L)")
@@ -111,9 +114,9 @@ class ContactPage(QWidget):
     def show_contact(self, record: ContactRecord) -> None:
         self.record = record
         self.avatar.show_person(record.display_name, record.photo)
-        self.name_label.setText(record.display_name)
+        self.name_label.set_full_text(record.display_name)
         work = [record.title, record.department, record.organisation]
-        self.work_label.setText(" · ".join(part for part in work if part))
+        self.work_label.set_full_text(" · ".join(part for part in work if part))
         self.work_label.setVisible(any(work))
         chip = '<span style="background-color: palette(midlight);">&nbsp;{}&nbsp;</span>'
         chips = " ".join(chip.format(html.escape(tag)) for tag in record.tags)

@@ -170,6 +170,8 @@ class HistoryTab(QWidget):
         super().__init__(parent)
         self.contact_id: int | None = None
         self.first_label, self.last_label, self.cadence_label = QLabel(), QLabel(), QLabel()
+        for label in (self.first_label, self.last_label):
+            label.setTextFormat(Qt.PlainText)  # channel names are the user's
         for label in (self.first_label, self.last_label, self.cadence_label):
             label.setWordWrap(True)
         self.ladder = StepLadder()

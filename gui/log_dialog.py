@@ -143,6 +143,7 @@ class LogDialog(QDialog):
         self.ask_next.setPlaceholderText("One question per line; they go to the person's prep")
         self.ask_next.setFixedHeight(self.fontMetrics().height() * 3 + 12)
         self.message = QLabel()
+        self.message.setTextFormat(Qt.PlainText)  # it may name people: shown as typed
         self.message.setWordWrap(True)
         self.message.setStyleSheet(f"color: {secondary_text(self.palette()).name()}")
 

@@ -101,6 +101,7 @@ class MeetingEditor(QDialog):
         self.zone.completer().setFilterMode(Qt.MatchContains)
         self.zone.completer().setCompletionMode(QCompleter.PopupCompletion)
         self.both_label = QLabel()
+        self.both_label.setTextFormat(Qt.PlainText)  # it may name people: shown as typed
         self.both_label.setAccessibleName("Both times")
         self.location = QLineEdit(placeholderText="An address, a phone number or a video link")
         self.location.setAccessibleName("Where")
@@ -124,6 +125,7 @@ class MeetingEditor(QDialog):
         self.cadence_hint.setTextFormat(Qt.RichText)
         self.cadence_hint.linkActivated.connect(self._use_cadence)
         self.message = QLabel()
+        self.message.setTextFormat(Qt.PlainText)  # it may name people: shown as typed
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Warnings")
 
@@ -316,6 +318,7 @@ class OutcomeDialog(QDialog):
         form.addRow("", self.follow_up)
         people = ", ".join(a.name for a in record.attendees if a.contact_id) or "nobody in the notebook"
         where = QLabel(f"It goes into the history of {people}.")
+        where.setTextFormat(Qt.PlainText)
         where.setWordWrap(True)
         where.setStyleSheet(f"color: {secondary_text(self.palette()).name()}")
         buttons = dialog_buttons(self, "Mark done")

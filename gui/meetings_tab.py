@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QPoint, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from gui.widgets.layout import heading
@@ -24,6 +24,7 @@ class MeetingsTab(QWidget):
         self.coming = MeetingList("Coming up", show_dates=True)
         self.past = MeetingList("Past meetings", show_dates=True)
         self.summary = QLabel()
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # it may name people: shown as typed
         plan = QPushButton("Plan a call…")
         plan.setToolTip("Plan a call or a meeting with this person (Ctrl+M)")
         plan.clicked.connect(self.plan_requested)

@@ -44,7 +44,7 @@ def shown_names(window) -> list[str]:
 
 def open_person(window, name):
     window.open_contact(search.search(name)[0])
-    assert window.contact_page.name_label.text() == name
+    assert window.contact_page.name_label.full_text() == name
     return window.contact_list.current_id()
 
 

@@ -163,7 +163,7 @@ def test_today_and_take_it_offline_open_people(window, qtbot):
     assert table.topLevelItemCount() == len(history.take_it_offline(limit=200))
     table.itemActivated.emit(table.topLevelItem(0), 0)
     assert window.views.currentWidget() is window.splitter
-    assert window.contact_page.name_label.text() == top.display_name
+    assert window.contact_page.name_label.full_text() == top.display_name
 
 
 def test_list_shows_and_sorts_by_history(window, qtbot):

@@ -10,7 +10,7 @@ from tests.gui.conftest import shown_names
 
 
 def current_name(window) -> str:
-    return window.contact_page.name_label.text()
+    return window.contact_page.name_label.full_text()
 
 
 def test_opens_on_today_with_the_count_in_the_status_bar(window, qtbot):

@@ -96,5 +96,5 @@ def test_link_people_and_follow_a_link(window, qtbot):
         (cheryl, "Cathy met Cheryl on Twitter")]
     assert "Cheryl Lopata" in tab.links_label.text()
     tab.links_label.linkActivated.emit(f"contact:{cheryl}")
-    assert window.contact_page.name_label.text() == "Cheryl Lopata"
+    assert window.contact_page.name_label.full_text() == "Cheryl Lopata"
     assert "Cathy met Cheryl on Twitter" in window.contact_page.prep_tab.links_label.text()

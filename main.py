@@ -49,9 +49,13 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
 def notebook_path(arguments: argparse.Namespace) -> Path:
     """The notebook to open: --demo's fresh copy, --db, $RAPPORT_DB, or the user's own."""
     if arguments.demo:
+        import atexit
+        import shutil
         import tempfile
 
-        return Path(tempfile.mkdtemp(prefix="rapport-demo-")) / "sample.rapport"
+        folder = tempfile.mkdtemp(prefix="rapport-demo-")
+        atexit.register(shutil.rmtree, folder, True)  # a copy for this run only
+        return Path(folder) / "sample.rapport"
     if arguments.db:
         return Path(arguments.db)
     if os.environ.get("RAPPORT_DB"):

@@ -691,11 +691,15 @@ class MainWindow(QMainWindow):
             self.open_notebook_file(path)
 
     def open_sample(self) -> None:
+        import atexit
+        import shutil
         import tempfile
 
         from model import sample
 
-        path = Path(tempfile.mkdtemp(prefix="rapport-sample-")) / "sample.rapport"
+        folder = tempfile.mkdtemp(prefix="rapport-sample-")
+        atexit.register(shutil.rmtree, folder, True)  # a copy for this run only
+        path = Path(folder) / "sample.rapport"
         self.switch_notebook(sample.build_sample_notebook(path))
         self.statusBar().showMessage("This is a copy of the sample notebook; your own notebook is untouched.", 8000)
 

@@ -38,10 +38,25 @@ def backups_of(path: Path) -> list[Path]:
     return sorted(found, key=lambda candidate: (candidate.stat().st_mtime, candidate.name), reverse=True)
 
 
+def open_read_only(path: Path) -> sqlite3.Connection:
+    """A connection to the SQLite file at `path` that never writes. On a read-only disk SQLite
+    cannot keep the WAL's shared-memory index beside the file: the file is then opened immutable."""
+    uri = path.resolve().as_uri()
+    connection = sqlite3.connect(f"{uri}?mode=ro", uri=True)
+    try:
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError:  # cannot open (no -shm on a read-only disk)
+        connection.close()
+        return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True)
+    except sqlite3.DatabaseError:
+        pass  # damaged: the caller meets it, and says so
+    return connection
+
+
 def check(path: Path, version: int | None = None) -> str:
     """"ok", or what is wrong with the SQLite file at `path` (read without writing to it)."""
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        connection = open_read_only(path)
         try:
             problems = [row[0] for row in connection.execute("PRAGMA quick_check(5)")]
             found = connection.execute("PRAGMA user_version").fetchone()[0]
@@ -105,7 +120,7 @@ def salvage(damaged: Path, out: Path) -> dict[str, int]:
     Returns how many rows of each table came across. `damaged` is only read."""
     from model import storage
 
-    source = sqlite3.connect(f"{damaged.resolve().as_uri()}?mode=ro", uri=True)
+    source = open_read_only(damaged)
     try:
         try:
             version = source.execute("PRAGMA user_version").fetchone()[0]
@@ -163,20 +178,21 @@ def _copy_table(source: sqlite3.Connection, target: sqlite3.Connection, table: s
         highest = source.execute(f'SELECT max(rowid) FROM "{table}"').fetchone()[0] or 0
     except sqlite3.DatabaseError:
         highest = 1 << 24
-    copied, after, step = 0, -(1 << 62), 1
+    copied, after, step, pending = 0, -(1 << 62), 1, []
     while after < highest:
         try:
-            rows = source.execute(f'SELECT rowid, {names} FROM "{table}" WHERE rowid > ? ORDER BY rowid LIMIT ?',
-                                  (after, _BATCH)).fetchall()
-        except sqlite3.DatabaseError:
-            after, step = max(after, 0) + step, min(step * 4, 1 << 20)  # step over the damage, further each time
-            continue
-        if not rows:
+            cursor = source.execute(f'SELECT rowid, {names} FROM "{table}" WHERE rowid > ? ORDER BY rowid', (after,))
+            for row in cursor:  # one by one: the rows read before a damaged page are kept
+                pending.append(row if keep_rowid else row[1:])
+                after, step = row[0], 1
+                if len(pending) >= _BATCH:
+                    target.executemany(insert, pending)
+                    copied, pending = copied + len(pending), []
             break
-        target.executemany(insert, rows if keep_rowid else [row[1:] for row in rows])
-        copied += len(rows)
-        after, step = rows[-1][0], 1
-    return copied
+        except sqlite3.DatabaseError:
+            after, step = max(after, 0) + step, step * 2  # step over the damage, further each time
+    target.executemany(insert, pending)
+    return copied + len(pending)
 
 
 def replace_damaged(damaged: Path, good: Path) -> Path:

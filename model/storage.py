@@ -123,7 +123,7 @@ def default_notebook_path() -> Path:
 def _inspect(path: Path) -> tuple[int, int, bool]:
     """Read (application_id, user_version, has_tables) without changing the file."""
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        connection = backups.open_read_only(path)
         try:
             app_id = connection.execute("PRAGMA application_id").fetchone()[0]
             version = connection.execute("PRAGMA user_version").fetchone()[0]

@@ -19,7 +19,10 @@ from pathlib import Path
 
 import pytest
 
-RUN_FOLDER = Path(tempfile.mkdtemp(prefix="rapport-tests-"))
+# A process the tests start (a parse worker that imports a test module, say) shares the run's folder.
+_INHERITED = os.environ.get("RAPPORT_TEST_RUN_FOLDER")
+RUN_FOLDER = Path(_INHERITED) if _INHERITED else Path(tempfile.mkdtemp(prefix="rapport-tests-"))
+os.environ["RAPPORT_TEST_RUN_FOLDER"] = str(RUN_FOLDER)
 tempfile.tempdir = str(RUN_FOLDER)
 os.environ["TMPDIR"] = str(RUN_FOLDER)
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -28,7 +31,7 @@ os.environ["XDG_DATA_HOME"] = str(RUN_FOLDER / "data")
 os.environ["XDG_STATE_HOME"] = str(RUN_FOLDER / "state")
 os.environ["XDG_RUNTIME_DIR"] = str(RUN_FOLDER / "runtime")
 for folder in ("config", "data", "state", "runtime"):
-    (RUN_FOLDER / folder).mkdir(mode=0o700)
+    (RUN_FOLDER / folder).mkdir(mode=0o700, exist_ok=True)
 os.environ.setdefault("RAPPORT_REGION", "US")
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,7 +44,8 @@ FROZEN_TIME = dt.time(10, 0)
 
 
 def pytest_unconfigure(config):
-    shutil.rmtree(RUN_FOLDER, ignore_errors=True)
+    if not _INHERITED:
+        shutil.rmtree(RUN_FOLDER, ignore_errors=True)
 
 
 def frozen_moment() -> dt.datetime:

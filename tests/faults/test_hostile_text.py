@@ -10,10 +10,9 @@ from PySide6.QtWidgets import QLabel
 
 from gui.callsheet import makers_for, write_pdf
 from gui.main_window import MainWindow
-from model import contacts, history
+from model import clock, contacts, history
 from model.contacts import ContactPointRecord, ContactRecord
 from model.history import InteractionRecord
-from model import clock
 
 MARKUP = "<b>Bold</b> <script>alert(1)</script><img src=x>"
 UNBROKEN = "W" * 10_000

@@ -1,0 +1,65 @@
+"""A line of any length costs linear time and bounded memory; one over the limit is reported
+with its line, and the cards around it still come in."""
+
+import json
+import subprocess
+import sys
+
+from model import vcard
+from tests.conftest import ROOT
+
+MB = 1024 * 1024
+
+
+def write_card_with_a_long_line(path, megabytes: int, folded: bool = False) -> None:
+    with open(path, "wb") as stream:
+        stream.write(b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Before\r\nEND:VCARD\r\n")
+        stream.write(b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Long\r\nNOTE:")
+        block = b"x" * MB
+        for _ in range(megabytes):
+            stream.write(block)
+            if folded:
+                stream.write(b"\r\n ")  # many short physical lines folded into one logical line
+        stream.write(b"\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nFN:After\r\nEND:VCARD\r\n")
+
+
+def import_measured(path, tmp_path) -> tuple[dict, int]:
+    """--import --json of `path` in a child process; the summary and the child's peak memory in MB."""
+    script = (
+        "import resource, subprocess, sys\n"
+        "result = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+        "sys.stdout.write(result.stdout)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script, sys.executable, str(ROOT / "main.py"),
+                          "--db", str(tmp_path / "mine.rapport"), "--import", str(path), "--json"],
+                         capture_output=True, text=True, timeout=300)
+    summary, peak = out.stdout.strip().splitlines()
+    return json.loads(summary), int(peak)
+
+
+def test_a_200_mb_line_is_reported_and_the_cards_around_it_come_in(tmp_path):
+    path = tmp_path / "long.vcf"
+    write_card_with_a_long_line(path, 200)
+    summary, peak_mb = import_measured(path, tmp_path)
+    assert (summary["cards"], summary["new"]) == (3, 2)
+    assert summary["rejected"] == [{"file": str(path), "line": 8,
+                                    "reason": "line 8 is longer than 96 MB; the card is left out"}]
+    assert peak_mb < 400, peak_mb  # not the file's size several times over
+
+
+def test_a_property_folded_past_the_limit_is_reported_not_cut_short(tmp_path):
+    path = tmp_path / "folded.vcf"
+    write_card_with_a_long_line(path, 100, folded=True)
+    cards = list(vcard.read_cards(path))
+    assert [card.record.formatted_name for card in cards if card.record] == ["Before", "After"]
+    (long,) = [card for card in cards if card.error]
+    assert long.line == 8 and "longer than 96 MB" in long.error
+
+
+def test_a_long_line_under_the_limit_is_kept_whole(tmp_path):
+    path = tmp_path / "long.vcf"
+    write_card_with_a_long_line(path, 20)
+    cards = list(vcard.read_cards(path))
+    assert [card.error for card in cards] == ["", "", ""]
+    assert len(cards[1].record.notes) == 20 * MB

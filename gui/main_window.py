@@ -34,7 +34,8 @@ from gui.undo_commands import (
     MergeContacts,
     SaveMeeting,
 )
-from model import clock, contacts, meetings, storage
+from gui.widgets.worker import BackgroundError, run_in_background
+from model import backups, clock, contacts, meetings, storage
 from model.faults import Damaged
 from model.storage import Notebook, NotebookError
 
@@ -172,6 +173,8 @@ class MainWindow(QMainWindow):
                                                    tip="Write contacts to a .vcf file for a phone or another program")
         self.channels_action = self._action("&Channels…", self.edit_channels,
                                             tip="Add, rename, hide and order the channels you log")
+        self.check_action = self._action("Check &notebook", self.check_notebook,
+                                         tip="Read every page of the notebook to find damage (an integrity check)")
         self.today_action = self._action("&Today", self.show_today, "Ctrl+1",
                                          "Who is overdue, whose birthday is coming, who to call")
         self.people_action = self._action("&People", lambda: self.show_view(self.splitter), "Ctrl+2")
@@ -229,6 +232,8 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu("&Tools")
         menu.addAction(self.duplicates_action)
         menu.addAction(self.channels_action)
+        menu.addSeparator()
+        menu.addAction(self.check_action)
         self.contact_list.sort_box.currentIndexChanged.connect(self._sync_sort_actions)
         menu = self.menuBar().addMenu("&Help")
         menu.addAction(self.about_action)
@@ -577,6 +582,18 @@ class MainWindow(QMainWindow):
         dialog.merge_requested.connect(
             lambda keep, other: self.undo_stack.push(MergeContacts(keep, other, self._changed)))
         dialog.exec()
+
+    def check_notebook(self) -> None:
+        """Tools → Check notebook: the thorough check, off the UI thread, on a connection of its own."""
+        path = self.notebook.path
+        try:
+            verdict = run_in_background(self, "Checking the notebook…", lambda: backups.check(path, thorough=True))
+        except BackgroundError as error:
+            verdict = str(error)
+        if verdict == "ok":
+            QMessageBox.information(self, "Check notebook", f"{path.name} is sound: every page reads back.")
+        else:
+            self.notebook_damaged(str(verdict))
 
     def export_contacts(self) -> None:
         from gui.export_dialog import ExportContactsDialog

@@ -53,12 +53,14 @@ def open_read_only(path: Path) -> sqlite3.Connection:
     return connection
 
 
-def check(path: Path, version: int | None = None) -> str:
-    """"ok", or what is wrong with the SQLite file at `path` (read without writing to it)."""
+def check(path: Path, version: int | None = None, thorough: bool = False) -> str:
+    """"ok", or what is wrong with the SQLite file at `path` (read without writing to it):
+    PRAGMA quick_check, or integrity_check (indexes against their tables too) when `thorough`."""
     try:
         connection = open_read_only(path)
         try:
-            problems = [row[0] for row in connection.execute("PRAGMA quick_check(5)")]
+            pragma = "integrity_check(5)" if thorough else "quick_check(5)"
+            problems = [row[0] for row in connection.execute(f"PRAGMA {pragma}")]
             found = connection.execute("PRAGMA user_version").fetchone()[0]
         finally:
             connection.close()

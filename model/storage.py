@@ -147,6 +147,13 @@ def writable(path: Path) -> bool:
 
 
 def _check_openable(path: Path, create_folder: bool, read_only: bool) -> None:
+    try:
+        _check_place(path, create_folder, read_only)
+    except OSError as error:  # a folder on the way that we may not enter, say
+        raise explain(error, path, "open") from error
+
+
+def _check_place(path: Path, create_folder: bool, read_only: bool) -> None:
     if path.is_dir():
         raise NotebookError(f"{path} is a folder, not a notebook file.")
     if not path.exists():

@@ -172,3 +172,55 @@ def test_a_locked_notebook_is_said_to_be_open_elsewhere(tmp_path):
         assert result.returncode == 1 and "open in another Rapport" in one_line_message(result)
     finally:
         holder.close()
+
+
+def as_another_user(*arguments, cwd):
+    """main.py run by user nobody (permissions do not bind root): the system's Python of the same
+    version, with the project's packages on its path. Skipped where that cannot be arranged."""
+    import shutil
+    import subprocess
+    import sys
+    import sysconfig
+
+    from tests.conftest import ROOT
+
+    system_python = shutil.which("python3", path="/usr/bin:/usr/local/bin")
+    if os.geteuid() != 0 or system_python is None:
+        pytest.skip("needs root, to run main.py as user nobody")
+    version = subprocess.run([system_python, "-c", "import sys; print(sys.version_info[:2])"], capture_output=True,
+                             text=True).stdout.strip()
+    if version != str(sys.version_info[:2]):
+        pytest.skip(f"the system's Python is {version}, the project's {sys.version_info[:2]}")
+    environment = dict(os.environ, PYTHONPATH=sysconfig.get_paths()["purelib"], HOME=str(cwd),
+                       QT_QPA_PLATFORM="offscreen")
+    return subprocess.run([system_python, str(ROOT / "main.py"), *arguments], capture_output=True, text=True,
+                          env=environment, cwd=cwd, user="nobody", group="nogroup", extra_groups=[], timeout=120)
+
+
+def test_a_read_only_file_and_folder_are_read_and_said_to_be_read_only(tmp_path):
+    place = tmp_path / "shared"
+    place.mkdir()
+    notebook = make_notebook(place / "theirs.rapport")
+    before = digest(notebook)
+    os.chmod(notebook, 0o444)
+    os.chmod(place, 0o555)
+    on_the_way = list(tmp_path.parents)[:-1] + [tmp_path]  # the test's folders, which nobody may enter yet
+    modes = {folder: os.stat(folder).st_mode & 0o7777 for folder in on_the_way}
+    for folder in on_the_way:
+        os.chmod(folder, modes[folder] | 0o005)
+    try:
+        stats = as_another_user("--db", str(notebook), "--stats", "--json", cwd="/")
+        assert stats.returncode == 0, stats.stderr
+        assert '"contacts": 30' in stats.stdout
+        result = as_another_user("--db", str(notebook), "--import", str(cards(tmp_path / "one.vcf", 1)), cwd="/")
+        assert result.returncode == 1
+        assert "read-only" in one_line_message(result)
+        os.chmod(notebook, 0o000)
+        denied = as_another_user("--db", str(notebook), "--stats", cwd="/")
+        assert denied.returncode == 1 and "permission denied" in one_line_message(denied)
+    finally:
+        os.chmod(place, 0o755)
+        os.chmod(notebook, 0o644)
+        for folder, mode in modes.items():
+            os.chmod(folder, mode)
+    assert digest(notebook) == before

@@ -122,3 +122,13 @@ def test_an_import_on_a_full_disk_says_the_disk_is_full(qtbot, small_disk, tmp_p
     filler.unlink()
     assert contacts.count_contacts() == 30
     dialog.reject()
+
+
+def test_tools_check_notebook_says_a_sound_notebook_is_sound(qtbot, tmp_path, fresh_settings):
+    path = make_notebook(tmp_path / "mine.rapport")
+    window = MainWindow(storage.open_notebook(path, exclusive=True), "test")
+    qtbot.addWidget(window)
+    seen = []
+    errors = drive_dialog(qtbot, lambda box: (seen.append(box.text()), box.accept()), QMessageBox)
+    window.check_action.trigger()
+    assert not errors and seen == ["mine.rapport is sound: every page reads back."]

@@ -69,7 +69,10 @@ def start(open_notebook: Callable[[Path], Notebook], path: Path, files: list[str
         # Another Rapport holds the notebook: it may still be starting, and listen in a moment.
         if single_instance and _hand_over(path, files, wait=10):
             return 0
-        return _cannot_open(error, screenshot)
+        # It holds the notebook but does not take the hand-over: frozen, or stuck.
+        silent = NotebookLocked(f"{path} is open in another Rapport, which does not answer. Close that one "
+                                "(or end it), then start again.")
+        return _cannot_open(silent if single_instance else error, screenshot)
     except Damaged as error:
         if _someone_is_there(screenshot) and offer_recovery(None, path, error):
             try:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import html
 import os
-import re
 import string
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from PySide6.QtGui import QFont, QFontDatabase, QImage, QPageLayout, QPageSize, 
 
 import resources
 from gui.widgets.avatar import avatar_pixmap
+from gui.widgets.layout import breakable
 from model import callsheet, storage
 from model.callsheet import CallSheet, PersonSheet
 from model.faults import explain
@@ -52,7 +52,6 @@ def default_page_size() -> QPageSize:
     return QPageSize(QPageSize.Letter if territory in _LETTER_TERRITORIES else QPageSize.A4)
 
 
-_LONG_RUN = re.compile(r"\S{30}")
 # How long each kind of text may be on the sheet, at the first fitting step; later steps halve them.
 _CAPS = {"name": 90, "line": 240, "notes": 900}
 _cap_scale = 1.0  # set by SheetDocument.fitted_sections while it tries to make a section fit
@@ -64,7 +63,7 @@ def _e(text: str, cap: str = "line") -> str:
     limit = max(20, int(_CAPS[cap] * _cap_scale))
     if len(text) > limit:
         text = text[:limit - 1].rstrip() + "…"
-    text = _LONG_RUN.sub(lambda run: run.group(0) + "\u200b", text)
+    text = breakable(text)
     return html.escape(text, quote=True).replace("\n", "<br>")
 
 

@@ -22,7 +22,7 @@ from gui.meetings_tab import MeetingsTab
 from gui.prep_tab import PrepTab
 from gui.widgets.avatar import Avatar
 from gui.widgets.elided_label import ElidedLabel
-from gui.widgets.layout import heading, scrolled
+from gui.widgets.layout import breakable, heading, scrolled, shortened
 from gui.widgets.palette import secondary_text
 from model import history
 from model.contacts import ContactRecord, describe_date, service_name
@@ -30,10 +30,15 @@ from model.contacts import ContactRecord, describe_date, service_name
 _KIND_TITLES = {"phone": "Phone", "email": "Email", "address": "Address", "url": "Web"}
 
 
+def _text(text: str) -> str:
+    """A value the user typed, as rich text: escaped, line breaks kept, long runs breakable."""
+    return html.escape(breakable(text)).replace("\n", "<br>")
+
+
 def _link(text: str, href: str) -> str:
     if not href:
-        return html.escape(text).replace("\n", "<br>")
-    return f'<a href="{html.escape(href, quote=True)}">{html.escape(text)}</a>'
+        return _text(text)
+    return f'<a href="{html.escape(href, quote=True)}">{html.escape(shortened(text))}</a>'
 
 
 class ContactPage(QWidget):
@@ -119,7 +124,7 @@ class ContactPage(QWidget):
         self.work_label.set_full_text(" · ".join(part for part in work if part))
         self.work_label.setVisible(any(work))
         chip = '<span style="background-color: palette(midlight);">&nbsp;{}&nbsp;</span>'
-        chips = " ".join(chip.format(html.escape(tag)) for tag in record.tags)
+        chips = " ".join(chip.format(_text(tag)) for tag in record.tags)
         self.tags_label.setText(chips)
         self.tags_label.setVisible(bool(record.tags))
         self._fill_details(record)
@@ -140,20 +145,20 @@ class ContactPage(QWidget):
         for point in record.points:
             title = service_name(point.service) if point.kind == "handle" else _KIND_TITLES.get(point.kind, point.kind)
             dim = secondary_text(self.palette()).name()
-            label = f" <span style='color: {dim}'>{html.escape(point.label)}</span>" if point.label else ""
+            label = f" <span style='color: {dim}'>{_text(point.label)}</span>" if point.label else ""
             self._add_row(title, _link(point.value, point.href()) + label)
         if record.birthday:
             self._add_row("Birthday", html.escape(describe_date(record.birthday)))
         if record.anniversary:
             self._add_row("Anniversary", html.escape(describe_date(record.anniversary)))
         if record.place:
-            self._add_row("Lives in", html.escape(record.place))
+            self._add_row("Lives in", _text(record.place))
         if record.nickname:
-            self._add_row("Nickname", html.escape(record.nickname))
+            self._add_row("Nickname", _text(record.nickname))
         if record.how_met:
-            self._add_row("How we met", html.escape(record.how_met))
+            self._add_row("How we met", _text(record.how_met))
         if record.notes:
-            self._add_row("Notes", html.escape(record.notes).replace("\n", "<br>"))
+            self._add_row("Notes", _text(record.notes))
         if not self.form.rowCount():
             self._add_row("", "<i>Nothing else yet. Use Edit to add phones, emails and notes.</i>")
 

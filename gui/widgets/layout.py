@@ -1,7 +1,9 @@
 """Small pieces every page uses: a heading in a larger, demi-bold font, a frameless scroll area,
-and a dialog's row of buttons."""
+a dialog's row of buttons, and text that wraps however long its words."""
 
 from __future__ import annotations
+
+import re
 
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFrame, QLabel, QScrollArea, QWidget
@@ -38,3 +40,20 @@ def dialog_buttons(dialog: QDialog, accept_text: str = "", cancel_text: str = ""
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
     return buttons
+
+
+_LONG_RUN = re.compile(r"\S{30}")
+
+
+def breakable(text: str) -> str:
+    """`text` with a zero-width break after every 30 characters that have no space between them,
+    so that a 10,000-character word wraps instead of widening its label, the window or a page.
+    (Not for addresses and links, which must copy as typed: shorten those, as `shortened` does.)"""
+    return _LONG_RUN.sub(lambda run: run.group(0) + "\u200b", text)
+
+
+def shortened(text: str, limit: int = 60) -> str:
+    """A long address or link as mail programs show it: its start and end around an ellipsis."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 20] + "…" + text[-19:]

@@ -193,6 +193,11 @@ def as_another_user(*arguments, cwd):
         pytest.skip(f"the system's Python is {version}, the project's {sys.version_info[:2]}")
     environment = dict(os.environ, PYTHONPATH=sysconfig.get_paths()["purelib"], HOME=str(cwd),
                        QT_QPA_PLATFORM="offscreen")
+    probe = subprocess.run([system_python, "-c", f"open({str(ROOT / 'main.py')!r}); import peewee"],
+                           capture_output=True, text=True, env=environment, cwd=cwd, user="nobody", group="nogroup",
+                           extra_groups=[], timeout=60)
+    if probe.returncode != 0:
+        pytest.skip(f"user nobody cannot read the project here ({probe.stderr.strip().splitlines()[-1]})")
     return subprocess.run([system_python, str(ROOT / "main.py"), *arguments], capture_output=True, text=True,
                           env=environment, cwd=cwd, user="nobody", group="nogroup", extra_groups=[], timeout=120)
 

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QScrollArea
 
 from gui.callsheet import makers_for, write_pdf
 from gui.main_window import MainWindow
@@ -78,6 +78,9 @@ def test_an_unbroken_name_or_note_never_widens_the_window(window, qtbot):
         qtbot.wait(10)
         assert window.minimumSizeHint().width() <= 1024, f"tab {tab}"
         assert window.width() <= 1024, f"tab {tab}"
+        page = window.contact_page.tabs.currentWidget()
+        if isinstance(page, QScrollArea):  # what it holds wraps to its width: no scrolling sideways
+            assert page.widget().minimumSizeHint().width() <= page.viewport().width(), f"tab {tab}"
     header = window.contact_page.name_label
     assert header.toolTip().startswith(UNBROKEN)  # the whole name is a hover away
 

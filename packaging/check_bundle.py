@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS = ROOT / "tests" / "data" / "corpus"
 BINARY = ROOT / "dist" / "Rapport" / ("rapport.exe" if sys.platform == "win32" else "rapport")
 
 
@@ -42,6 +42,13 @@ def main() -> int:
     if not BINARY.exists():
         sys.exit(f"FAILED: no bundle at {BINARY}; run `make package` first")
     folder = Path(tempfile.mkdtemp(prefix="rapport-bundle-"))
+    try:
+        return check(folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def check(folder: Path) -> int:
     version = run("--version").stdout.strip()
     print(f"ok  {version}")
 
@@ -52,8 +59,8 @@ def main() -> int:
         sys.exit(f"FAILED: the screenshot has {colours} colours; the window did not draw")
     print(f"ok  screenshot of the window: {shot} ({colours} colours)")
 
-    card = next(iter(sorted((CORPUS / "vcards").glob("*.vcf"))), None)
-    if card is not None:
+    card = CORPUS / "vcards" / "ezvcard-gmail-list.vcf"
+    if card.exists():
         result = json.loads(run("--db", str(folder / "import.rapport"), "--import", str(card), "--json",
                                 expect=0).stdout)
         if result["new"] < 1:

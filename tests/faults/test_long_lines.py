@@ -63,3 +63,20 @@ def test_a_long_line_under_the_limit_is_kept_whole(tmp_path):
     cards = list(vcard.read_cards(path))
     assert [card.error for card in cards] == ["", "", ""]
     assert len(cards[1].record.notes) == 20 * MB
+
+
+def test_cancel_answers_while_a_huge_line_is_read(qtbot, notebook, tmp_path):
+    """The import dialog, reading a file whose second card holds a 300 MB line: Cancel closes it
+    within a few seconds (the line is skipped, not searched again and again), nothing written."""
+    from gui.main_window import MainWindow
+    from model import contacts
+
+    path = tmp_path / "huge.vcf"
+    write_card_with_a_long_line(path, 300)
+    window = MainWindow(notebook, "test")
+    qtbot.addWidget(window)
+    dialog = window.import_files([str(path)])
+    qtbot.waitUntil(dialog.busy, timeout=5000)
+    with qtbot.waitSignal(dialog.finished, timeout=5000):
+        dialog.reject()
+    assert contacts.count_contacts() == 0

@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import json
 import re
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -180,6 +181,7 @@ _COLUMNS = [
 ]
 # The contact table's columns in the order of Stored.contact.
 _STORED_COLUMNS = [*_COLUMNS, "introduced_by_id", "display_name", "sort_key", "created_at", "updated_at"]
+_UID = _STORED_COLUMNS.index("uid")
 _POINT_COLUMNS = ["kind", "label", "value", "normalised", "service", "preferred", "position", "parts"]
 
 
@@ -266,6 +268,27 @@ def _write_children(items: list[tuple[int, Stored]]) -> None:
     connection.executemany("INSERT OR IGNORE INTO contact_tag (contact_id, tag_id) VALUES (?, ?)", tag_links)
 
 
+def new_uid() -> str:
+    """A person's UID: how they are matched on re-import and on sync, from the moment they exist."""
+    return f"urn:uuid:{uuid.uuid4()}"
+
+
+def same_uid(a: str, b: str) -> bool:
+    """Whether two UIDs name the same person: vCard 4.0 writes a UUID as urn:uuid:..., 3.0 often bare."""
+    return bool(a) and uid_key(a) == uid_key(b)
+
+
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def uid_key(uid: str) -> str:
+    """What identifies a UID: a UUID without its urn:uuid: prefix and in lower case (RFC 4122
+    UUIDs are case-insensitive), any other UID as it is."""
+    uid = uid.strip()
+    bare = uid[9:] if uid[:9].lower() == "urn:uuid:" else uid
+    return bare.lower() if _UUID.fullmatch(bare) else uid
+
+
 def add_contact(record: ContactRecord) -> int:
     """Save a new person and return their id (kept if `record.id` is set, as undo does)."""
     return add_contacts([record])[0]
@@ -274,9 +297,10 @@ def add_contact(record: ContactRecord) -> int:
 def add_contacts(records: Sequence[ContactRecord]) -> list[int]:
     """Save new people in one transaction; sets and returns their ids (a record's own id is
     kept, as undo needs)."""
-    ids = add_stored([stored_form(record) for record in records], [record.id for record in records])
-    for record, contact_id in zip(records, ids, strict=True):
-        record.id = contact_id
+    people = [stored_form(record) for record in records]
+    ids = add_stored(people, [record.id for record in records])
+    for record, contact_id, stored in zip(records, ids, people, strict=True):
+        record.id, record.uid = contact_id, stored.contact[_UID]
     return ids
 
 
@@ -297,6 +321,8 @@ def add_stored(people: Sequence[Stored], ids: Sequence[int | None] | None = None
                 ids[n] = next_id
                 next_id += 1
         pairs = list(zip(ids, people, strict=True))
+        for _contact_id, stored in pairs:  # everyone has a UID from the moment they exist
+            stored.contact[_UID] = stored.contact[_UID] or new_uid()
         connection.executemany(insert, [[contact_id, *stored.contact[:-2], stored.contact[-2] or now,
                                          stored.contact[-1] or now] for contact_id, stored in pairs])
         _write_children(pairs)

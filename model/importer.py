@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from model import contacts, normalise
-from model.contacts import ContactRecord
+from model.contacts import ContactRecord, uid_key
 from model.schema import database
 
 if TYPE_CHECKING:
@@ -160,7 +160,7 @@ class _Index:
 
     def add(self, key: object, uid: str, name: str, match_keys: Iterable[str]) -> None:
         if uid:
-            self.uid.setdefault(uid, key)
+            self.uid.setdefault(uid_key(uid), key)
         for match in match_keys:
             self.points[match].add(key)
         if name:
@@ -168,8 +168,8 @@ class _Index:
         self.name_of[key] = name
 
     def same_person(self, uid: str, match_keys: Iterable[str], name: str) -> object | None:
-        if uid and uid in self.uid:
-            return self.uid[uid]
+        if uid and uid_key(uid) in self.uid:
+            return self.uid[uid_key(uid)]
         for match in match_keys:
             for key in sorted(self.points.get(match, ()), key=str):
                 if _similar_names(name, self.name_of.get(key, "")):

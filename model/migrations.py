@@ -213,6 +213,17 @@ CREATE INDEX "meeting_series" ON "meeting" ("starts_at") WHERE recurrence != '';
 CREATE INDEX "meeting_days" ON "meeting" ({MEETING_DAYS_SQL}) WHERE recurrence = '';
 """
 
+
+
+def _version_7(connection: sqlite3.Connection) -> None:
+    """Version 7: every person has a UID (people made in Rapport had none before), so that a
+    re-import and a sync can tell them apart; the value is a fresh UUID, as for someone new."""
+    import uuid
+
+    ids = [row[0] for row in connection.execute("SELECT id FROM contact WHERE trim(uid) = ''")]
+    connection.executemany("UPDATE contact SET uid = ? WHERE id = ?", [(f"urn:uuid:{uuid.uuid4()}", i) for i in ids])
+
+
 # MIGRATIONS[n] brings a notebook from version n to version n + 1.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _script(_VERSION_1),
@@ -221,5 +232,6 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _script(_VERSION_4),
     _script(_VERSION_5),
     _script(_VERSION_6),
+    _version_7,
 ]
 CURRENT_VERSION = len(MIGRATIONS)

@@ -599,7 +599,7 @@ def record_to_card(record: ContactRecord, version: str = "3.0") -> vobject.base.
                                              suffix=record.suffix)
     for name, value in (("nickname", record.nickname), ("title", record.title), ("bday", record.birthday),
                         ("anniversary", record.anniversary), ("gender", record.gender), ("uid", record.uid),
-                        ("rev", record.revision)):
+                        ("rev", _revision(record))):
         if value:
             card.add(name).value = value
     if record.organisation or record.department:
@@ -650,6 +650,18 @@ def record_to_card(record: ContactRecord, version: str = "3.0") -> vobject.base.
             photo.type_param = (record.photo_type or "image/jpeg").split("/")[-1].upper()
             photo.value = record.photo
     return card
+
+
+def _revision(record: ContactRecord) -> str:
+    """REV: when the person last changed in the notebook (RFC 6350 6.7.4, a UTC timestamp), or
+    the card's own REV for one not stored yet."""
+    import datetime as dt
+
+    if not record.updated_at:
+        return record.revision
+    moment = dt.datetime.fromisoformat(record.updated_at)
+    moment = moment.replace(tzinfo=moment.tzinfo or dt.UTC).astimezone(dt.UTC)
+    return f"{moment:%Y%m%dT%H%M%SZ}"
 
 
 def serialize(record: ContactRecord, version: str = "3.0") -> str:

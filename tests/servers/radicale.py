@@ -1,0 +1,106 @@
+"""Radicale (pinned in pyproject.toml), as the tests run it: `with radicale(folder) as server:`
+gives its base URL, user and password; `server.put(...)` and `server.make_address_book(...)`
+speak plain WebDAV through the standard library, so the tests never go through the code they test."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import http.client
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+USER, PASSWORD = "tester", "a long test password"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Server:
+    port: int
+    user: str = USER
+    password: str = PASSWORD
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def request(self, method: str, path: str, body: bytes = b"", headers: dict | None = None,
+                timeout: float = 30) -> tuple[int, bytes]:
+        token = base64.b64encode(f"{self.user}:{self.password}".encode()).decode()
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            connection.request(method, path, body=body, headers={"Authorization": f"Basic {token}", **(headers or {})})
+            response = connection.getresponse()
+            return response.status, response.read()
+        finally:
+            connection.close()
+
+    def make_address_book(self, name: str = "contacts") -> str:
+        path = f"/{self.user}/{name}/"
+        body = (b'<?xml version="1.0" encoding="utf-8"?><mkcol xmlns="DAV:" '
+                b'xmlns:CR="urn:ietf:params:xml:ns:carddav"><set><prop><resourcetype><collection/>'
+                b'<CR:addressbook/></resourcetype></prop></set></mkcol>')
+        status, answer = self.request("MKCOL", path, body, {"Content-Type": "application/xml"})
+        assert status == 201, (status, answer)
+        return path
+
+    def put(self, path: str, body: bytes, content_type: str) -> tuple[int, bytes]:
+        return self.request("PUT", path, body, {"Content-Type": content_type, "If-None-Match": "*"})
+
+
+@contextlib.contextmanager
+def radicale(folder: Path, timeout: float = 30) -> Iterator[Server]:
+    """A Radicale server storing in `folder`, for one user with a password."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "users").write_text(f"{USER}:{PASSWORD}\n", encoding="utf-8")
+    port = free_port()
+    config = folder / "config"
+    config.write_text(f"""[server]
+hosts = 127.0.0.1:{port}
+timeout = 30
+[auth]
+type = htpasswd
+htpasswd_filename = {folder / "users"}
+htpasswd_encryption = plain
+[rights]
+type = owner_only
+[storage]
+filesystem_folder = {folder / "collections"}
+[logging]
+level = warning
+""", encoding="utf-8")
+    with open(folder / "radicale.log", "wb") as log:
+        process = subprocess.Popen([sys.executable, "-m", "radicale", "--config", str(config)], stdout=log,
+                                   stderr=log)
+        try:
+            _wait_for(process, port, folder, timeout)
+            yield Server(port)
+        finally:
+            process.terminate()
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(10)
+
+
+def _wait_for(process: subprocess.Popen, port: int, folder: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("Radicale did not start: " + (folder / "radicale.log").read_text()) from None
+            time.sleep(0.05)

@@ -211,6 +211,8 @@ def logical_lines(stream: BinaryIO, first_line: int = 1) -> Iterator[tuple[int, 
                 current = bytearray(current)
                 del current[-1]  # a quoted-printable soft line break
                 current += line
+            elif first == b"#":
+                continue  # a comment line (Android and Palm write them): not part of any value
             else:
                 is_content_line = bool(_CONTENT_LINE.match(line))
                 if base64_value and line and not is_content_line and _BASE64_LINE.match(line):
@@ -227,7 +229,7 @@ def logical_lines(stream: BinaryIO, first_line: int = 1) -> Iterator[tuple[int, 
                 continue
             yield start, LINE_TOO_LONG if overflow else (bytes(current) if type(current) is bytearray else current)
             current, overflow = None, False
-        if not line or line.isspace():
+        if not line or line.isspace() or line[:1] == b"#":  # blank, or a comment line
             continue
         current = line
         start = number

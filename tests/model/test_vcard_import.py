@@ -325,3 +325,18 @@ importer.apply_plan(plan, progress)
         assert contacts.count_contacts() == 1
     finally:
         notebook.close()
+
+
+def test_comment_lines_are_skipped_and_a_soft_broken_hash_is_kept():
+    """android-v21-hash-comment-lines.vcf: lines that begin with # are comments, except where a
+    quoted-printable soft break carries the value on to a line that happens to begin with #."""
+    (card,) = vcard.read_cards(VCARDS / "android-v21-hash-comment-lines.vcf")
+    assert card.record.formatted_name == "Conference Call"
+    assert card.record.notes == "This is an (sharp ->#<- sharp) example. This message must NOT be ignored."
+
+
+def test_a_file_of_comments_only_is_reported_not_read(tmp_path):
+    path = tmp_path / "comments.vcf"
+    path.write_text("# BEGIN:VCARD\r\n# FN:Nobody\r\n# END:VCARD\r\n", encoding="utf-8")
+    (card,) = vcard.read_cards(path)
+    assert card.record is None and card.error == "this is not a vCard file: no BEGIN:VCARD"

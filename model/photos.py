@@ -33,9 +33,12 @@ def sniff_type(data: bytes) -> str:
     return "application/octet-stream"
 
 
+_ORIENTATION = 0x0112  # the EXIF tag that says how the camera was held
+
+
 def prepare(data: bytes) -> tuple[bytes, str]:
     """(bytes, mime type) of `data` as the notebook keeps it: decoded, checked, downscaled."""
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, ImageOps, UnidentifiedImageError
 
     if not data:
         raise PhotoError("the photo is empty")
@@ -44,10 +47,13 @@ def prepare(data: bytes) -> tuple[bytes, str]:
     try:
         image = Image.open(io.BytesIO(data))  # reads the header only
         fmt = image.format or ""
-        if max(image.size) <= MAX_SIDE and fmt in _MIME and len(data) <= KEEP_AS_IS_BYTES:
+        upright = image.getexif().get(_ORIENTATION, 1) in (0, 1)  # a phone picture may be stored sideways
+        if upright and max(image.size) <= MAX_SIDE and fmt in _MIME and len(data) <= KEEP_AS_IS_BYTES:
             return data, _MIME[fmt]
         image.draft("RGB", (MAX_SIDE, MAX_SIDE))  # JPEG decodes at 1/2, 1/4 or 1/8 scale
         image.load()
+        if not upright:
+            image = ImageOps.exif_transpose(image)  # turned as the camera meant it, the tag dropped
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError, ValueError) as error:
         raise PhotoError(f"the photo cannot be read ({error})") from error
     image.thumbnail((MAX_SIDE, MAX_SIDE))

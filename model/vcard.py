@@ -38,7 +38,8 @@ _LINE_BREAK = re.compile(rb"\r*\n|\r")
 _CONTENT_LINE = re.compile(rb"^[A-Za-z0-9_.-]+[;:]")
 _BASE64_LINE = re.compile(rb"^[A-Za-z0-9+/=]+$")
 _QP = re.compile(rb"(?:^|;)\s*(?:ENCODING=)?QUOTED-PRINTABLE\s*(?:;|:|$)", re.IGNORECASE)
-_B64 = re.compile(rb"(?:^|;)\s*ENCODING=(?:B|BASE64)\s*(?:;|:|$)", re.IGNORECASE)
+# ENCODING=b (3.0), ENCODING=BASE64 (2.1), and the bare BASE64 that macOS writes (PHOTO;BASE64:).
+_B64 = re.compile(rb"(?:^|;)\s*(?:ENCODING=(?:B|BASE64)|BASE64)\s*(?:;|:|$)", re.IGNORECASE)
 _CHARSET = re.compile(rb";\s*CHARSET=\"?([A-Za-z0-9_.-]+)", re.IGNORECASE)
 _APPLE_LABEL = re.compile(r"^_\$!<(.*)>!\$_$")
 
@@ -361,8 +362,8 @@ def _photo(prop: Property) -> tuple[bytes, str] | None:
         header, _, data = value.partition(",")
         payload = data.encode("ascii", errors="ignore") if ";base64" in header.lower() else b""
     elif not payload:
-        encoding = [e.lower() for e in prop.params.get("ENCODING", [])]
-        if "b" not in encoding and "base64" not in encoding:
+        encoding = [e.lower() for e in prop.params.get("ENCODING", []) + prop.params.get("TYPE", [])]
+        if "b" not in encoding and "base64" not in encoding:  # a bare BASE64 lands among the types
             return None
         payload = value.encode("ascii", errors="ignore")
     letters = re.sub(rb"[^A-Za-z0-9+/]", b"", payload.split(b"=", 1)[0])

@@ -340,3 +340,34 @@ def test_a_file_of_comments_only_is_reported_not_read(tmp_path):
     path.write_text("# BEGIN:VCARD\r\n# FN:Nobody\r\n# END:VCARD\r\n", encoding="utf-8")
     (card,) = vcard.read_cards(path)
     assert card.record is None and card.error == "this is not a vCard file: no BEGIN:VCARD"
+
+
+def test_macos_bare_base64_photo_is_decoded():
+    """ezvcard-macos-addressbook-john-doe.vcf writes `PHOTO;BASE64:` (no ENCODING=): a real JPEG."""
+    from PIL import Image
+
+    (card,) = vcard.read_cards(VCARDS / "ezvcard-macos-addressbook-john-doe.vcf")
+    assert card.record.photo_type == "image/jpeg"
+    image = Image.open(io.BytesIO(card.record.photo))
+    image.load()
+    assert image.format == "JPEG" and min(image.size) > 10
+
+
+def test_a_phone_photo_stored_sideways_is_turned_upright():
+    """A JPEG whose EXIF says "rotate 90° clockwise" (orientation 6), as phones save portraits."""
+    from PIL import Image
+
+    from model import photos
+
+    wide = Image.new("RGB", (60, 20), "white")
+    wide.paste((200, 0, 0), (0, 0, 10, 20))  # a red band on the left edge as stored
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    stored = io.BytesIO()
+    wide.save(stored, "JPEG", exif=exif.tobytes())
+    data, kind = photos.prepare(stored.getvalue())
+    upright = Image.open(io.BytesIO(data))
+    assert kind == "image/jpeg" and upright.size == (20, 60)
+    assert upright.getexif().get(0x0112, 1) == 1  # no tag left to turn it twice
+    red, _green, _blue = upright.convert("RGB").getpixel((10, 3))
+    assert red > 150  # the left edge is now the top

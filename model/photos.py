@@ -19,7 +19,7 @@ class PhotoError(ValueError):
 
 
 def sniff_type(data: bytes) -> str:
-    """The image type from the first bytes, without decoding the picture."""
+    """The media type from the first bytes (images, and the sounds a vCard SOUND holds)."""
     if data.startswith(b"\xff\xd8"):
         return "image/jpeg"
     if data.startswith(b"\x89PNG"):
@@ -30,6 +30,12 @@ def sniff_type(data: bytes) -> str:
         return "image/webp"
     if data.startswith(b"BM"):
         return "image/bmp"
+    if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
+        return "audio/wav"
+    if data.startswith(b"OggS"):
+        return "audio/ogg"
+    if data.startswith(b"ID3") or data[:2] in (b"\xff\xfb", b"\xff\xf3"):
+        return "audio/mpeg"
     return "application/octet-stream"
 
 

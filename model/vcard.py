@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import codecs
+import contextlib
 import io
 import quopri
 import re
@@ -386,8 +387,8 @@ def _photo(prop: Property) -> tuple[bytes, str] | None:
 # -- Cards ----------------------------------------------------------------------------------
 
 _TEXT_FIELDS = {"FN": "formatted_name", "NICKNAME": "nickname", "TITLE": "title", "BDAY": "birthday",
-                "ANNIVERSARY": "anniversary", "X-ANNIVERSARY": "anniversary", "GENDER": "gender", "UID": "uid",
-                "REV": "revision"}
+                "ANNIVERSARY": "anniversary", "X-ANNIVERSARY": "anniversary", "GENDER": "gender",
+                "X-GENDER": "gender", "UID": "uid", "REV": "revision"}
 _NOT_KEPT = {"VERSION", "PRODID", "X-ABLABEL"}
 
 
@@ -469,7 +470,10 @@ def card_to_record(properties: list[Property], line: int) -> ContactRecord:
     # Keep an X-ABLabel only with a kept property of its group (e.g. X-ABRELATEDNAMES).
     kept_groups = {p.group.upper() for p in kept if p.group}
     kept_ids = {id(p) for p in kept}
-    record.vcard_properties = [p.text for p in properties
+    # A big base64 payload was kept apart from the line's text while parsing (raw_value): kept
+    # properties get it back whole, at any size (a LOGO or SOUND of 50 KB was written empty).
+    record.vcard_properties = [p.text + b"".join(p.raw_value.split()).decode("ascii", "ignore") if p.raw_value
+                               else p.text for p in properties
                                if id(p) in kept_ids or (p.name == "X-ABLABEL" and p.group.upper() in kept_groups
                                                   and p.group.upper() not in used_groups)]
     if record.display_name == "(no name)" and not record.notes and not record.vcard_properties and not record.photo:
@@ -600,8 +604,10 @@ def record_to_card(record: ContactRecord, version: str = "3.0") -> vobject.base.
     card.add("n").value = vobject.vcard.Name(family=record.family_name, given=record.given_name,
                                              additional=record.additional_names, prefix=record.prefix,
                                              suffix=record.suffix)
+    # ANNIVERSARY and GENDER are vCard 4.0's; 3.0 has them only as the X- properties readers know.
+    anniversary, gender = ("anniversary", "gender") if version == "4.0" else ("x-anniversary", "x-gender")
     for name, value in (("nickname", record.nickname), ("title", record.title), ("bday", record.birthday),
-                        ("anniversary", record.anniversary), ("gender", record.gender), ("uid", record.uid),
+                        (anniversary, record.anniversary), (gender, record.gender), ("uid", record.uid),
                         ("rev", _revision(record))):
         if value:
             card.add(name).value = value
@@ -644,15 +650,63 @@ def record_to_card(record: ContactRecord, version: str = "3.0") -> vobject.base.
                 types.append("PREF")
         if types:
             line.type_param = [t.lower() for t in types] if version == "4.0" else types
-    if record.photo:
+    if record.photo and version != "4.0":  # 4.0's data: URI is written by serialize, unescaped
         photo = card.add("photo")
-        if version == "4.0":
-            photo.value = f"data:{record.photo_type or 'image/jpeg'};base64," + base64.b64encode(record.photo).decode()
-        else:
-            photo.encoding_param = "b"
-            photo.type_param = (record.photo_type or "image/jpeg").split("/")[-1].upper()
-            photo.value = record.photo
+        photo.encoding_param = "b"
+        photo.type_param = (record.photo_type or "image/jpeg").split("/")[-1].upper()
+        photo.value = record.photo
     return card
+
+
+# Properties one version has and the other has not: written as X- properties there (RFC 6350
+# appendix A lists what 4.0 added and removed), so that every reader of that version accepts them.
+_ONLY_IN_4 = {"KIND", "GENDER", "LANG", "ANNIVERSARY", "MEMBER", "RELATED", "CLIENTPIDMAP", "XML", "SOURCE"}
+_ONLY_IN_3 = {"LABEL", "MAILER", "NAME", "PROFILE", "CLASS", "SORT-STRING", "AGENT"}
+_BINARY_TYPES = {"PHOTO": "image", "LOGO": "image", "SOUND": "audio", "KEY": "application"}
+
+
+def _kept_line(text: str, version: str) -> str:
+    """A kept property rewritten in `version`'s syntax: 2.1's bare parameters become TYPE=, a
+    CHARSET goes (the file is UTF-8), base64 is ENCODING=b in 3.0 and a data: URI in 4.0, and a
+    property the version lacks becomes its X- form. A line that cannot be parsed is left out of the
+    file rather than written broken."""
+    try:
+        name, param_list, value, group = vobject.base.parseLine(text)
+    except vobject.base.ParseError:
+        return ""
+    name = name.upper()
+    params: dict[str, list[str]] = {}
+    for item in param_list:
+        key, values = item[0].upper(), list(item[1:])
+        if not values:  # vCard 2.1: TEL;WORK;VOICE
+            key, values = "TYPE", [item[0]]
+        params.setdefault(key, []).extend(v for part in values for v in part.split(","))
+    params.pop("CHARSET", None)
+    encoding = [v.upper() for v in params.pop("ENCODING", [])]
+    types = params.pop("TYPE", [])
+    binary = any(v in ("B", "BASE64") for v in encoding) or "BASE64" in [t.upper() for t in types]
+    types = [t for t in types if t.upper() not in ("BASE64", "QUOTED-PRINTABLE")]
+    if binary and version == "4.0":
+        kind = next((t for t in types if "/" in t), "")
+        if not kind and types:
+            kind = f"{_BINARY_TYPES.get(name, 'application')}/{types[0].lower()}"
+        if not kind:  # no TYPE: what the bytes say they are
+            with contextlib.suppress(binascii.Error, ValueError):
+                kind = photos.sniff_type(base64.b64decode("".join(value.split())[:64]))
+        types = [t for t in types if t.lower() not in (kind.lower(), kind.split("/")[-1].lower())]
+        value = f"data:{kind or 'application/octet-stream'};base64,{''.join(value.split())}"
+    elif binary:
+        params["ENCODING"] = ["b"]
+    if types:
+        params["TYPE"] = [t.lower() for t in types] if version == "4.0" else types
+    if version != "4.0" and name in _ONLY_IN_4 or version == "4.0" and name in _ONLY_IN_3:
+        name = f"X-{name}"
+    written = "".join(f";{key}={','.join(_param_value(v) for v in values)}" for key, values in params.items())
+    return f"{group + '.' if group else ''}{name}{written}:{value}"
+
+
+def _param_value(value: str) -> str:
+    return f'"{value}"' if any(c in value for c in ':;,') and not value.startswith('"') else value
 
 
 def _revision(record: ContactRecord) -> str:
@@ -668,15 +722,21 @@ def _revision(record: ContactRecord) -> str:
 
 
 def serialize(record: ContactRecord, version: str = "3.0") -> str:
-    """One vCard as text. Kept properties are written exactly as they came, folded, before END."""
+    """One vCard as text, in `version`'s syntax throughout: kept properties are rewritten for it
+    (see _kept_line) and folded, before END; in 4.0 the photo is a data: URI, as RFC 6350 writes it."""
     text = record_to_card(record, version).serialize()
-    if not record.vcard_properties:
-        return text
-    kept = io.StringIO()
+    extra = io.StringIO()
+    if record.photo and version == "4.0":
+        photo = base64.b64encode(record.photo).decode()
+        vobject.base.foldOneLine(extra, f"PHOTO:data:{record.photo_type or 'image/jpeg'};base64,{photo}")
     for line in record.vcard_properties:
-        vobject.base.foldOneLine(kept, line)
+        rewritten = _kept_line(line, version)
+        if rewritten:
+            vobject.base.foldOneLine(extra, rewritten)
+    if not extra.getvalue():
+        return text
     end = text.rindex("END:VCARD")
-    return text[:end] + kept.getvalue() + text[end:]
+    return text[:end] + extra.getvalue() + text[end:]
 
 
 def _add_handle(card, point: ContactPointRecord) -> None:

@@ -400,6 +400,7 @@ def card_to_record(properties: list[Property], line: int) -> ContactRecord:
     used_groups: set[str] = set()
     kept: list[Property] = []
     notes: list[str] = []
+    rapport: dict[str, object] = {}  # what another Rapport wrote in X-RAPPORT-* properties
     for prop in properties:
         name = prop.name
         if name in _TEXT_FIELDS and not getattr(record, _TEXT_FIELDS[name]):
@@ -457,6 +458,11 @@ def card_to_record(properties: list[Property], line: int) -> ContactRecord:
                 value = prop.params["X-USER"][0]
             record.points.append(ContactPointRecord("handle", value, service=service))
             used_groups.add(prop.group.upper())
+        elif name in RAPPORT_PROPERTIES:
+            rapport[name] = unescape(prop.value)
+        elif name == "X-RAPPORT-PLACE":
+            place = [unescape(part).strip() for part in split_escaped(prop.value, ";")] + ["", "", ""]
+            rapport[name] = place[:3]
         elif name == "PHOTO" and record.photo is None:
             photo = _photo(prop)
             if photo is None:
@@ -467,6 +473,7 @@ def card_to_record(properties: list[Property], line: int) -> ContactRecord:
             kept.append(prop)
     record.notes = "\n\n".join(note for note in notes if note.strip())
     record.tags = list(dict.fromkeys(record.tags))
+    kept = _place_from_card(record, kept, rapport)
     # Keep an X-ABLabel only with a kept property of its group (e.g. X-ABRELATEDNAMES).
     kept_groups = {p.group.upper() for p in kept if p.group}
     kept_ids = {id(p) for p in kept}
@@ -478,23 +485,37 @@ def card_to_record(properties: list[Property], line: int) -> ContactRecord:
                                                   and p.group.upper() not in used_groups)]
     if record.display_name == "(no name)" and not record.notes and not record.vcard_properties and not record.photo:
         raise VCardError("the card is empty: no name, organisation, phone or email", line)
-    _place_from_card(record, kept)
     return record
 
 
-def _place_from_card(record: ContactRecord, kept: list[Property]) -> None:
-    """City, region and country from the first address; the zone from TZ when it names one
-    (an offset such as -05:00 names no place, so it stays a kept property only)."""
-    for point in record.points_of("address"):
-        if len(point.parts) >= 7 and any(point.parts[3:7]):
-            record.city, record.region, record.country = point.parts[3], point.parts[4], point.parts[6]
-            break
+def _place_from_card(record: ContactRecord, kept: list[Property], rapport: dict[str, object]) -> list[Property]:
+    """Where the person is and what Rapport knows of them: city, region and country from
+    X-RAPPORT-PLACE or else the first address; the zone from TZ when it names one (an offset such
+    as -05:00 names no place, so it stays a kept property); the X-RAPPORT-* fields. Returns the
+    properties still to keep."""
+    place = rapport.get("X-RAPPORT-PLACE")
+    if isinstance(place, list):
+        record.city, record.region, record.country = place
+    else:
+        for point in record.points_of("address"):
+            if len(point.parts) >= 7 and any(point.parts[3:7]):
+                record.city, record.region, record.country = point.parts[3], point.parts[4], point.parts[6]
+                break
     for prop in kept:
         if prop.name == "TZ":
             zone = places.zone_from_vcard_tz(prop.value)
             if zone:
                 record.time_zone, record.time_zone_source = zone, "from the vCard (TZ)"
+                kept = [other for other in kept if other is not prop]  # written again from the zone
                 break
+    for name, field_name in RAPPORT_PROPERTIES.items():
+        value = rapport.get(name)
+        if isinstance(value, str):
+            if field_name == "cadence_days":
+                record.cadence_days = int(value) if value.strip().isdigit() else 0
+            else:
+                setattr(record, field_name, value)
+    return kept
 
 
 def format_address(parts: list[str]) -> str:
@@ -658,6 +679,34 @@ def record_to_card(record: ContactRecord, version: str = "3.0") -> vobject.base.
     return card
 
 
+# What Rapport knows of a person beyond the vCard standard travels in these properties (the
+# README lists them), so that a card written by one Rapport loses nothing in another; other
+# programs keep or ignore them. X-RAPPORT-PLACE is city;region;country, escaped as N is.
+RAPPORT_PROPERTIES = {
+    "X-RAPPORT-TZ-SOURCE": "time_zone_source", "X-RAPPORT-CALL-HOURS": "call_hours",
+    "X-RAPPORT-HOW-MET": "how_met", "X-RAPPORT-MET-ON": "met_on", "X-RAPPORT-CADENCE": "cadence_days",
+}
+
+
+def _rapport_lines(record: ContactRecord, version: str) -> list[str]:
+    lines = []
+    if any((record.city, record.region, record.country)):
+        place = (record.city, record.region, record.country)
+        lines.append("X-RAPPORT-PLACE:" + ";".join(_escape(part) for part in place))
+    if record.time_zone and not any(line[:3].upper() in ("TZ:", "TZ;") for line in record.vcard_properties):
+        lines.append(("TZ:" if version == "4.0" else "TZ;VALUE=text:") + _escape(record.time_zone))
+    for name, field_name in RAPPORT_PROPERTIES.items():
+        value = getattr(record, field_name)
+        if value and (field_name != "time_zone_source" or record.time_zone):
+            lines.append(f"{name}:{_escape(str(value))}")
+    return lines
+
+
+def _escape(text: str) -> str:
+    """A text value escaped as vCard 3.0 and 4.0 write it (RFC 6350 3.4)."""
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\n").replace("\n", "\\n")
+
+
 # Properties one version has and the other has not: written as X- properties there (RFC 6350
 # appendix A lists what 4.0 added and removed), so that every reader of that version accepts them.
 _ONLY_IN_4 = {"KIND", "GENDER", "LANG", "ANNIVERSARY", "MEMBER", "RELATED", "CLIENTPIDMAP", "XML", "SOURCE"}
@@ -729,6 +778,8 @@ def serialize(record: ContactRecord, version: str = "3.0") -> str:
     if record.photo and version == "4.0":
         photo = base64.b64encode(record.photo).decode()
         vobject.base.foldOneLine(extra, f"PHOTO:data:{record.photo_type or 'image/jpeg'};base64,{photo}")
+    for line in _rapport_lines(record, version):
+        vobject.base.foldOneLine(extra, line)
     for line in record.vcard_properties:
         rewritten = _kept_line(line, version)
         if rewritten:

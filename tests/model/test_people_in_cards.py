@@ -1,5 +1,6 @@
-"""Every person has a stable UID from the moment they exist: made here, imported without one, or
-already in a notebook of an earlier version (migrated, after a backup)."""
+"""A person in a card: a stable UID from the moment they exist (made here, imported without one,
+or already in a notebook of an earlier version, migrated after a backup), a REV that says when
+they last changed, and what Rapport knows of them carried in X-RAPPORT-* properties."""
 
 import re
 
@@ -94,3 +95,34 @@ def test_rev_says_when_the_person_last_changed(notebook, frozen_clock):
         contacts.update_contact(edited)
     assert "REV:19990101" not in first and re.search(r"^REV:\d{8}T\d{6}Z\r?$", first, re.MULTILINE)
     assert "REV:20260701T123005Z" in vcard.serialize(contacts.get_contact(contact_id))
+
+
+def round_tripped(version, tmp_path):
+    """Every sample person written as `version` and read into a fresh notebook, by name."""
+    out = tmp_path / f"sample-{version}.vcf"
+    vcard.export_file(contacts.iter_contacts(), out, version)
+    fresh = open_notebook(tmp_path / f"fresh-{version}.rapport")
+    try:
+        plan = importer.read_plan([out])
+        assert plan.summary()["rejected"] == []
+        importer.apply_plan(plan)
+        return {record.display_name: record for record in contacts.iter_contacts()}
+    finally:
+        fresh.close()
+
+
+RAPPORT_FIELDS = ("uid", "city", "region", "country", "time_zone", "time_zone_source", "call_hours", "how_met",
+                  "met_on", "cadence_days", "tags", "anniversary", "gender", "birthday", "notes", "photo")
+
+
+def test_what_rapport_knows_travels_in_the_card(sample_notebook, tmp_path):
+    before = {record.display_name: record for record in contacts.iter_contacts()}
+    assert sum(bool(r.city and r.time_zone) for r in before.values()) >= 30  # the sample knows places
+    assert sum(bool(r.how_met) for r in before.values()) >= 4 and any(r.cadence_days for r in before.values())
+    sample_notebook.close()
+    for version in ("3.0", "4.0"):
+        after = round_tripped(version, tmp_path)
+        assert after.keys() == before.keys()
+        for name, record in before.items():
+            for field_name in RAPPORT_FIELDS:
+                assert getattr(after[name], field_name) == getattr(record, field_name), (version, name, field_name)

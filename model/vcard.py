@@ -36,7 +36,11 @@ MAX_LINE_BYTES = MAX_PROPERTY_BYTES
 LINE_TOO_LONG = b"\0line too long\0"
 # CRLF, LF, CR, and the CRCRLF that some iPhone exports write, each count as one line break.
 _LINE_BREAK = re.compile(rb"\r*\n|\r")
-_CONTENT_LINE = re.compile(rb"^[A-Za-z0-9_.-]+[;:]")
+# A property name as written in the wild: KAddressBook writes X-messaging/xmpp-All, Palm and
+# Lotus a "+" or "/" now and then (RFC 6350 allows letters, digits and "-" only).
+_CONTENT_LINE = re.compile(rb"^[A-Za-z0-9_.+/-]+[;:]")
+_ODD_NAME = re.compile(rb"^([A-Za-z0-9_.+/-]*[+/][A-Za-z0-9_.+/-]*)(?=[;:])")
+_KDE_MESSAGING = re.compile(r"X-MESSAGING-([A-Z0-9]+)-ALL")
 _BASE64_LINE = re.compile(rb"^[A-Za-z0-9+/=]+$")
 _QP = re.compile(rb"(?:^|;)\s*(?:ENCODING=)?QUOTED-PRINTABLE\s*(?:;|:|$)", re.IGNORECASE)
 # ENCODING=b (3.0), ENCODING=BASE64 (2.1), and the bare BASE64 that macOS writes (PHOTO;BASE64:).
@@ -260,6 +264,9 @@ def _decode_text(data: bytes, charset: str | None, fallback: str) -> str:
 
 
 def _parse_property(number: int, line: bytes, fallback: str) -> Property:
+    odd = _ODD_NAME.match(line)
+    if odd:  # the name as the standard spells names, so that vobject reads the line (and we write it)
+        line = re.sub(rb"[+/]", b"-", odd.group(1)) + line[odd.end():]
     head = _params_part(line)
     charset = None
     quoted_printable = base64_value = False
@@ -441,9 +448,11 @@ def card_to_record(properties: list[Property], line: int) -> ContactRecord:
             label, preferred = _label(prop, apple_labels, "url")
             record.points.append(ContactPointRecord("url", unescape(prop.value).strip(), label, preferred=preferred))
             used_groups.add(prop.group.upper())
-        elif name in ("IMPP", "X-SOCIALPROFILE") or name in HANDLE_PROPERTIES:
+        elif name in ("IMPP", "X-SOCIALPROFILE") or name in HANDLE_PROPERTIES or _KDE_MESSAGING.fullmatch(name):
             value = unescape(prop.value).strip()
-            service = HANDLE_PROPERTIES.get(name, "")
+            kde = _KDE_MESSAGING.fullmatch(name)
+            service = HANDLE_PROPERTIES.get(name, "") or (
+                _SERVICE_ALIASES.get(kde.group(1).lower(), kde.group(1).lower()) if kde else "")
             types = [t.lower() for t in prop.params.get("TYPE", []) + prop.params.get("X-SERVICE-TYPE", [])]
             for candidate in types:
                 if candidate not in _NOISE_TYPES and candidate not in ("home", "work"):

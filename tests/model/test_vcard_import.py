@@ -397,3 +397,17 @@ def test_kept_logo_and_sound_over_4_kb_survive_the_notebook_and_the_export(noteb
             assert lines[name].startswith(kind), lines[name][:40]
             assert base64.b64decode(lines[name].partition(",")[2]) == data
     assert len(logo) > 3000 and len(sound) > 4000
+
+
+def test_kaddressbook_messaging_names_with_a_slash_are_read_as_handles(tmp_path):
+    """KAddressBook writes `X-messaging/xmpp-All:`: a name with "/" was taken for the previous
+    line's continuation (the UID became "12345\\nX-messaging/…" and the handles were lost)."""
+    path = tmp_path / "kde.vcf"
+    path.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Heiko Mustermann\r\nN:Mustermann;Heiko;;;\r\nUID:12345\r\n"
+                    "X-messaging/xmpp-All:heiko@jabber.example.org\r\nX-messaging/skype-All:heiko.m\r\n"
+                    "X-KADDRESSBOOK+Odd:kept\r\nEND:VCARD\r\n", encoding="utf-8")
+    (card,) = vcard.read_cards(path)
+    assert card.error == "" and card.record.uid == "12345"
+    handles = {(p.service, p.value) for p in card.record.points if p.kind == "handle"}
+    assert handles == {("xmpp", "heiko@jabber.example.org"), ("skype", "heiko.m")}
+    assert card.record.vcard_properties == ["X-KADDRESSBOOK-Odd:kept"]

@@ -226,6 +226,8 @@ def logical_lines(stream: BinaryIO, first_line: int = 1) -> Iterator[tuple[int, 
                     current += line.strip()  # a photo line that was not folded the standard way
                 elif line and not is_content_line and not base64_value:
                     current = bytearray(current) if type(current) is bytes else current
+                    if current.endswith(b"\\") and not current.endswith(b"\\\\"):
+                        del current[-1]  # Android's 2.1: a trailing backslash continues the value
                     current += b"\\n" + line  # a run-on line: the value had a raw line break
                 else:
                     joined = False

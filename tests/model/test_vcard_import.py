@@ -411,3 +411,12 @@ def test_kaddressbook_messaging_names_with_a_slash_are_read_as_handles(tmp_path)
     handles = {(p.service, p.value) for p in card.record.points if p.kind == "handle"}
     assert handles == {("xmpp", "heiko@jabber.example.org"), ("skype", "heiko.m")}
     assert card.record.vcard_properties == ["X-KADDRESSBOOK-Odd:kept"]
+
+
+def test_an_android_address_continued_by_trailing_backslashes_keeps_its_lines():
+    """android-v21-adr-backslash-continuation.vcf: a Packstation address over three physical lines,
+    each ended by a backslash (AOSP's own test reads the street as three lines), showed literal \\n."""
+    (card,) = vcard.read_cards(VCARDS / "android-v21-adr-backslash-continuation.vcf")
+    first, second = [p.parts for p in card.record.points if p.kind == "address"]
+    assert first == ["", "", "Grindelberg 999", "Hamburg", "", "99999", "Deutschland"]
+    assert second == ["", "", "Hermann v. Brevern\n9999999\nPackstation 999", "Hamburg", "", "99999", "Deutschland"]

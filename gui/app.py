@@ -12,7 +12,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -27,9 +27,31 @@ logger = logging.getLogger(__name__)
 _prepared = False  # the icon and fonts are set up once per process
 
 
+def _qt_fatal(kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
+    """Qt's own fatal errors (a platform plugin whose system libraries are missing, above all)
+    go to the log with what to do, before Qt ends the process: the log was empty."""
+    if kind == QtMsgType.QtFatalMsg:
+        if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+            hint = "Qt could not start: there is no display to open a window on (DISPLAY is not set)."
+        else:
+            hint = ("Qt could not start. On Linux this is usually a missing system library: run "
+                    "`python packaging/system_libraries.py` (or `make run`) to see which, and the command that "
+                    "installs it.")
+        logger.critical("%s\n%s", message, hint)
+        for handler in logging.getLogger().handlers:
+            handler.flush()
+        print(f"rapport: {hint}", file=sys.stderr)
+    elif kind == QtMsgType.QtCriticalMsg:
+        logger.error("Qt: %s", message)
+    if kind in (QtMsgType.QtFatalMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtWarningMsg):
+        print(message, file=sys.stderr)
+
+
 def application(version: str = "") -> QApplication:
     """The one QApplication, named so QSettings and the desktop know it, with its icon and fonts."""
     global _prepared
+    if QApplication.instance() is None:
+        qInstallMessageHandler(_qt_fatal)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Rapport")

@@ -703,9 +703,10 @@ class MainWindow(QMainWindow):
         self.notebook.read_only = True
         self.statusBar().showMessage("This notebook is damaged: it is read-only until it is restored.")
         path = self.notebook.path
-        if offer_recovery(self, path, Damaged(f"{path} is damaged ({verdict}).")):
-            self.notebook.close()  # before reopening the good copy at the same path
+        if offer_recovery(self, path, Damaged(f"{path} is damaged ({verdict})."), release=self.notebook.close):
             self.open_notebook_file(path)
+        elif self.notebook.database.is_closed():  # released, then the restore failed: read it, never write
+            self.switch_notebook(storage.open_notebook(path, read_only=True, check=False))
 
     def open_sample(self) -> None:
         import atexit

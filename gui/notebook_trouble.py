@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -29,8 +30,10 @@ def show_fault(parent: QWidget | None, title: str, error: NotebookError) -> None
     box.exec()
 
 
-def offer_recovery(parent: QWidget | None, path: Path, error: Damaged) -> bool:
-    """Ask how to get a good notebook back at `path`; True once there is one there to open."""
+def offer_recovery(parent: QWidget | None, path: Path, error: Damaged,
+                   release: Callable[[], None] = lambda: None) -> bool:
+    """Ask how to get a good notebook back at `path`; True once there is one there to open.
+    `release` closes the damaged notebook where it is open, just before it is moved aside."""
     backup = backups.latest_good_backup(path)
     box = QMessageBox(QMessageBox.Icon.Critical, "Damaged notebook", str(error), parent=parent)
     box.setInformativeText(
@@ -49,11 +52,13 @@ def offer_recovery(parent: QWidget | None, path: Path, error: Damaged) -> bool:
         return False
     try:
         if chosen is restore and backup is not None:
+            release()
             aside = backups.replace_damaged(path, backup)
         else:
             salvaged = path.with_name(f"{path.stem}.salvage{path.suffix}")
             salvaged.unlink(missing_ok=True)
             run_in_background(parent, "Salvaging what can be read…", lambda: backups.salvage(path, salvaged))
+            release()
             aside = backups.replace_damaged(path, salvaged)
     except (BackgroundError, OSError, sqlite3.Error) as failure:
         QMessageBox.critical(parent, "Damaged notebook", f"That did not work: {failure}")

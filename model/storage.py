@@ -168,14 +168,13 @@ def _check_place(path: Path, create_folder: bool, read_only: bool) -> None:
             except OSError as error:
                 raise explain(error, parent, "create the folder") from error
         if not writable(path):
-            raise explain(PermissionError(13, "Permission denied") if not read_only_place(parent)
-                          else OSError(30, "Read-only file system"), path, "create")
+            raise _unwritable(path, "create")
         return
     if not os.access(path, os.R_OK):
         raise PermissionDenied(f"Cannot read {path}: permission denied.")
     if path.stat().st_size == 0:
         if not writable(path):
-            raise explain(OSError(30, "Read-only file system"), path, "create")
+            raise _unwritable(path, "create")
         return
     app_id, version, has_tables = _inspect(path)
     if app_id != migrations.APPLICATION_ID and has_tables:
@@ -186,9 +185,17 @@ def _check_place(path: Path, create_folder: bool, read_only: bool) -> None:
             f"reads up to {migrations.CURRENT_VERSION}). Please update Rapport."
         )
     if not read_only and not writable(path):
-        if read_only_place(path):
-            raise ReadOnly(f"Cannot write to {path}: it is on a read-only disk.")
-        raise ReadOnly(f"Cannot write to {path}: the file or its folder is read-only.")
+        raise _unwritable(path, "write to")
+
+
+def _unwritable(path: Path, doing: str) -> NotebookError:
+    """Why Rapport cannot write the notebook at `path`: a read-only disk, or a file or folder that
+    is read-only (or a folder we may not write in, for a notebook not made yet)."""
+    if read_only_place(path):
+        return ReadOnly(f"Cannot {doing} {path}: it is on a read-only disk.")
+    if not path.exists():
+        return PermissionDenied(f"Cannot {doing} {path}: permission denied in {path.parent}.")
+    return ReadOnly(f"Cannot {doing} {path}: the file or its folder is read-only.")
 
 
 def write_whole(path: str | os.PathLike[str], write: Callable[[TextIO], int]) -> int:

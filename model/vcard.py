@@ -759,7 +759,7 @@ def _kept_line(text: str, version: str) -> str:
         params["ENCODING"] = ["b"]
     if types:
         params["TYPE"] = [t.lower() for t in types] if version == "4.0" else types
-    if version != "4.0" and name in _ONLY_IN_4 or version == "4.0" and name in _ONLY_IN_3:
+    if name in (_ONLY_IN_3 if version == "4.0" else _ONLY_IN_4):
         name = f"X-{name}"
     written = "".join(f";{key}={','.join(_param_value(v) for v in values)}" for key, values in params.items())
     return f"{group + '.' if group else ''}{name}{written}:{value}"

@@ -39,7 +39,7 @@ def test_every_icon_size_the_installers_use_is_there():
         assert resources.path("icons", f"rapport-{size}.png").stat().st_size > 300
     for name in ("rapport.svg", "rapport.ico", "rapport.icns"):
         assert resources.path("icons", name).exists()
-    assert resources.path("gazetteer.json.gz").stat().st_size > 1_000_000
+    assert resources.path("gazetteer.json.xz").stat().st_size > 1_000_000
 
 
 def test_the_icu_data_keeps_english_and_the_root_data_only():

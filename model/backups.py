@@ -38,19 +38,25 @@ def backups_of(path: Path) -> list[Path]:
     return sorted(found, key=lambda candidate: (candidate.stat().st_mtime, candidate.name), reverse=True)
 
 
-def open_read_only(path: Path) -> sqlite3.Connection:
-    """A connection to the SQLite file at `path` that never writes. On a read-only disk SQLite
-    cannot keep the WAL's shared-memory index beside the file: the file is then opened immutable."""
-    uri = path.resolve().as_uri()
-    connection = sqlite3.connect(f"{uri}?mode=ro", uri=True)
+def read_only_uri(path: Path) -> str:
+    """The URI that opens the SQLite file at `path` without ever writing to it. On a read-only disk
+    SQLite cannot keep the WAL's shared-memory index beside the file: it is then opened immutable."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    connection = sqlite3.connect(uri, uri=True)
     try:
         connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.OperationalError:  # cannot open (no -shm on a read-only disk)
-        connection.close()
-        return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True)
+        return uri + "&immutable=1"
     except sqlite3.DatabaseError:
         pass  # damaged: the caller meets it, and says so
-    return connection
+    finally:
+        connection.close()
+    return uri
+
+
+def open_read_only(path: Path) -> sqlite3.Connection:
+    """A connection to the SQLite file at `path` that never writes."""
+    return sqlite3.connect(read_only_uri(path), uri=True)
 
 
 def check(path: Path, version: int | None = None, thorough: bool = False) -> str:

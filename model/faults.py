@@ -13,8 +13,11 @@ import errno
 import os
 import sqlite3
 from pathlib import Path
+from typing import TypeVar
 
 import peewee as pw
+
+E = TypeVar("E", bound=BaseException)
 
 
 class NotebookError(Exception):
@@ -59,24 +62,12 @@ _DAMAGED = {"SQLITE_CORRUPT", "SQLITE_CORRUPT_VTAB", "SQLITE_CORRUPT_SEQUENCE", 
 _BUSY = {"SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_BUSY_SNAPSHOT", "SQLITE_BUSY_RECOVERY", "SQLITE_BUSY_TIMEOUT"}
 
 
-def _sqlite_error(error: BaseException) -> sqlite3.Error | None:
-    """The sqlite3 error behind `error` (peewee wraps them), if any."""
-    seen = 0
-    while error is not None and seen < 5:
-        if isinstance(error, sqlite3.Error):
+def _cause(error: BaseException | None, kind: type[E]) -> E | None:
+    """The `kind` error behind `error` (peewee wraps sqlite3's; ours wrap the system's), if any."""
+    for _ in range(5):
+        if error is None or isinstance(error, kind):
             return error
-        error = error.__cause__ or error.__context__  # type: ignore[assignment]
-        seen += 1
-    return None
-
-
-def _os_error(error: BaseException) -> OSError | None:
-    seen = 0
-    while error is not None and seen < 5:
-        if isinstance(error, OSError):
-            return error
-        error = error.__cause__ or error.__context__  # type: ignore[assignment]
-        seen += 1
+        error = error.__cause__ or error.__context__
     return None
 
 
@@ -107,9 +98,9 @@ def explain(error: BaseException, path: str | os.PathLike[str], doing: str = "wr
     if isinstance(error, NotebookError):
         return error
     path = Path(path)
-    database = _sqlite_error(error)
+    database = _cause(error, sqlite3.Error)
     name = getattr(database, "sqlite_errorname", "") or ""
-    system = _os_error(error)
+    system = _cause(error, OSError)
     number = system.errno if system is not None else None
     text = str(database or error)
     if name in _FULL or number in (errno.ENOSPC, errno.EDQUOT) or "disk is full" in text:

@@ -272,18 +272,11 @@ def _lock(path: Path) -> BaseFileLock:
 
 
 def _connect_read_only(path: Path) -> pw.SqliteDatabase:
-    """A connection that never writes. On a read-only disk SQLite cannot even keep its shared-memory
-    index beside the file, so the file is then opened as immutable."""
-    uri = path.resolve().as_uri()
-    for mode in ("?mode=ro", "?mode=ro&immutable=1"):
-        database = NotebookDatabase(uri + mode, uri=True, pragmas=_READ_ONLY_PRAGMAS, check_same_thread=False)
-        try:
-            database.connect()
-            database.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
-            return database
-        except (sqlite3.Error, pw.DatabaseError):
-            database.close()
-    raise ReadOnly(f"Cannot read {path}: it is read-only and SQLite cannot open it there.")
+    """A connection that never writes (backups.read_only_uri says how to open the file)."""
+    database = NotebookDatabase(backups.read_only_uri(path), uri=True, pragmas=_READ_ONLY_PRAGMAS,
+                                check_same_thread=False)
+    database.connect()
+    return database
 
 
 def open_notebook(path: str | os.PathLike[str], *, create_folder: bool = False,

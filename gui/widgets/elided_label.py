@@ -25,7 +25,7 @@ class ElidedLabel(QLabel):
         return self._full
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(self.fontMetrics().horizontalAdvance("M…") , super().minimumSizeHint().height())
+        return QSize(self.fontMetrics().horizontalAdvance("M…"), super().minimumSizeHint().height())
 
     def sizeHint(self) -> QSize:
         width = min(self.fontMetrics().horizontalAdvance(self._full), 40 * self.fontMetrics().averageCharWidth())

@@ -16,7 +16,8 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from model import clock, normalise, search
+from model import clock, collation, normalise, search
+from model.prep import SECTIONS as PREP_SECTIONS
 from model.schema import Contact, ContactTag, Tag, database, utc_now
 
 POINT_KINDS = ("phone", "email", "address", "url", "handle")
@@ -109,6 +110,9 @@ class ContactRecord:
     additional_names: str = ""
     family_name: str = ""
     suffix: str = ""
+    # How the names are read, for sorting: Japanese 安藤 as あんどう (vCard SORT-AS, X-PHONETIC-*).
+    phonetic_family: str = ""
+    phonetic_given: str = ""
     nickname: str = ""
     organisation: str = ""
     department: str = ""
@@ -134,6 +138,11 @@ class ContactRecord:
     tags: list[str] = field(default_factory=list)
     points: list[ContactPointRecord] = field(default_factory=list)
     vcard_properties: list[str] = field(default_factory=list)
+    # The prep lines, (section, text, done), and the introducer's UID: read with the person
+    # and written into their card, so that another Rapport gets them. The prep itself is kept
+    # by model/prep.py; saving a record does not write these (an import adds what is new).
+    prep: list[tuple[str, str, bool]] = field(default_factory=list)
+    introduced_by_uid: str = ""
     created_at: str = ""
     updated_at: str = ""
     # Set by delete_contacts: the person's history, prep, links and meeting places, so that an
@@ -159,11 +168,8 @@ class ContactRecord:
 
     @property
     def sort_key(self) -> str:
-        """Family name first, folded, so "Zoë Ångström" sorts among the A's."""
-        family, given = self.family_name.strip(), self.given_name.strip()
-        if family:
-            return normalise.fold(f"{family} {given}")
-        return normalise.fold(self.display_name)
+        return sort_key_for(self.family_name, self.given_name, self.display_name,
+                            self.phonetic_family, self.phonetic_given)
 
     @property
     def place(self) -> str:
@@ -173,11 +179,24 @@ class ContactRecord:
         return [point for point in self.points if point.kind == kind]
 
 
+def sort_key_for(family: str, given: str, display_name: str, phonetic_family: str = "",
+                 phonetic_given: str = "") -> str:
+    """Where a person goes in the list: by family name, then given name, as they are read (the
+    phonetic names where there are some), in collation order (model/collation.py), so that
+    "Zoë Ångström" sorts among the A's, "Łukasz Lewandowski" among the L's and 安藤 (あんどう)
+    among the あ's."""
+    family = (phonetic_family or family).strip()
+    given = (phonetic_given or given).strip()
+    if family:
+        return collation.sort_key(f"{family} {given}")
+    return collation.sort_key(given if phonetic_given.strip() else display_name)
+
+
 # The columns a ContactRecord shares with the contact table, by name.
 _COLUMNS = [
     f.name for f in dataclasses.fields(ContactRecord)
     if f.name not in ("id", "tags", "points", "vcard_properties", "introduced_by", "created_at", "updated_at",
-                      "attached")
+                      "attached", "prep", "introduced_by_uid")
 ]
 # The contact table's columns in the order of Stored.contact.
 _STORED_COLUMNS = [*_COLUMNS, "introduced_by_id", "display_name", "sort_key", "created_at", "updated_at"]
@@ -219,6 +238,8 @@ class Stored:
     points: list[tuple]
     properties: list[str]
     tags: list[str]
+    prep: list[tuple[str, str, bool]] = field(default_factory=list)
+    introduced_by_uid: str = ""
 
 
 def stored_form(record: ContactRecord) -> Stored:
@@ -229,7 +250,7 @@ def stored_form(record: ContactRecord) -> Stored:
     points = [(p.kind, p.label, p.value, p.normalised, p.service, int(p.preferred), position,
                json.dumps(p.parts, ensure_ascii=False) if p.parts else "") for position, p in enumerate(record.points)]
     tags = [name for name in dict.fromkeys(tag.strip() for tag in record.tags) if name]
-    return Stored(contact, points, list(record.vcard_properties), tags)
+    return Stored(contact, points, list(record.vcard_properties), tags, list(record.prep), record.introduced_by_uid)
 
 
 def record_from(stored: Stored, contact_id: int | None = None) -> ContactRecord:
@@ -243,7 +264,8 @@ def record_from(stored: Stored, contact_id: int | None = None) -> ContactRecord:
                                  json.loads(parts) if parts else [])
               for kind, label, value, normalised, service, preferred, _position, parts in stored.points]
     return ContactRecord(id=contact_id, tags=list(stored.tags), points=points,
-                         vcard_properties=list(stored.properties), **fields)
+                         vcard_properties=list(stored.properties), prep=list(stored.prep),
+                         introduced_by_uid=stored.introduced_by_uid, **fields)
 
 
 def _write_children(items: list[tuple[int, Stored]]) -> None:
@@ -330,6 +352,42 @@ def add_stored(people: Sequence[Stored], ids: Sequence[int | None] | None = None
     return ids
 
 
+def add_prep_and_introducers(people: Sequence[tuple[int, Stored]]) -> None:
+    """What cards said of saved people beyond their own fields: the prep lines they carried that
+    the person does not have yet (added after theirs), and who introduced them, where the
+    notebook knows nobody for that yet and has someone with that UID (read after the whole
+    import is written, so the introducer may come later in the file)."""
+    connection = database.connection()
+    now = utc_now()
+    with_prep = [(contact_id, stored.prep) for contact_id, stored in people if stored.prep]
+    for start in range(0, len(with_prep), 500):
+        chunk = with_prep[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        have: set[tuple[int, str, str]] = set()
+        last: dict[tuple[int, str], int] = {}
+        for contact_id, section, text, position in connection.execute(
+                f"SELECT contact_id, section, text, position FROM prep_item WHERE contact_id IN ({marks})",
+                [contact_id for contact_id, _prep in chunk]):
+            have.add((contact_id, section, text))
+            last[contact_id, section] = max(position, last.get((contact_id, section), -1))
+        rows = []
+        for contact_id, prep in chunk:
+            for section, text, done in prep:
+                if section in PREP_SECTIONS and text.strip() and (contact_id, section, text) not in have:
+                    have.add((contact_id, section, text))
+                    position = last[contact_id, section] = last.get((contact_id, section), -1) + 1
+                    rows.append((contact_id, section, text, int(done), position, now))
+        connection.executemany("INSERT INTO prep_item (contact_id, section, text, done, position, created_at)"
+                               " VALUES (?, ?, ?, ?, ?, ?)", rows)
+    wanted = [(contact_id, stored.introduced_by_uid) for contact_id, stored in people if stored.introduced_by_uid]
+    if not wanted:
+        return
+    by_uid = {uid_key(uid): contact_id for contact_id, uid in connection.execute("SELECT id, uid FROM contact")}
+    links = [(by_uid[uid_key(uid)], contact_id) for contact_id, uid in wanted
+             if by_uid.get(uid_key(uid)) not in (None, contact_id)]
+    connection.executemany("UPDATE contact SET introduced_by_id = ? WHERE id = ? AND introduced_by_id IS NULL", links)
+
+
 def update_contact(record: ContactRecord) -> None:
     """Replace what the notebook knows of `record.id` with `record`."""
     if record.id is None:
@@ -395,6 +453,15 @@ def _records_for(ids: list[int]) -> dict[int, ContactRecord]:
             "SELECT ct.contact_id, t.name FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id"
             f" WHERE ct.contact_id IN {marks} ORDER BY t.name", ids):
         found[contact_id].tags.append(name)
+    order = {section: n for n, section in enumerate(PREP_SECTIONS)}
+    prep_rows = connection.execute(
+        f"SELECT contact_id, section, text, done FROM prep_item WHERE contact_id IN {marks} ORDER BY position, id", ids)
+    for contact_id, section, text, done in sorted(prep_rows, key=lambda row: order.get(row[1], len(order))):
+        found[contact_id].prep.append((section, text, bool(done)))
+    introducers = ("SELECT c.id, i.uid FROM contact c JOIN contact i ON i.id = c.introduced_by_id"
+                   f" WHERE c.id IN {marks}")
+    for contact_id, uid in connection.execute(introducers, ids):
+        found[contact_id].introduced_by_uid = uid
     return {contact_id: record_from(stored, contact_id) for contact_id, stored in found.items()}
 
 

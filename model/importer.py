@@ -201,7 +201,10 @@ def _notebook_index() -> _Index:
 # -- Merging --------------------------------------------------------------------------------
 
 _SCALARS = ["formatted_name", "prefix", "given_name", "additional_names", "family_name", "suffix", "nickname",
-            "organisation", "department", "title", "birthday", "anniversary", "gender", "uid"]
+            "organisation", "department", "title", "birthday", "anniversary", "gender", "uid",
+            "phonetic_family", "phonetic_given",
+            # What a Rapport wrote in the card (or the address says): filled in where empty.
+            "city", "region", "country", "time_zone", "call_hours", "how_met", "met_on", "cadence_days"]
 _CAPTIONS = {"formatted_name": "name", "additional_names": "middle names", "uid": "UID"}
 
 
@@ -224,8 +227,10 @@ def merge(existing: ContactRecord, incoming: ContactRecord) -> tuple[ContactReco
         if not old:
             values[name] = new
             changes.append(f"{caption}: {new}")
-        elif name not in ("uid", "formatted_name") and normalise.fold(new) != normalise.fold(old):
+        elif name not in ("uid", "formatted_name") and normalise.fold(str(new)) != normalise.fold(str(old)):
             also.append(f"{caption}: {new}")
+    if "time_zone" in values:
+        values["time_zone_source"] = incoming.time_zone_source
     known = {(p.kind, p.normalised or p.value.strip().lower()) for p in existing.points}
     points = []
     for point in incoming.points:
@@ -239,6 +244,12 @@ def merge(existing: ContactRecord, incoming: ContactRecord) -> tuple[ContactReco
     kept = set(existing.vcard_properties)
     lines = [line for line in dict.fromkeys(incoming.vcard_properties) if line not in kept]
     changes += [f"kept property {line.split(':', 1)[0]}" for line in lines]
+    have_prep = {(section, text) for section, text, _done in existing.prep}
+    prep = [line for line in dict.fromkeys(incoming.prep) if (line[0], line[1]) not in have_prep]
+    changes += [f"prep: {text}" for _section, text, _done in prep]
+    if incoming.introduced_by_uid and not existing.introduced_by_uid and existing.introduced_by is None:
+        values["introduced_by_uid"] = incoming.introduced_by_uid
+        changes.append("introduced by")
     notes = _merge_notes(existing.notes, incoming.notes)
     if also:
         extra = "Also imported: " + "; ".join(also)
@@ -253,6 +264,7 @@ def merge(existing: ContactRecord, incoming: ContactRecord) -> tuple[ContactReco
     if not changes:
         return existing, []
     merged = dataclasses.replace(existing, tags=existing.tags + tags, points=existing.points + points,
+                                 prep=existing.prep + prep,
                                  vcard_properties=existing.vcard_properties + lines, **values)
     return merged, changes
 
@@ -468,16 +480,21 @@ def apply_plan(plan: ImportPlan, progress: Progress | None = None, cancelled: Ca
     new_items = [item for item in plan.items if _adds_person(item)]  # unpacked a batch at a time
     updates, result.skipped = _updates(plan)
     total = len(new_items) + len(updates) or 1
+    written: list[tuple[int, contacts.Stored]] = []  # people whose cards carry prep or an introducer
     with database.atomic():
         for start in range(0, len(new_items), 1000):
             if cancelled and cancelled():
                 raise ImportCancelled()
             batch = [item.stored() for item in new_items[start:start + 1000]]
-            result.contact_ids += contacts.add_stored(batch)
+            ids = contacts.add_stored(batch)
+            result.contact_ids += ids
+            written += [(contact_id, stored) for contact_id, stored in zip(ids, batch, strict=True)
+                        if stored.prep or stored.introduced_by_uid]
             if progress:
                 progress(start + len(batch), total)
-        _write_updates(updates, result, progress and (lambda done: progress(len(new_items) + done, total)),
+        written += _write_updates(updates, result, progress and (lambda done: progress(len(new_items) + done, total)),
                        cancelled)
+        contacts.add_prep_and_introducers(written)
         _optimize_search_after(len(new_items) + len(updates))
     result.added = len(new_items)
     return result
@@ -514,14 +531,19 @@ def _updates(plan: ImportPlan) -> tuple[dict[int, ContactRecord], int]:
 
 
 def _write_updates(updates: dict[int, ContactRecord], result: ImportResult,
-                   progress: Callable[[int], None] | None = None, cancelled: Cancelled | None = None) -> None:
+                   progress: Callable[[int], None] | None = None,
+                   cancelled: Cancelled | None = None) -> list[tuple[int, contacts.Stored]]:
     records = list(updates.values())
+    written = []
     for start in range(0, len(records), 500):
         if cancelled and cancelled():
             raise ImportCancelled()
         batch = records[start:start + 500]
-        contacts.replace_stored([(record.id, contacts.stored_form(record)) for record in batch])
+        people = [(record.id, contacts.stored_form(record)) for record in batch]
+        contacts.replace_stored(people)
+        written += [(contact_id, stored) for contact_id, stored in people if stored.prep or stored.introduced_by_uid]
         result.contact_ids += [record.id for record in batch]
         if progress:
             progress(start + len(batch))
     result.updated = len(updates)
+    return written

@@ -224,6 +224,32 @@ def _version_7(connection: sqlite3.Connection) -> None:
     connection.executemany("UPDATE contact SET uid = ? WHERE id = ?", [(f"urn:uuid:{uuid.uuid4()}", i) for i in ids])
 
 
+def _version_8(connection: sqlite3.Connection) -> None:
+    """Version 8: phonetic names have columns of their own (X-PHONETIC-* lines kept from
+    earlier imports move into them), and the list is ordered by collation keys
+    (model/collation.py), which put Ł with the L's rather than after Z: every key is made again."""
+    from model import contacts, vcard
+
+    connection.execute('ALTER TABLE "contact" ADD COLUMN "phonetic_family" TEXT NOT NULL DEFAULT \'\'')
+    connection.execute('ALTER TABLE "contact" ADD COLUMN "phonetic_given" TEXT NOT NULL DEFAULT \'\'')
+    columns = {"X-PHONETIC-LAST-NAME": "phonetic_family", "X-PHONETIC-FIRST-NAME": "phonetic_given"}
+    moved = []
+    for row_id, contact_id, line in connection.execute(
+            "SELECT id, contact_id, line FROM vcard_property WHERE upper(line) LIKE 'X-PHONETIC-%'"
+            " OR line LIKE '%.X-PHONETIC-%'"):
+        name, _, value = line.partition(":")
+        column = columns.get(name.split(";")[0].split(".")[-1].upper())
+        if column:
+            moved.append(row_id)
+            connection.execute(f'UPDATE contact SET "{column}" = ? WHERE id = ? AND "{column}" = \'\'',
+                               (vcard.unescape(value).strip(), contact_id))
+    connection.executemany("DELETE FROM vcard_property WHERE id = ?", [(row_id,) for row_id in moved])
+    keys = [(contacts.sort_key_for(family, given, display, phonetic_family, phonetic_given), contact_id)
+            for contact_id, family, given, display, phonetic_family, phonetic_given in connection.execute(
+                "SELECT id, family_name, given_name, display_name, phonetic_family, phonetic_given FROM contact")]
+    connection.executemany("UPDATE contact SET sort_key = ? WHERE id = ?", keys)
+
+
 # MIGRATIONS[n] brings a notebook from version n to version n + 1.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _script(_VERSION_1),
@@ -233,5 +259,6 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _script(_VERSION_5),
     _script(_VERSION_6),
     _version_7,
+    _version_8,
 ]
 CURRENT_VERSION = len(MIGRATIONS)

@@ -43,9 +43,11 @@ def build_sample_notebook(path: str | Path) -> storage.Notebook:
     channels = {channel.key: channel.id for channel in Channel.select()}
     today = clock.local_now().replace(hour=0, minute=0, second=0, microsecond=0)
     with_history = []
+    ids: dict[str, int] = {}
     with database.atomic():
         for person in people:
             contact_id = contacts.add_contact(_record(person))
+            ids[f"{person['given']} {person['family']}"] = contact_id
             if person.get("history"):
                 with_history.append(contact_id)
             for days_ago, channel, direction, summary, *more in person.get("history", []):
@@ -60,6 +62,10 @@ def build_sample_notebook(path: str | Path) -> storage.Notebook:
             for section in _PREP_SECTIONS:
                 for position, text in enumerate(person.get("prep", {}).get(section, [])):
                     PrepItem.create(contact=contact_id, section=section, text=text, position=position)
+        for person in people:
+            if person.get("introduced_by"):
+                Contact.update(introduced_by=ids[person["introduced_by"]]).where(
+                    Contact.id == ids[f"{person['given']} {person['family']}"]).execute()
         history.refresh_contacts(with_history)  # derived columns and searchable history
         _add_meetings(today)
     return notebook

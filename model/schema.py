@@ -45,6 +45,8 @@ class Contact(BaseModel):
     anniversary = pw.TextField(default="")
     gender = pw.TextField(default="")
     notes = pw.TextField(default="")
+    phonetic_family = pw.TextField(default="")  # how the names are read (SORT-AS, X-PHONETIC-*)
+    phonetic_given = pw.TextField(default="")
     photo = pw.BlobField(null=True)
     photo_type = pw.TextField(default="")  # "image/jpeg" ...
     uid = pw.TextField(default="", index=True)  # vCard UID, kept for matching on re-import
@@ -60,7 +62,7 @@ class Contact(BaseModel):
     met_on = pw.TextField(default="")
     introduced_by = pw.ForeignKeyField("self", null=True, on_delete="SET NULL", backref="introduced")
     cadence_days = pw.IntegerField(default=0)  # keep-in-touch cadence; 0 means none
-    # Derived, stored for ordering and matching (see contacts.sort_key_for).
+    # Derived, stored for ordering (see contacts.sort_key_for).
     display_name = pw.TextField(default="")
     sort_key = pw.TextField(default="", index=True)
     created_at = pw.TextField(default=utc_now)

@@ -110,7 +110,8 @@ class Notebook:
             problems = [row[0] for row in self.database.execute_sql(f"PRAGMA {pragma}").fetchall()]
         except (sqlite3.DatabaseError, pw.DatabaseError) as error:
             return str(error)
-        return "ok" if problems == ["ok"] else "; ".join(problems)
+        # SQLite's findings may span lines ("*** in database main ***\nPage 124: ..."): one line.
+        return "ok" if problems == ["ok"] else "; ".join(" ".join(problem.split()) for problem in problems)
 
 
 def default_notebook_path() -> Path:

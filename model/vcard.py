@@ -209,8 +209,8 @@ def logical_lines(stream: BinaryIO, first_line: int = 1) -> Iterator[tuple[int, 
                     current = bytearray(current)
                 # RFC folding; a quoted-printable value may also be folded after a soft break.
                 if quoted_printable and current.endswith(b"="):
-                    del current[-1]
-                    current += line.lstrip()
+                    del current[-1]  # a soft break: the space that begins the next line is text
+                    current += line
                 else:
                     current += line[1:]
             elif quoted_printable and current.endswith(b"="):
@@ -312,14 +312,17 @@ def _parse_property(number: int, line: bytes, fallback: str) -> Property:
 
 
 def unescape(value: str) -> str:
-    """A vCard text value as plain text: \\n, \\, \\; and \\\\ undone."""
+    """A vCard text value as plain text: \\n, \\, \\; and \\\\ undone; other backslashes kept."""
     if "\\" not in value:
         return value
     out, chars = [], iter(value)
     for char in chars:
         if char == "\\":
             following = next(chars, "")
-            out.append("\n" if following in "nN" else following)
+            # RFC 6350 3.4 escapes only \\, \n, \, and \;. Writers also escape other punctuation
+            # (Gmail's \"); a backslash before a letter or digit is the text's own, as in a 2.1
+            # value "C:\Users", and stays.
+            out.append("\n" if following in "nN" else "\\" + following if following.isalnum() else following)
         else:
             out.append(char)
     return "".join(out)
@@ -399,6 +402,8 @@ _TEXT_FIELDS = {"FN": "formatted_name", "NICKNAME": "nickname", "TITLE": "title"
                 "ANNIVERSARY": "anniversary", "X-ANNIVERSARY": "anniversary", "GENDER": "gender",
                 "X-GENDER": "gender", "UID": "uid", "REV": "revision"}
 _NOT_KEPT = {"VERSION", "PRODID", "X-ABLABEL"}
+# Readings of the names, as Apple, Google and Android write them (the middle one is kept as it came).
+_PHONETIC = {"X-PHONETIC-LAST-NAME": "phonetic_family", "X-PHONETIC-FIRST-NAME": "phonetic_given"}
 
 
 def card_to_record(properties: list[Property], line: int) -> ContactRecord:
@@ -419,6 +424,9 @@ def card_to_record(properties: list[Property], line: int) -> ContactRecord:
             parts = [" ".join(unescape(part).replace(",", " ").split()) for part in split_escaped(prop.value, ";")]
             parts += [""] * 5
             record.family_name, record.given_name, record.additional_names, record.prefix, record.suffix = parts[:5]
+            sort_as = [unescape(part).strip() for v in prop.params.get("SORT-AS", []) for part in re.split(r"[,;]", v)]
+            if any(sort_as):  # RFC 6350 5.9: family, given (Android separates them with ";")
+                record.phonetic_family, record.phonetic_given = (sort_as + [""])[:2]
         elif name == "ORG" and not record.organisation:
             parts = [unescape(part).strip() for part in split_escaped(prop.value, ";")]
             record.organisation = parts[0]
@@ -469,6 +477,22 @@ def card_to_record(properties: list[Property], line: int) -> ContactRecord:
                 value = prop.params["X-USER"][0]
             record.points.append(ContactPointRecord("handle", value, service=service))
             used_groups.add(prop.group.upper())
+        elif name in _PHONETIC:  # N's SORT-AS, where there is one, said it first
+            setattr(record, _PHONETIC[name], getattr(record, _PHONETIC[name]) or unescape(prop.value).strip())
+        elif name == "SOUND" and "X-IRMC-N" in [t.upper() for t in prop.params.get("TYPE", [])]:
+            # Japanese phones: the reading of N, as family;given;... (often half-width katakana)
+            reading = [unescape(part).strip() for part in split_escaped(prop.value, ";")] + [""]
+            record.phonetic_family = record.phonetic_family or reading[0]
+            record.phonetic_given = record.phonetic_given or reading[1]
+        elif name == "SORT-STRING" and not record.phonetic_family:
+            record.phonetic_family = unescape(prop.value).strip()  # vCard 3.0: how the family name sorts
+        elif name in PREP_PROPERTIES:
+            text = unescape(prop.value).strip()
+            if text:
+                done = any(v.upper() in ("TRUE", "1", "YES") for v in prop.params.get("X-RAPPORT-DONE", []))
+                record.prep.append((PREP_PROPERTIES[name], text, done))
+        elif name == "X-RAPPORT-INTRODUCED-BY":
+            record.introduced_by_uid = unescape(prop.value).strip()
         elif name in RAPPORT_PROPERTIES:
             rapport[name] = unescape(prop.value)
         elif name == "X-RAPPORT-PLACE":
@@ -636,6 +660,8 @@ def record_to_card(record: ContactRecord, version: str = "3.0") -> vobject.base.
     card.add("n").value = vobject.vcard.Name(family=record.family_name, given=record.given_name,
                                              additional=record.additional_names, prefix=record.prefix,
                                              suffix=record.suffix)
+    if version == "4.0" and (record.phonetic_family.strip() or record.phonetic_given.strip()):
+        card.n.params["SORT-AS"] = [record.phonetic_family.strip(), record.phonetic_given.strip()]
     # ANNIVERSARY and GENDER are vCard 4.0's; 3.0 has them only as the X- properties readers know.
     anniversary, gender = ("anniversary", "gender") if version == "4.0" else ("x-anniversary", "x-gender")
     for name, value in (("nickname", record.nickname), ("title", record.title), ("bday", record.birthday),
@@ -697,6 +723,13 @@ RAPPORT_PROPERTIES = {
     "X-RAPPORT-TZ-SOURCE": "time_zone_source", "X-RAPPORT-CALL-HOURS": "call_hours",
     "X-RAPPORT-HOW-MET": "how_met", "X-RAPPORT-MET-ON": "met_on", "X-RAPPORT-CADENCE": "cadence_days",
 }
+# Prep lines, one property per line, named by section; an answered question has X-RAPPORT-DONE=TRUE.
+# Who introduced the person is X-RAPPORT-INTRODUCED-BY, their UID.
+PREP_PROPERTIES = {
+    "X-RAPPORT-SMALL-TALK": "small_talk", "X-RAPPORT-FAMILY": "family", "X-RAPPORT-INTERESTS": "interests",
+    "X-RAPPORT-AVOID": "avoid", "X-RAPPORT-ASK-NEXT": "ask_next",
+}
+_PREP_PROPERTY = {section: name for name, section in PREP_PROPERTIES.items()}
 
 
 def _rapport_lines(record: ContactRecord, version: str) -> list[str]:
@@ -710,6 +743,17 @@ def _rapport_lines(record: ContactRecord, version: str) -> list[str]:
         value = getattr(record, field_name)
         if value and (field_name != "time_zone_source" or record.time_zone):
             lines.append(f"{name}:{_escape(str(value))}")
+    for section, text, done in record.prep:
+        if section in _PREP_PROPERTY and text.strip():
+            lines.append(f"{_PREP_PROPERTY[section]}{';X-RAPPORT-DONE=TRUE' if done else ''}:{_escape(text)}")
+    if record.introduced_by_uid:
+        lines.append(f"X-RAPPORT-INTRODUCED-BY:{_escape(record.introduced_by_uid)}")
+    # The readings of the names, as Apple, Google and Android write and read them (4.0 also
+    # has them as N's SORT-AS, written by record_to_card).
+    for name, value in (("X-PHONETIC-LAST-NAME", record.phonetic_family),
+                        ("X-PHONETIC-FIRST-NAME", record.phonetic_given)):
+        if value.strip():
+            lines.append(f"{name}:{_escape(value.strip())}")
     return lines
 
 

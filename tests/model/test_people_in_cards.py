@@ -4,7 +4,7 @@ they last changed, and what Rapport knows of them carried in X-RAPPORT-* propert
 
 import re
 
-from model import contacts, importer, migrations, vcard
+from model import contacts, importer, migrations, prep, vcard
 from model.contacts import ContactRecord, same_uid
 from model.storage import open_notebook
 from tests.conftest import CORPUS
@@ -112,13 +112,17 @@ def round_tripped(version, tmp_path):
 
 
 RAPPORT_FIELDS = ("uid", "city", "region", "country", "time_zone", "time_zone_source", "call_hours", "how_met",
-                  "met_on", "cadence_days", "tags", "anniversary", "gender", "birthday", "notes", "photo")
+                  "met_on", "cadence_days", "tags", "anniversary", "gender", "birthday", "notes", "photo",
+                  "prep", "introduced_by_uid", "phonetic_family", "phonetic_given")
 
 
 def test_what_rapport_knows_travels_in_the_card(sample_notebook, tmp_path):
     before = {record.display_name: record for record in contacts.iter_contacts()}
     assert sum(bool(r.city and r.time_zone) for r in before.values()) >= 30  # the sample knows places
     assert sum(bool(r.how_met) for r in before.values()) >= 4 and any(r.cadence_days for r in before.values())
+    assert sum(bool(r.prep) for r in before.values()) >= 3  # prep lines, of every section
+    assert {section for r in before.values() for section, _text, _done in r.prep} == set(prep.SECTIONS)
+    assert any(r.introduced_by_uid for r in before.values())
     sample_notebook.close()
     for version in ("3.0", "4.0"):
         after = round_tripped(version, tmp_path)

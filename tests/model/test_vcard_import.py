@@ -103,6 +103,7 @@ def comparable(record, version="3.0"):
     return (record.display_name, record.prefix, record.given_name, record.additional_names, record.family_name,
             record.suffix, record.nickname, record.organisation, record.department, record.title, record.birthday,
             record.anniversary, record.gender, record.notes, record.photo, record.uid, sorted(record.tags),
+            record.phonetic_family, record.phonetic_given, record.prep, record.introduced_by_uid,
             [(p.kind, p.value, p.label, p.service, p.preferred, p.normalised, p.parts) for p in ordered_points],
             [vcard._kept_line(line, version) for line in record.vcard_properties])
 

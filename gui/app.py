@@ -13,10 +13,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
-from PySide6.QtGui import QFontDatabase, QIcon
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 import resources
+from gui import fonts
 from gui.main_window import MainWindow
 from gui.notebook_trouble import NotebookCheck, offer_recovery, show_fault
 from model import storage
@@ -64,8 +65,8 @@ def application(version: str = "") -> QApplication:
         for size in (16, 24, 32, 48, 64, 128, 256):
             icon.addFile(str(resources.path("icons", f"rapport-{size}.png")))
         app.setWindowIcon(icon)
-        # Names in any script show with real glyphs, even where the system has no CJK font.
-        QFontDatabase.addApplicationFont(str(resources.path("fonts", "DroidSansFallbackFull.ttf")))
+        # Names in any script show with real glyphs, even where the system has no font for it.
+        fonts.register()
     return app
 
 

@@ -14,9 +14,10 @@ import string
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QLocale, QMarginsF, QUrl
-from PySide6.QtGui import QFont, QFontDatabase, QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtGui import QFont, QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 import resources
+from gui import fonts
 from gui.widgets.avatar import avatar_pixmap
 from gui.widgets.layout import breakable
 from model import callsheet, storage
@@ -24,8 +25,7 @@ from model.callsheet import CallSheet, PersonSheet
 from model.faults import explain
 
 PHOTO_SIZE = 84
-_FONT_FAMILIES = ["DejaVu Sans", "Droid Sans Fallback"]
-_fonts_loaded = False
+_FONT_FAMILIES = fonts.FAMILIES
 _LETTER_TERRITORIES = {QLocale.UnitedStates, QLocale.Canada, QLocale.Mexico, QLocale.Chile, QLocale.Colombia,
                        QLocale.Venezuela, QLocale.Philippines, QLocale.Guatemala}
 
@@ -35,12 +35,8 @@ class PrintError(OSError):
 
 
 def load_fonts() -> None:
-    """Register the bundled fonts once, so every script prints with real glyphs."""
-    global _fonts_loaded
-    if not _fonts_loaded:
-        for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DroidSansFallbackFull.ttf"):
-            QFontDatabase.addApplicationFont(str(resources.path("fonts", name)))
-        _fonts_loaded = True
+    """Register the bundled fonts, so every script prints with real glyphs."""
+    fonts.register()
 
 
 def default_page_size() -> QPageSize:
@@ -209,6 +205,7 @@ def write_pdf(makers: list, path: str | Path, page_size: QPageSize | None = None
         writer.setPageMargins(QMarginsF(0, 0, 0, 0), QPageLayout.Point)
         writer.setTitle(document.metaInformation(QTextDocument.DocumentTitle) or "Call sheet")
         writer.setCreator("Rapport")
+        writer.setAuthor("Rapport")  # the PDF's metadata; Qt writes no structure tags (no tagged PDF)
         document.print_(writer)
         del writer  # finishes the file
 

@@ -116,6 +116,8 @@ class ContactEditor(QDialog):
             ("additional_names", "Middle names", ""), ("family_name", "Last name", ""),
             ("suffix", "Suffix", "Jr., PhD"), ("nickname", "Nickname", ""),
             ("formatted_name", "Show as", "Leave empty to use the name above"),
+            ("phonetic_family", "Last name reads", "How it is said, for sorting: あんどう for 安藤"),
+            ("phonetic_given", "First name reads", ""),
         ])
         work = self._form_group("Work", [
             ("organisation", "Organisation", ""), ("department", "Department", ""), ("title", "Title", ""),

@@ -20,8 +20,14 @@ run: $(STAMP)
 	@$(PY) packaging/system_libraries.py --install
 	$(PY) main.py
 
+# The second reader the tests check Rapport's files with (ical.js, pinned in its lock file).
+READERS := tests/readers/node_modules/.package-lock.json
+$(READERS): tests/readers/package.json tests/readers/package-lock.json
+	npm ci --prefix tests/readers --no-audit --no-fund --loglevel=error
+
 test: $(STAMP)
 	@$(PY) packaging/system_libraries.py --platform offscreen --tests --install
+	@$(MAKE) --no-print-directory $(READERS)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
 # The type checker over model/ and gui/ (modules not clean yet are listed in pyproject.toml).
@@ -54,4 +60,4 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache tests/readers/node_modules

@@ -401,7 +401,8 @@ def _photo(prop: Property) -> tuple[bytes, str] | None:
 _TEXT_FIELDS = {"FN": "formatted_name", "NICKNAME": "nickname", "TITLE": "title", "BDAY": "birthday",
                 "ANNIVERSARY": "anniversary", "X-ANNIVERSARY": "anniversary", "GENDER": "gender",
                 "X-GENDER": "gender", "UID": "uid", "REV": "revision"}
-_NOT_KEPT = {"VERSION", "PRODID", "X-ABLABEL"}
+# A second REV or UID means nothing next to the ones Rapport writes (REV: when it last changed).
+_NOT_KEPT = {"VERSION", "PRODID", "X-ABLABEL", "REV", "UID"}
 # Readings of the names, as Apple, Google and Android write them (the middle one is kept as it came).
 _PHONETIC = {"X-PHONETIC-LAST-NAME": "phonetic_family", "X-PHONETIC-FIRST-NAME": "phonetic_given"}
 
@@ -649,6 +650,9 @@ def _types_for(point: ContactPointRecord) -> list[str] | None:
     return None
 
 
+_PROPERTY_OF = {"phone": "tel", "email": "email", "address": "adr", "url": "url"}
+
+
 def record_to_card(record: ContactRecord, version: str = "3.0") -> vobject.base.Component:
     """A vobject vCard for `record`; kept properties come back as they came."""
     import vobject
@@ -678,12 +682,14 @@ def record_to_card(record: ContactRecord, version: str = "3.0") -> vobject.base.
     # Groups for custom labels must not collide with the groups of kept properties.
     taken = {line.split(".", 1)[0].upper() for line in record.vcard_properties if "." in line.split(":", 1)[0]}
     group_number = 0
-    for point in record.points:
+    # In the order vobject writes them (by property name), so that the item groups are numbered
+    # as they appear in the file, and a card read back and written again is the same file.
+    for point in sorted(record.points, key=lambda point: _PROPERTY_OF.get(point.kind, "")):
         group = ""
         if point.kind == "handle":
             _add_handle(card, point)
             continue
-        name = {"phone": "tel", "email": "email", "address": "adr", "url": "url"}[point.kind]
+        name = _PROPERTY_OF[point.kind]
         line = card.add(name)
         if point.kind == "address":
             parts = (point.parts + [""] * 7)[:7] if point.parts else ["", "", point.value, "", "", "", ""]
@@ -771,9 +777,10 @@ _BINARY_TYPES = {"PHOTO": "image", "LOGO": "image", "SOUND": "audio", "KEY": "ap
 
 def _kept_line(text: str, version: str) -> str:
     """A kept property rewritten in `version`'s syntax: 2.1's bare parameters become TYPE=, a
-    CHARSET goes (the file is UTF-8), base64 is ENCODING=b in 3.0 and a data: URI in 4.0, and a
-    property the version lacks becomes its X- form. A line that cannot be parsed is left out of the
-    file rather than written broken."""
+    CHARSET goes (the file is UTF-8), base64 is ENCODING=b in 3.0 and a data: URI in 4.0, a
+    preference is TYPE=PREF in 3.0 and PREF=1 in 4.0, GEO and TZ values take the version's form,
+    and a property or parameter the version lacks becomes its X- form. A line that cannot be
+    parsed is left out of the file rather than written broken."""
     try:
         name, param_list, value, group = vobject.base.parseLine(text)
     except vobject.base.ParseError:
@@ -784,7 +791,9 @@ def _kept_line(text: str, version: str) -> str:
         key, values = item[0].upper(), list(item[1:])
         if not values:  # vCard 2.1: TEL;WORK;VOICE
             key, values = "TYPE", [item[0]]
-        params.setdefault(key, []).extend(v for part in values for v in part.split(","))
+        if key == "TYPE":
+            values = [part for v in values for part in v.split(",")]
+        params.setdefault(key, []).extend(values)
     params.pop("CHARSET", None)
     encoding = [v.upper() for v in params.pop("ENCODING", [])]
     types = params.pop("TYPE", [])
@@ -801,12 +810,65 @@ def _kept_line(text: str, version: str) -> str:
         value = f"data:{kind or 'application/octet-stream'};base64,{''.join(value.split())}"
     elif binary:
         params["ENCODING"] = ["b"]
+    value = _in_4(name, params, types, value) if version == "4.0" else _in_3(name, params, types, value, binary)
     if types:
         params["TYPE"] = [t.lower() for t in types] if version == "4.0" else types
-    if name in (_ONLY_IN_3 if version == "4.0" else _ONLY_IN_4):
+    if name in (_ONLY_IN_3 if version == "4.0" else _ONLY_IN_4) or name in _ONCE:
         name = f"X-{name}"
     written = "".join(f";{key}={','.join(_param_value(v) for v in values)}" for key, values in params.items())
     return f"{group + '.' if group else ''}{name}{written}:{value}"
+
+
+# Properties a card has at most once (RFC 6350 6.2.2, 6.2.5-7): the first is a field of the
+# person, so a kept one is a second, written as its X- form to keep the card valid.
+_ONCE = {"N", "BDAY", "ANNIVERSARY", "GENDER"}
+# Parameters vCard 4.0 added (RFC 6350 5; appendix A): X- parameters in 3.0.
+_PARAMS_ONLY_IN_4 = {"MEDIATYPE", "ALTID", "PID", "CALSCALE", "SORT-AS", "GEO", "TZ", "LABEL", "INDEX", "LEVEL",
+                     "CC"}
+_OFFSET = re.compile(r"([+-])(\d{2}):?(\d{2})")
+_DATA_URI = re.compile(r"data:([^;,]*)(;base64)?,(.*)", re.IGNORECASE | re.DOTALL)
+
+
+def _in_3(name: str, params: dict[str, list[str]], types: list[str], value: str, binary: bool) -> str:
+    """A kept 4.0 property's parameters and value as vCard 3.0 has them (RFC 2426)."""
+    if params.pop("PREF", None) and "PREF" not in (t.upper() for t in types):
+        types.append("PREF")
+    for key in [key for key in params if key in _PARAMS_ONLY_IN_4]:
+        params[f"X-{key}"] = params.pop(key)
+    if name in _BINARY_TYPES and not binary:
+        inline = _DATA_URI.fullmatch(value)
+        if inline and inline.group(2):  # a data: URI: 3.0 writes the bytes inline
+            params["ENCODING"] = ["b"]
+            if inline.group(1):
+                types.append(inline.group(1).split("/")[-1].upper())
+            return inline.group(3)
+        if ":" in value and "VALUE" not in params:
+            params["VALUE"] = ["uri"]
+    if name == "GEO" and value.lower().startswith("geo:"):  # geo:lat,lon  ->  lat;lon
+        where = value[4:].split(";")[0].split(",")
+        if len(where) >= 2:
+            return f"{where[0]};{where[1]}"
+    if name == "TZ" and "VALUE" not in params and not _OFFSET.fullmatch(value.strip()):
+        params["VALUE"] = ["text"]  # 3.0's TZ is an offset unless it says otherwise
+    return value
+
+
+def _in_4(name: str, params: dict[str, list[str]], types: list[str], value: str) -> str:
+    """A kept 3.0 or 2.1 property's parameters and value as vCard 4.0 has them (RFC 6350)."""
+    if any(t.upper() == "PREF" for t in types):
+        types[:] = [t for t in types if t.upper() != "PREF"]
+        params.setdefault("PREF", ["1"])
+    if name == "GEO" and not value.lower().startswith("geo:") and ";" in value:
+        latitude, longitude = value.split(";", 1)
+        return f"geo:{latitude.strip()},{longitude.strip()}"
+    if name == "TZ":
+        offset = _OFFSET.fullmatch(value.strip())
+        if offset:
+            params["VALUE"] = ["utc-offset"]
+            return "".join(offset.groups())
+        if [v.lower() for v in params.get("VALUE", [])] == ["text"]:
+            del params["VALUE"]  # text is 4.0's default
+    return value
 
 
 def _param_value(value: str) -> str:

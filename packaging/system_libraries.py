@@ -43,8 +43,10 @@ DEBIAN_PACKAGES = {
 # Opened by Qt with dlopen, so ldd cannot see them (Qt 6.5 and later abort without libxcb-cursor).
 LOADED_AT_RUN_TIME = {"xcb": ["libxcb-cursor.so.0"], "offscreen": []}
 QT_MODULES = ["QtCore", "QtGui", "QtWidgets", "QtPrintSupport", "QtSvg"]
-# Programs the tests read PDFs with (--tests): the Debian and Fedora package of each.
-TEST_TOOLS = {"pdftotext": "poppler-utils", "pdftoppm": "poppler-utils"}
+# Programs the tests use (--tests): PDF readers, and Node.js for the second vCard and
+# iCalendar reader (tests/readers); the Debian and Fedora package of each.
+TEST_TOOLS = {"pdftotext": "poppler-utils", "pdftoppm": "poppler-utils", "pdffonts": "poppler-utils",
+              "node": "nodejs", "npm": "npm"}
 
 
 def debian_package(soname: str) -> str:
@@ -115,7 +117,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--platform", default="xcb", choices=["xcb", "offscreen"],
                         help="the Qt platform to check for (xcb: a desktop; offscreen: tests)")
-    parser.add_argument("--tests", action="store_true", help="also the programs the tests read PDFs with")
+    parser.add_argument("--tests", action="store_true", help="also the programs the tests use (poppler, Node.js)")
     parser.add_argument("--install", action="store_true", help="install what is missing when running as root")
     arguments = parser.parse_args()
     if sys.platform != "linux":
@@ -128,7 +130,7 @@ def main() -> int:
     if missing:
         print(f"Qt needs system libraries this machine lacks: {', '.join(missing)}.", file=sys.stderr)
     if tools:
-        print(f"The tests read PDFs with {', '.join(tools)}, which this machine lacks.", file=sys.stderr)
+        print(f"The tests use {', '.join(tools)}, which this machine lacks.", file=sys.stderr)
     if command and arguments.install and os.geteuid() == 0:
         print(f"Installing them: {' '.join(command)}", file=sys.stderr)
         if command[0] == "apt-get":

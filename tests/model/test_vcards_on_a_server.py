@@ -59,3 +59,34 @@ def test_a_vcard_4_photo_is_a_data_uri_and_3_0_has_no_4_0_properties(sample_note
     assert re.search(r"^ANNIVERSARY:2015-06-20", four, re.MULTILINE) and "GENDER:F" in four
     assert not re.search(r"^(ANNIVERSARY|GENDER|KIND|LANG)[;:]", three, re.MULTILINE)
     assert "X-ANNIVERSARY:2015-06-20" in three and "X-GENDER:F" in three
+
+
+@pytest.mark.parametrize("version", ["3.0", "4.0"])
+@pytest.mark.parametrize("source", ["corpus", "sample"])
+def test_a_second_reader_reads_every_exported_card(tmp_path, version, source):
+    """ical.js, which refused both exported corpus files before, reads every card as written,
+    each value parsed by its type, and finds as many cards as were written."""
+    from model import importer, sample
+    from model.storage import open_notebook
+    from tests.conftest import CORPUS
+    from tests.readers import read_with_icaljs
+
+    path = tmp_path / "people.rapport"
+    notebook = sample.build_sample_notebook(path) if source == "sample" else open_notebook(path)
+    try:
+        if source == "corpus":
+            importer.apply_plan(importer.read_plan([CORPUS / "vcards"]))
+        out = tmp_path / f"{source}-{version}.vcf"
+        written = vcard.export_file(contacts.iter_contacts(), out, version)
+        singles = []
+        for record in contacts.iter_contacts():  # one file per card too, to name the one refused
+            single = tmp_path / f"card-{record.id}.vcf"
+            single.write_text(vcard.serialize(record, version), encoding="utf-8")
+            singles.append((record.display_name, single))
+    finally:
+        notebook.close()
+    whole, *each = read_with_icaljs(out, *(single for _name, single in singles))
+    refused = {name: result["error"] for (name, _single), result in zip(singles, each, strict=True)
+               if "error" in result}
+    assert not refused, refused
+    assert "error" not in whole and whole["components"] == written >= 40

@@ -85,9 +85,11 @@ class PlanModel(QAbstractTableModel):
         if column == 2:
             if item.outcome == importer.REJECTED:
                 return item.reason
-            if item.outcome == importer.UPDATE:
-                return " ".join(("adds " + ", ".join(item.changes)).split())  # one line per row
-            return ""
+            details = " ".join(("adds " + ", ".join(item.changes)).split()) if item.outcome == importer.UPDATE else ""
+            if item.warnings:  # what was left out of the card, line by line
+                left_out = "; ".join(f"line {line}: {warning}" for line, warning in item.warnings)
+                details = f"{details}; {left_out}" if details else left_out
+            return details
         return f"{Path(item.file).name}, line {item.line}"
 
     def refresh_row(self, row: int) -> None:
@@ -288,6 +290,8 @@ class ImportDialog(QDialog):
         parts = [f"{summary['new']:,} new", f"{summary['updated']:,} update someone",
                  f"{summary['unchanged']:,} unchanged", f"{summary['possible_duplicates']:,} possible duplicates",
                  f"{len(summary['rejected']):,} unreadable"]
+        if summary["warnings"]:
+            parts.append(f"{len(summary['warnings']):,} line{'s' if len(summary['warnings']) != 1 else ''} left out")
         files = summary["files"]
         self.counts.setText(f"<b>{plan.cards:,} cards in {files} file{'s' if files != 1 else ''}</b>: "
                             + " · ".join(parts))

@@ -57,6 +57,7 @@ class PlanItem:
     changes: list[str] = field(default_factory=list)  # for an update: what would change
     choice: str = KEEP_BOTH  # for a possible duplicate: keep both, merge, or skip
     merged_into: int | None = None  # index of an earlier card of this import it joins
+    warnings: list[tuple[int, str]] = field(default_factory=list)  # (line, what was left out of the card)
 
     @property
     def record(self) -> ContactRecord | None:
@@ -95,6 +96,9 @@ class ImportPlan:
             "possible_duplicates": self.count(DUPLICATE),
             "rejected": [{"file": item.file, "line": item.line, "reason": item.reason}
                          for item in self.items if item.outcome == REJECTED],
+            # Lines left out of cards that were read (comments, unreadable property names).
+            "warnings": [{"file": item.file, "line": line, "warning": warning}
+                         for item in self.items for line, warning in item.warnings],
         }
 
 
@@ -295,6 +299,7 @@ class ReadCard:
     name_key: str = ""
     uid: str = ""
     match_keys: list[str] = field(default_factory=list)
+    warnings: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def record(self) -> ContactRecord:
@@ -308,7 +313,8 @@ def read_card(card: vcard.ParsedCard) -> ReadCard:
         return ReadCard(card.file, card.line, card.offset, error=card.error)
     packed = _pack(record)  # normalises the points, which matching needs
     return ReadCard(card.file, card.line, card.offset, packed=packed, name=record.display_name,
-                    name_key=name_key(record), uid=record.uid, match_keys=_match_keys(record))
+                    name_key=name_key(record), uid=record.uid, match_keys=_match_keys(record),
+                    warnings=card.warnings)
 
 
 def _pack(record: ContactRecord) -> bytes:
@@ -428,7 +434,7 @@ def _prefetch(chunk: list[ReadCard], index: _Index, cache: dict[int, ContactReco
 def _plan_card(plan: ImportPlan, index: _Index, card: ReadCard, existing_cache: dict[int, ContactRecord]) -> None:
     name = card.name_key
     match = index.same_person(card.uid, card.match_keys, name)
-    item = PlanItem(NEW, card.file, card.line, card.packed, card.name)
+    item = PlanItem(NEW, card.file, card.line, card.packed, card.name, warnings=card.warnings)
     if isinstance(match, str):  # an earlier card of this import ("card:<n>")
         earlier = plan.items[int(match[5:])]
         target = earlier.merged if earlier.merged is not None else earlier.record

@@ -7,7 +7,11 @@ breaks, base64 photos whose continuation lines are not folded, per-property CHAR
 CR, LF or CRLF. Each logical line is then parsed by vobject's content-line parser, and a card
 that cannot be read is reported with its file and line while the others come in.
 
-Writing goes through vobject's serializer, which folds and escapes.
+Writing goes through vobject's serializer, which folds and escapes. The lines Rapport adds
+itself (its X-RAPPORT-* properties and the kept ones) are folded by `fold`: vobject's
+foldOneLine goes a character at a time, 23 s for the 67 MB line of a kept 50 MB LOGO, where
+`fold` takes 0.2 s; and it leaves a line of fewer than 75 characters unfolded however many
+octets it has, where RFC 6350 3.2 counts octets.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import io
 import quopri
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
@@ -34,11 +38,15 @@ MAX_PROPERTY_BYTES = 96 * 1024 * 1024  # a 50 MB photo is ~67 MB of base64
 MAX_LINE_BYTES = MAX_PROPERTY_BYTES
 # Stands in for a line or property over the limits above: the card is reported, never cut short.
 LINE_TOO_LONG = b"\0line too long\0"
+COMMENT_LINE = b"\0comment\0"  # logical_lines' mark for a line that begins with # (left out, with a warning)
 # CRLF, LF, CR, and the CRCRLF that some iPhone exports write, each count as one line break.
 _LINE_BREAK = re.compile(rb"\r*\n|\r")
 # A property name as written in the wild: KAddressBook writes X-messaging/xmpp-All, Palm and
 # Lotus a "+" or "/" now and then (RFC 6350 allows letters, digits and "-" only).
 _CONTENT_LINE = re.compile(rb"^[A-Za-z0-9_.+/-]+[;:]")
+# A line shaped like a property whose name has characters no vCard name has ("X-ééé:v"): a line
+# of its own, left out with a warning, never glued onto the value before it.
+_NAME_LIKE = re.compile(rb"^[^\s:;\"=,]{2,}[;:]")
 _ODD_NAME = re.compile(rb"^([A-Za-z0-9_.+/-]*[+/][A-Za-z0-9_.+/-]*)(?=[;:])")
 _KDE_MESSAGING = re.compile(r"X-MESSAGING-([A-Z0-9]+)-ALL")
 _BASE64_LINE = re.compile(rb"^[A-Za-z0-9+/=]+$")
@@ -97,6 +105,7 @@ class ParsedCard:
     error: str = ""
     version: str = ""
     offset: int = 0  # about how far into the file the card ends, in bytes (for progress)
+    warnings: list[tuple[int, str]] = field(default_factory=list)  # (line, what was left out)
 
 
 # -- Logical lines --------------------------------------------------------------------------
@@ -217,14 +226,15 @@ def logical_lines(stream: BinaryIO, first_line: int = 1) -> Iterator[tuple[int, 
                 current = bytearray(current)
                 del current[-1]  # a quoted-printable soft line break
                 current += line
-            elif first == b"#":
-                continue  # a comment line (Android and Palm write them): not part of any value
+            elif first == b"#":  # a comment line (Android and Palm write them): not part of any value
+                yield number, COMMENT_LINE
+                continue
             else:
                 is_content_line = bool(_CONTENT_LINE.match(line))
                 if base64_value and line and not is_content_line and _BASE64_LINE.match(line):
                     current = bytearray(current) if type(current) is bytes else current
                     current += line.strip()  # a photo line that was not folded the standard way
-                elif line and not is_content_line and not base64_value:
+                elif line and not is_content_line and not base64_value and not _NAME_LIKE.match(line):
                     current = bytearray(current) if type(current) is bytes else current
                     if current.endswith(b"\\") and not current.endswith(b"\\\\"):
                         del current[-1]  # Android's 2.1: a trailing backslash continues the value
@@ -237,7 +247,10 @@ def logical_lines(stream: BinaryIO, first_line: int = 1) -> Iterator[tuple[int, 
                 continue
             yield start, LINE_TOO_LONG if overflow else (bytes(current) if type(current) is bytearray else current)
             current, overflow = None, False
-        if not line or line.isspace() or line[:1] == b"#":  # blank, or a comment line
+        if not line or line.isspace():
+            continue
+        if line[:1] == b"#":
+            yield number, COMMENT_LINE
             continue
         current = line
         start = number
@@ -416,13 +429,16 @@ def card_to_record(properties: list[Property], line: int) -> ContactRecord:
     kept: list[Property] = []
     notes: list[str] = []
     rapport: dict[str, object] = {}  # what another Rapport wrote in X-RAPPORT-* properties
+    phonetic: dict[str, str] = {}
     for prop in properties:
         name = prop.name
         if name in _TEXT_FIELDS and not getattr(record, _TEXT_FIELDS[name]):
             setattr(record, _TEXT_FIELDS[name], unescape(prop.value).strip())
         elif name == "N":
             # Each part may be a comma list ("Richter,James"); people read it as words.
-            parts = [" ".join(unescape(part).replace(",", " ").split()) for part in split_escaped(prop.value, ";")]
+            # An escaped comma is the name's own ("\\,").
+            parts = [" ".join(" ".join(unescape(word) for word in split_escaped(part, ",")).split())
+                     for part in split_escaped(prop.value, ";")]
             parts += [""] * 5
             record.family_name, record.given_name, record.additional_names, record.prefix, record.suffix = parts[:5]
             sort_as = [unescape(part).strip() for v in prop.params.get("SORT-AS", []) for part in re.split(r"[,;]", v)]
@@ -478,8 +494,8 @@ def card_to_record(properties: list[Property], line: int) -> ContactRecord:
                 value = prop.params["X-USER"][0]
             record.points.append(ContactPointRecord("handle", value, service=service))
             used_groups.add(prop.group.upper())
-        elif name in _PHONETIC:  # N's SORT-AS, where there is one, said it first
-            setattr(record, _PHONETIC[name], getattr(record, _PHONETIC[name]) or unescape(prop.value).strip())
+        elif name in _PHONETIC:  # one reading per property: it says more exactly than N's SORT-AS
+            phonetic[_PHONETIC[name]] = unescape(prop.value).strip()
         elif name == "SOUND" and "X-IRMC-N" in [t.upper() for t in prop.params.get("TYPE", [])]:
             # Japanese phones: the reading of N, as family;given;... (often half-width katakana)
             reading = [unescape(part).strip() for part in split_escaped(prop.value, ";")] + [""]
@@ -507,6 +523,8 @@ def card_to_record(properties: list[Property], line: int) -> ContactRecord:
                 record.photo, record.photo_type = photo
         elif name not in _NOT_KEPT:
             kept.append(prop)
+    for field_name, value in phonetic.items():
+        setattr(record, field_name, value)
     record.notes = "\n\n".join(note for note in notes if note.strip())
     record.tags = list(dict.fromkeys(record.tags))
     kept = _place_from_card(record, kept, rapport)
@@ -578,14 +596,17 @@ def read_stream(stream: BinaryIO, name: str, fallback_charset: str = "cp1252", f
     properties: list[Property] | None = None
     start = 0
     failure: VCardError | None = None
+    warnings: list[tuple[int, str]] = []
     stray_line = 0
     for number, line in logical_lines(stream, first_line):
+        if line is COMMENT_LINE and properties is None:
+            continue
         upper = line[:12].upper()
         if upper.startswith(b"BEGIN:VCARD"):
             if properties is not None:
                 yield ParsedCard(name, start, error=f"the card has no END:VCARD before line {number}")
             seen_card = True
-            properties, start, failure = [], number, None
+            properties, start, failure, warnings = [], number, None, []
             continue
         if properties is None:
             if not stray_line and line.strip():
@@ -593,15 +614,25 @@ def read_stream(stream: BinaryIO, name: str, fallback_charset: str = "cp1252", f
             continue
         if upper.startswith(b"END:VCARD"):
             card = _finish(name, start, properties, failure)
+            card.warnings = warnings
             card.offset = stream.tell() if stream.seekable() else 0
             yield card
             properties = None
             continue
         if failure is not None:
             continue
+        if line is COMMENT_LINE:
+            warnings.append((number, "a comment line (#) was left out"))
+            continue
         if line is LINE_TOO_LONG:
             failure = VCardError(f"line {number} is longer than {MAX_PROPERTY_BYTES // (1024 * 1024)} MB; "
                                  "the card is left out", number)
+            continue
+        if not _CONTENT_LINE.match(line) and _NAME_LIKE.match(line):
+            odd = line.split(b":", 1)[0].split(b";", 1)[0].decode("utf-8", "replace")
+            shown = odd if len(odd) <= 40 else odd[:40] + "…"
+            warnings.append((number, f"{shown!r} is not a property name (letters A-Z, digits and -); the line was"
+                                     " left out"))
             continue
         try:
             properties.append(_parse_property(number, line, fallback_charset))
@@ -664,8 +695,10 @@ def record_to_card(record: ContactRecord, version: str = "3.0") -> vobject.base.
     card.add("n").value = vobject.vcard.Name(family=record.family_name, given=record.given_name,
                                              additional=record.additional_names, prefix=record.prefix,
                                              suffix=record.suffix)
-    if version == "4.0" and (record.phonetic_family.strip() or record.phonetic_given.strip()):
-        card.n.params["SORT-AS"] = [record.phonetic_family.strip(), record.phonetic_given.strip()]
+    # 4.0's own place for the readings (RFC 6350 5.9), for its readers; X-PHONETIC-* carry them exactly.
+    sort_as = [part.strip() for part in (record.phonetic_family, record.phonetic_given)]
+    if version == "4.0" and sort_as[0] and not any(c in "".join(sort_as) for c in ',;:"'):
+        card.n.params["SORT-AS"] = sort_as if sort_as[1] else sort_as[:1]
     # ANNIVERSARY and GENDER are vCard 4.0's; 3.0 has them only as the X- properties readers know.
     anniversary, gender = ("anniversary", "gender") if version == "4.0" else ("x-anniversary", "x-gender")
     for name, value in (("nickname", record.nickname), ("title", record.title), ("bday", record.birthday),
@@ -740,8 +773,9 @@ _PREP_PROPERTY = {section: name for name, section in PREP_PROPERTIES.items()}
 
 def _rapport_lines(record: ContactRecord, version: str) -> list[str]:
     lines = []
-    if any((record.city, record.region, record.country)):
-        place = (record.city, record.region, record.country)
+    place = (record.city, record.region, record.country)
+    # Also when there is no place but an address: a reader takes the place from the address.
+    if any(place) or any(len(p.parts) >= 7 and any(p.parts[3:7]) for p in record.points_of("address")):
         lines.append("X-RAPPORT-PLACE:" + ";".join(_escape(part) for part in place))
     if record.time_zone and not any(line[:3].upper() in ("TZ:", "TZ;") for line in record.vcard_properties):
         lines.append(("TZ:" if version == "4.0" else "TZ;VALUE=text:") + _escape(record.time_zone))
@@ -894,17 +928,33 @@ def serialize(record: ContactRecord, version: str = "3.0") -> str:
     extra = io.StringIO()
     if record.photo and version == "4.0":
         photo = base64.b64encode(record.photo).decode()
-        vobject.base.foldOneLine(extra, f"PHOTO:data:{record.photo_type or 'image/jpeg'};base64,{photo}")
+        extra.write(fold(f"PHOTO:data:{record.photo_type or 'image/jpeg'};base64,{photo}"))
     for line in _rapport_lines(record, version):
-        vobject.base.foldOneLine(extra, line)
+        extra.write(fold(line))
     for line in record.vcard_properties:
         rewritten = _kept_line(line, version)
         if rewritten:
-            vobject.base.foldOneLine(extra, rewritten)
+            extra.write(fold(rewritten))
     if not extra.getvalue():
         return text
     end = text.rindex("END:VCARD")
     return text[:end] + extra.getvalue() + text[end:]
+
+
+def fold(line: str) -> str:
+    """A content line folded as RFC 6350 3.2 asks: at most 75 octets a line, continuation lines
+    starting with a space, never inside a UTF-8 sequence; with its CRLF."""
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        return line + "\r\n"
+    pieces, start, limit = [], 0, 75
+    while start < len(data):
+        end = min(start + limit, len(data))
+        while end < len(data) and data[end] & 0xC0 == 0x80:  # a continuation byte: step back
+            end -= 1
+        pieces.append(data[start:end])
+        start, limit = end, 74  # the space that begins a continuation line is one of its 75
+    return b"\r\n ".join(pieces).decode("utf-8") + "\r\n"
 
 
 def _add_handle(card, point: ContactPointRecord) -> None:

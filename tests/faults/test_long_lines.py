@@ -80,3 +80,53 @@ def test_cancel_answers_while_a_huge_line_is_read(qtbot, notebook, tmp_path):
     with qtbot.waitSignal(dialog.finished, timeout=5000):
         dialog.reject()
     assert contacts.count_contacts() == 0
+
+
+def test_a_property_name_of_10000_characters(tmp_path):
+    """A valid name that long is a kept property, written back whole; one with characters no
+    vCard name has is left out with a warning naming its line, never glued onto the name before it."""
+    long_name = "X-" + "A" * 10_000
+    odd_name = "X-" + "é" * 10_000
+    path = tmp_path / "names.vcf"
+    path.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Long\r\n" f"{long_name}:kept\r\nEND:VCARD\r\n"
+                    "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Odd\r\n" f"{odd_name}:left out\r\n"
+                    "TEL:+1 555 0100\r\nEND:VCARD\r\n", encoding="utf-8")
+    long, odd = vcard.read_cards(path)
+    assert long.record.vcard_properties == [f"{long_name}:kept"] and not long.warnings
+    assert f"{long_name}:kept" in vcard.serialize(long.record, "4.0").replace("\r\n ", "")
+    assert odd.record.display_name == "Odd" and odd.record.points[0].value == "+1 555 0100"
+    (line, warning), = odd.warnings
+    assert line == 9 and "is not a property name" in warning and len(warning) < 200
+
+
+def test_a_card_whose_every_line_is_a_comment(tmp_path):
+    path = tmp_path / "comments.vcf"
+    path.write_text("BEGIN:VCARD\r\nVERSION:2.1\r\nN:Before;Ann\r\nEND:VCARD\r\n"
+                    "BEGIN:VCARD\r\n# FN:Nobody\r\n# TEL:555\r\nEND:VCARD\r\n"
+                    "BEGIN:VCARD\r\nVERSION:2.1\r\nN:After;Bo\r\n# a note to self\r\nEND:VCARD\r\n", encoding="utf-8")
+    before, empty, after = vcard.read_cards(path)
+    assert before.record.family_name == "Before" and after.record.family_name == "After"
+    assert empty.record is None and empty.line == 5 and "the card is empty" in empty.error
+    assert after.warnings == [(12, "a comment line (#) was left out")]
+
+
+def test_a_50_mb_logo_comes_in_and_goes_out_whole(tmp_path):
+    """A kept LOGO of 50 MB (67 MB of base64, under the 96 MB line limit): imported through
+    main.py, in the notebook, and in the export byte for byte."""
+    import base64
+    import os
+
+    logo = os.urandom(50 * MB)
+    path = tmp_path / "logo.vcf"
+    with open(path, "wb") as stream:
+        stream.write(b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Big Logo\r\nLOGO;ENCODING=b;TYPE=PNG:")
+        stream.write(base64.b64encode(logo))
+        stream.write(b"\r\nEND:VCARD\r\n")
+    summary, _peak = import_measured(path, tmp_path)
+    assert summary["new"] == 1 and summary["rejected"] == []
+    out = tmp_path / "out.vcf"
+    subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(tmp_path / "mine.rapport"),
+                    "--export-vcard", str(out)], check=True, capture_output=True, timeout=120)
+    text = out.read_text(encoding="ascii").replace("\r\n ", "")
+    payload = text.split("LOGO;ENCODING=b;TYPE=PNG:", 1)[1].split("\r\n", 1)[0]
+    assert base64.b64decode(payload) == logo

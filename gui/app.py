@@ -156,11 +156,12 @@ def run(notebook: Notebook, files: list[str], screenshot: str | None, version: s
         check.damaged.connect(window.notebook_damaged)
         QTimer.singleShot(0, check.start)
         window.start_reminders()
-        # The city gazetteer and the phone geocoder take about a second to load: do it off the UI
-        # thread, before the first Prep tab needs them.
-        from model import places
+        # The city gazetteer and the phone geocoder take about a second to load, the collation
+        # table a fifth of one: do it off the UI thread, before the first Prep tab or save needs them.
+        from model import collation, places
 
         threading.Thread(target=places.warm_up, name="places", daemon=True).start()
+        threading.Thread(target=collation.warm_up, name="collation", daemon=True).start()
     status = app.exec()
     if server is not None:
         server.close()

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 import vobject
 from dateutil import tz as dateutil_tz
 
-from model import clock, meetings, places, storage
+from model import clock, content_lines, meetings, places, storage
 from model.content_lines import well_formed
 from model.meetings import Attendee, MeetingRecord
 from model.schema import ContactPoint, database
@@ -73,21 +73,6 @@ def _param(value: str) -> str:
     return f'"{value}"' if any(ch in value for ch in ":;,") else value
 
 
-def _fold(line: str) -> str:
-    """One content line folded at 75 octets, never inside a UTF-8 character, ending in CRLF."""
-    data = line.encode("utf-8")
-    if len(data) <= 75:
-        return line + "\r\n"
-    parts, start, limit = [], 0, 75
-    while start < len(data):
-        end = min(len(data), start + limit)
-        while end < len(data) and (data[end] & 0xC0) == 0x80:  # a continuation byte: back up
-            end -= 1
-        parts.append(data[start:end].decode("utf-8"))
-        start, limit = end, 74  # continuation lines start with a space
-    return "\r\n ".join(parts) + "\r\n"
-
-
 def _date_time(name: str, moment: dt.datetime, zone: str) -> str:
     if places.valid_zone(zone):
         local = moment.astimezone(ZoneInfo(zone))
@@ -137,13 +122,13 @@ def write_ics(records: Iterable[MeetingRecord], stream: TextIO) -> int:
     except vobject.base.VObjectError as error:
         raise IcsError(f"cannot write the calendar: {error}") from error
     stamp = f"{clock.now():%Y%m%dT%H%M%SZ}"
-    out = ["BEGIN:VCALENDAR\r\n", "VERSION:2.0\r\n", _fold(f"PRODID:{_PRODID}"), timezones]
+    out = ["BEGIN:VCALENDAR\r\n", "VERSION:2.0\r\n", content_lines.fold(f"PRODID:{_PRODID}"), timezones]
     for record in records:
         # A contact attending without an email on the meeting is written with their first address.
         record.attendees = [a if a.email or not a.contact_id else Attendee(a.contact_id, a.name,
                                                                              emails.get(a.contact_id, ""))
                             for a in record.attendees]
-        out += [_fold(line) for line in event_lines(record, stamp)]
+        out += [content_lines.fold(line) for line in event_lines(record, stamp)]
     out.append("END:VCALENDAR\r\n")
     stream.write("".join(out))
     return len(records)

@@ -8,7 +8,7 @@ import vobject
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model import prep, vcard
+from model import content_lines, prep, vcard
 from model.contacts import ContactPointRecord, ContactRecord
 
 # Letters, marks, digits, punctuation and symbols of every script, and spaces inside; no control
@@ -75,7 +75,7 @@ def test_a_person_survives_a_round_trip(version, person):
 @settings(max_examples=300, deadline=None)
 @given(line=st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=400))
 def test_folding_keeps_every_octet_and_no_line_is_longer_than_75(line):
-    folded = vcard.fold("X-TEST:" + line)
+    folded = content_lines.fold("X-TEST:" + line)
     assert folded.endswith("\r\n")
     physical = folded[:-2].split("\r\n")
     assert all(len(part.encode("utf-8")) <= 75 for part in physical)

@@ -21,7 +21,9 @@ off the UI thread); a key then costs about 18 µs.
 
 from __future__ import annotations
 
+import functools
 import threading
+import unicodedata
 
 from model import normalise
 
@@ -49,9 +51,14 @@ def sort_key(text: str) -> str:
     """A text key whose plain (binary) order is the collation order of `text`: four hex digits
     per primary weight, a space (below every digit, so a prefix sorts first), then the folded
     text to order names that differ only in accents or case the same way every time."""
-    weights = _table().sort_key(text)
-    try:
-        primary = weights[:weights.index(0)]
-    except ValueError:
-        primary = weights
-    return "".join(f"{weight:04x}" for weight in primary) + " " + normalise.fold(text)
+    if text.isascii():  # no decomposition to do; and the key of a name seen before is reused
+        return _key(text)
+    return _key(unicodedata.normalize("NFD", text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _key(decomposed: str) -> str:
+    # Only the primary level is needed, so pyuca's four-level sort_key is not built.
+    elements = _table().collation_elements(decomposed)
+    primary = "".join(f"{element[0]:04x}" for element in elements if element[0])
+    return primary + " " + normalise.fold(decomposed)

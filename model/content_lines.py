@@ -64,3 +64,19 @@ def fold(line: str) -> str:
         pieces.append(data[start:end])
         start, limit = end, 74  # the space that begins a continuation line is one of its 75
     return b"\r\n ".join(pieces).decode("utf-8") + "\r\n"
+
+
+def unescape(value: str) -> str:
+    """A vCard or iCalendar TEXT value as plain text: \\n, \\, and \\; and \\\\ undone (RFC 6350
+    3.4, RFC 5545 3.3.11). Writers also escape other punctuation (Gmail's \\"); a backslash before
+    a letter or digit is the text's own, as in a 2.1 value "C:\\Users", and stays."""
+    if "\\" not in value:
+        return value
+    out, chars = [], iter(value)
+    for char in chars:
+        if char == "\\":
+            following = next(chars, "")
+            out.append("\n" if following in "nN" else "\\" + following if following.isalnum() else following)
+        else:
+            out.append(char)
+    return "".join(out)

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 import vobject
 from dateutil import tz as dateutil_tz
 
-from model import clock, content_lines, meetings, places, storage
+from model import clock, content_lines, meetings, places, recurrence, storage
 from model.content_lines import well_formed
 from model.meetings import Attendee, MeetingRecord
 from model.schema import ContactPoint, database
@@ -164,6 +164,7 @@ class ParsedEvent:
     record: MeetingRecord | None = None
     error: str = ""
     unknown_attendees: list[Attendee] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what was left out of an event that was read
 
 
 @dataclass
@@ -177,7 +178,9 @@ class IcsPlan:
     def summary(self) -> dict:
         return {"files": len(self.files), "events": len(self.events), "new": self.added, "updated": self.updated,
                 "unchanged": self.unchanged,
-                "rejected": [{"file": e.file, "line": e.line, "reason": e.error} for e in self.events if e.error]}
+                "rejected": [{"file": e.file, "line": e.line, "reason": e.error} for e in self.events if e.error],
+                "warnings": [{"file": e.file, "line": e.line, "warning": warning} for e in self.events
+                             for warning in e.warnings]}
 
 
 def _unfold(text: str) -> list[tuple[int, str]]:
@@ -189,6 +192,26 @@ def _unfold(text: str) -> list[tuple[int, str]]:
         else:
             lines.append((number, raw))
     return lines
+
+
+_TZID_PARAM = re.compile(r'(;TZID=)("[^"]*"|[^;:]*)', re.IGNORECASE)
+
+
+def _clean_tzid(name: str) -> str:
+    quoted = name.startswith('"')
+    name = name.strip('"').replace("\\,", ",").replace("\\;", ";")
+    name = name.lstrip("/") if places.zone_named(name.lstrip("/")) == places.zone_named(name) else name
+    return f'"{name}"' if quoted or any(c in name for c in ",;:") else name
+
+
+def _clean_tzids(line: str) -> str:
+    """A TZID as the file's own VTIMEZONE and the zone database spell it: without the escapes
+    Outlook puts before a comma ("Kuala Lumpur\\, Singapore") or a leading slash."""
+    if "TZID" not in line.upper():
+        return line
+    if line[:5].upper() == "TZID:":
+        return "TZID:" + _clean_tzid(line[5:]).strip('"')
+    return _TZID_PARAM.sub(lambda match: match.group(1) + _clean_tzid(match.group(2)), line)
 
 
 def _blocks(lines: list[tuple[int, str]], name: str) -> list[tuple[int, list[str]]]:
@@ -221,7 +244,7 @@ def read_ics(path: str | Path) -> list[ParsedEvent]:
     text = _decode(data)
     if "BEGIN:VCALENDAR" not in text.upper():
         return [ParsedEvent(name, 1, error="not an iCalendar file (no BEGIN:VCALENDAR)")]
-    lines = _unfold(text)
+    lines = [(number, _clean_tzids(line)) for number, line in _unfold(text)]
     # A line vobject cannot read is left out, as its ignoreUnreadable would, but without
     # letting its pattern spend minutes on it first (model/content_lines.py).
     zones = ["\n".join(line for line in block if well_formed(line)) for _, block in _blocks(lines, "VTIMEZONE")]
@@ -232,33 +255,68 @@ def read_ics(path: str | Path) -> list[ParsedEvent]:
 
 
 def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
+    """The file's text: UTF-8 (RFC 5545 3.1.4), line by line, so that one broken byte costs only
+    its own character; a file with no UTF-8 beyond ASCII at all but other bytes is cp1252."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    lines = data.removeprefix(b"\xef\xbb\xbf").split(b"\n")
+    utf8 = False
+    for line in lines:
+        if not line.isascii():
+            try:
+                line.decode("utf-8")
+                utf8 = True
+                break
+            except UnicodeDecodeError:
+                continue
+    if utf8:
+        return data.decode("utf-8-sig", errors="replace")
+    return data.decode("cp1252", errors="replace")
 
 
 def _read_event(name: str, start: int, block: list[str], zones: list[str]) -> ParsedEvent:
     if block[-1].strip().upper() != "END:VEVENT":
         return ParsedEvent(name, start, error="the event is not closed (no END:VEVENT)")
     body = "\n".join(line for line in block if well_formed(line))  # as in read_ics
-    event = None
-    for timezones in (zones, []):  # a broken VTIMEZONE should not cost the event
+    without_alarms = "\n".join(_without_alarms([line for line in block if well_formed(line)]))
+    event, warnings = None, []
+    failure: Exception = IcsError("unreadable")
+    # A broken VTIMEZONE should not cost the event, nor a broken alarm (it is left out, with a word).
+    for timezones, text in ((zones, body), ([], body), (zones, without_alarms), ([], without_alarms)):
         try:
-            calendar = vobject.readOne("BEGIN:VCALENDAR\nVERSION:2.0\n" + "\n".join(timezones) + "\n" + body
+            calendar = vobject.readOne("BEGIN:VCALENDAR\nVERSION:2.0\n" + "\n".join(timezones) + "\n" + text
                                        + "\nEND:VCALENDAR\n", ignoreUnreadable=True)
             event = calendar.vevent
-            break
+            parsed = _to_record(name, start, event, block)
+            if text is without_alarms and text != body:
+                parsed.warnings.append(f"its alarm could not be read ({_reason(failure)}) and was left out")
+            parsed.warnings += warnings
+            return parsed
+        except (IcsError, ValueError, TypeError, AttributeError, OverflowError, KeyError) as error:
+            failure = error
+            if event is not None and not isinstance(error, (AttributeError, KeyError)):
+                break  # the event was read; what it says is wrong
         except Exception as error:  # noqa: BLE001 - vobject raises many kinds; all mean "unreadable"
             failure = error
     if event is None:
         return ParsedEvent(name, start, error=f"cannot read the event: {_reason(failure)}")
-    try:
-        return _to_record(name, start, event)
-    except (IcsError, ValueError, TypeError, AttributeError) as error:
-        return ParsedEvent(name, start, error=str(error) or type(error).__name__)
+    return ParsedEvent(name, start, error=_reason(failure))
+
+
+def _without_alarms(lines: list[str]) -> list[str]:
+    kept, depth = [], 0
+    for line in lines:
+        upper = line.strip().upper()
+        if upper == "BEGIN:VALARM":
+            depth += 1
+        elif upper == "END:VALARM" and depth:
+            depth -= 1
+            continue
+        if not depth:
+            kept.append(line)
+    return kept
 
 
 def _reason(error: Exception) -> str:
@@ -266,48 +324,104 @@ def _reason(error: Exception) -> str:
     return re.sub(r"\s+", " ", text)[:200]
 
 
-def _moment(prop, all_day_end: bool = False) -> tuple[dt.datetime, str, bool]:
-    """(aware instant, IANA zone or "", all day) of a DTSTART or DTEND."""
+def _moment(prop) -> tuple[dt.datetime, str, bool]:
+    """(aware instant, IANA zone or "", all day) of a DTSTART, DTEND or RECURRENCE-ID; a date
+    is that date at 00:00 UTC (all-day meetings are on dates, in no zone)."""
     value = prop.value
     tzid = (prop.params.get("TZID") or prop.params.get("X-VOBJ-ORIGINAL-TZID") or [""])[0]
     if isinstance(value, dt.datetime):
-        zone = places.zone_named(tzid)
-        if value.tzinfo is None:
-            if zone:
-                value = value.replace(tzinfo=places.ZoneInfo(zone))
-            elif tzid and _OFFSET.match(tzid):  # "UTC+11", as some programs name a fixed offset
-                sign, hours, minutes = _OFFSET.match(tzid).groups()
-                offset = dt.timedelta(hours=int(hours), minutes=int(minutes or 0)) * (-1 if sign == "-" else 1)
-                value = value.replace(tzinfo=dt.timezone(offset))
-            elif tzid:
-                raise IcsError(f"the time zone {tzid!r} is neither defined in the file nor known")
-            else:  # floating time: the user's local time, as the standard says
-                value = value.astimezone()
-        if not zone:
-            key = getattr(value.tzinfo, "key", "") or ""
-            zone = key if places.valid_zone(key) else ""
-        return value.astimezone(dt.UTC), zone, False
+        return _instant(value, tzid)
     if isinstance(value, dt.date):
-        local = dt.datetime.combine(value, dt.time(0)).astimezone()
-        return local.astimezone(dt.UTC), "", True
+        return dt.datetime.combine(value, dt.time(0), dt.UTC), "", True
     raise IcsError(f"unreadable date {value!r}")
 
 
-def _to_record(name: str, line: int, event) -> ParsedEvent:
+def _instant(value: dt.datetime, tzid: str = "") -> tuple[dt.datetime, str, bool]:
+    zone = places.zone_named(tzid)
+    if value.tzinfo is None:
+        if zone:
+            value = value.replace(tzinfo=places.ZoneInfo(zone))
+        elif tzid and _OFFSET.match(tzid):  # "UTC+11", as some programs name a fixed offset
+            sign, hours, minutes = _OFFSET.match(tzid).groups()
+            offset = dt.timedelta(hours=int(hours), minutes=int(minutes or 0)) * (-1 if sign == "-" else 1)
+            value = value.replace(tzinfo=dt.timezone(offset))
+        elif tzid:
+            raise IcsError(f"the time zone {tzid!r} is neither defined in the file nor known")
+        else:  # floating time: the user's local time, as the standard says
+            value = value.replace(tzinfo=clock.local_zone())
+    if not zone:
+        key = getattr(value.tzinfo, "key", "") or ""
+        zone = key if places.valid_zone(key) else ""
+    if not zone and tzid and value.tzinfo is not None and value.utcoffset() is not None:
+        # A zone only the file's VTIMEZONE defines (Outlook's "Canberra, Melbourne, Sydney", a
+        # custom_... one): the IANA zone whose offsets agree with it, so that a series is expanded
+        # in a zone that knows daylight saving.
+        zone = places.zone_matching(tzid, value.tzinfo, value.year) if value.year < 9000 else ""
+    return value.astimezone(dt.UTC), zone, False
+
+
+def _moments(event, name: str, all_day: bool, zone: str) -> list[dt.datetime]:
+    """The starts an RDATE or EXDATE list names, in the series' frame (dates at 00:00 UTC)."""
+    found = []
+    for prop in event.contents.get(name, []):
+        tzid = (prop.params.get("TZID") or prop.params.get("X-VOBJ-ORIGINAL-TZID") or [""])[0] or zone
+        values = prop.value if isinstance(prop.value, list) else [prop.value]
+        for value in values:
+            if isinstance(value, tuple):  # a PERIOD: its start
+                value = value[0]
+            if isinstance(value, dt.datetime):
+                if all_day:
+                    found.append(dt.datetime.combine(value.date(), dt.time(0), dt.UTC))
+                else:
+                    found.append(_instant(value, tzid)[0])
+            elif isinstance(value, dt.date):
+                found.append(dt.datetime.combine(value, dt.time(0), dt.UTC))
+    return sorted(set(found))
+
+
+# The TEXT properties read from the line itself: vobject keeps only the first of several
+# comma-separated values ("LOCATION:aka bild, wien" became "aka bild"), where a person means one.
+_RAW_TEXT = ("SUMMARY", "LOCATION", "DESCRIPTION")
+
+
+def _raw_texts(block: list[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    depth = 0
+    for line in block:
+        upper = line[:12].upper()
+        if upper.startswith("BEGIN:"):
+            depth += 1
+            continue
+        if upper.startswith("END:"):
+            depth -= 1
+            continue
+        if depth != 1 or not well_formed(line):
+            continue
+        name, _params, value, _group = vobject.base.parseLine(line)
+        if name.upper() in _RAW_TEXT and name.upper() not in found:
+            found[name.upper()] = content_lines.unescape(value)
+    return found
+
+
+def _to_record(name: str, line: int, event, block: list[str] | None = None) -> ParsedEvent:
     if not hasattr(event, "dtstart"):
         raise IcsError("the event has no start (DTSTART)")
     starts, zone, all_day = _moment(event.dtstart)
     if hasattr(event, "dtend"):
-        ends = _moment(event.dtend)[0]
+        ends, _end_zone, end_all_day = _moment(event.dtend)
+        if all_day and not end_all_day:  # a timed end for a date: the day it falls on, whole
+            ends = dt.datetime.combine(ends.date() + dt.timedelta(days=1), dt.time(0), dt.UTC)
     elif hasattr(event, "duration"):
         ends = starts + event.duration.value
-    else:
-        ends = starts + (dt.timedelta(days=1) if all_day else dt.timedelta(hours=1))
+    else:  # RFC 5545 3.6.1: a day for a date, a moment for a time
+        ends = starts + (dt.timedelta(days=1) if all_day else dt.timedelta(0))
     if ends <= starts:
         if ends < starts:
             raise IcsError("the event ends before it starts")
-        ends = starts + dt.timedelta(minutes=1)  # a zero-length event: a moment, kept as one minute
-    title = (event.summary.value if hasattr(event, "summary") else "").strip() or "(untitled event)"
+        ends = starts + (dt.timedelta(days=1) if all_day else dt.timedelta(minutes=1))
+    texts = _raw_texts(block or [])
+    title = texts.get("SUMMARY", event.summary.value if hasattr(event, "summary") else "").strip() or \
+        "(untitled event)"
     status = getattr(event, "status", None)
     rapport_status = getattr(event, _STATUS_KEY.lower().replace("-", "_"), None)
     if rapport_status is not None and rapport_status.value == "done":
@@ -315,7 +429,7 @@ def _to_record(name: str, line: int, event) -> ParsedEvent:
     else:
         state = "cancelled" if status is not None and str(status.value).upper() == "CANCELLED" else "planned"
     kind_prop = getattr(event, _KIND_KEY.lower().replace("-", "_"), None)
-    location = event.location.value if hasattr(event, "location") else ""
+    location = texts.get("LOCATION", event.location.value if hasattr(event, "location") else "")
     kind = kind_prop.value if kind_prop is not None and kind_prop.value in meetings.KINDS else _guess_kind(location)
     reminder = None
     for alarm in event.contents.get("valarm", []):
@@ -323,21 +437,33 @@ def _to_record(name: str, line: int, event) -> ParsedEvent:
         if trigger is not None and isinstance(trigger.value, dt.timedelta):
             reminder = max(0, round(-trigger.value.total_seconds() / 60))
             break
-    recurrence = ""
+    warnings = []
+    rule = ""
     if "rrule" in event.contents:
-        recurrence = str(event.contents["rrule"][0].value)
+        raw_rule = str(event.contents["rrule"][0].value)
+        frame = dt.UTC if all_day else places.zone_or_local(zone)
+        try:
+            rule = recurrence.normalise(raw_rule, starts.astimezone(frame), all_day)
+        except recurrence.RuleError as error:
+            rule = raw_rule  # kept as it came: expansion shows the first meeting, export writes it back
+            warnings.append(f"{error}; only its first meeting is shown")
     attendees, unknown = _attendees(event)
     uid = event.uid.value.strip() if hasattr(event, "uid") and event.uid.value.strip() else \
         f"{name}-{line}-{starts.isoformat()}@import"
-    if hasattr(event, "recurrence_id"):  # one changed occurrence of a recurring meeting: its own meeting here
-        uid = f"{uid}#{_moment(event.recurrence_id)[0].isoformat()}"
-    agenda = event.description.value if hasattr(event, "description") else ""
-    record = MeetingRecord(title, starts, ends, kind, zone, str(location or ""), str(agenda or ""), state, "",
-                           reminder, recurrence, attendees, uid)
+    recurrence_id = None
+    if hasattr(event, "recurrence_id"):  # one changed occurrence of a series: the start it replaces
+        recurrence_id = _moment(event.recurrence_id)[0]
+        rule = ""  # (RANGE=THISANDFUTURE is read as this occurrence only)
+    agenda = texts.get("DESCRIPTION", event.description.value if hasattr(event, "description") else "")
+    record = MeetingRecord(title, starts, ends, kind, "" if all_day else zone, str(location or ""),
+                           str(agenda or ""), state, "", reminder, rule, attendees, uid, all_day=all_day,
+                           rdates=_moments(event, "rdate", all_day, zone) if rule else [],
+                           exdates=_moments(event, "exdate", all_day, zone) if rule else [],
+                           recurrence_id=recurrence_id)
     errors = record.problems()
     if errors:
         raise IcsError(" ".join(errors))
-    return ParsedEvent(name, line, record, unknown_attendees=unknown)
+    return ParsedEvent(name, line, record, unknown_attendees=unknown, warnings=warnings)
 
 
 def _guess_kind(location: str) -> str:
@@ -375,7 +501,7 @@ def import_files(paths: Iterable[str | Path]) -> IcsPlan:
     for parsed in plan.events:
         if parsed.record is None:
             continue
-        first = seen.setdefault(parsed.record.uid, parsed)
+        first = seen.setdefault(f"{parsed.record.uid}\0{parsed.record.recurrence_id}", parsed)
         if first is not parsed:
             parsed.error = f"same UID as the event at {first.file}, line {first.line}; kept that one"
             parsed.record = None
@@ -383,7 +509,7 @@ def import_files(paths: Iterable[str | Path]) -> IcsPlan:
         for parsed in plan.events:
             if parsed.record is None:
                 continue
-            existing = meetings.by_uid(parsed.record.uid)
+            existing = meetings.by_uid(parsed.record.uid, parsed.record.recurrence_id)
             if existing is None:
                 meetings.save(parsed.record)
                 plan.added += 1
@@ -405,7 +531,7 @@ def _same(a: MeetingRecord, b: MeetingRecord) -> bool:
         # compared as stored: meetings.save strips the text fields
         return (r.title.strip(), r.starts_at, r.ends_at, r.kind, r.time_zone, r.location.strip(), r.agenda.strip(),
                 r.status,
-                r.reminder_minutes, r.recurrence,
+                r.reminder_minutes, r.recurrence, r.all_day, r.rdates, r.exdates, r.recurrence_id,
                 # a contact is the same attendee whether or not the meeting kept the email they were invited at
                 [x.contact_id or x.email.lower() for x in r.attendees])
     return key(a) == key(b)

@@ -8,7 +8,7 @@ marked done becomes a history entry for each attendee who is a contact (see `mar
 from __future__ import annotations
 
 import datetime as dt
-import functools
+import json
 import re
 import uuid
 from collections.abc import Iterable, Sequence
@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from peewee import fn
 
 from model import clock, contacts, history, places
+from model import recurrence as rules
 from model.history import InteractionRecord, parse_stamp, stamp
 from model.migrations import MEETING_DAYS_SQL
 from model.schema import ContactPoint, Meeting, MeetingAttendee, database, utc_now
@@ -27,8 +28,6 @@ KINDS = {"phone": "Phone call", "video": "Video call", "in_person": "In person"}
 STATUSES = ("planned", "done", "cancelled")
 REMINDERS = [(None, "None"), (0, "At the time"), (5, "5 minutes before"), (15, "15 minutes before"),
              (30, "30 minutes before"), (60, "1 hour before"), (1440, "1 day before")]
-# A recurrence is expanded at most this many times (a rule that never ends stays safe).
-MAX_OCCURRENCES = 500
 
 
 class MeetingError(ValueError):
@@ -59,6 +58,14 @@ class MeetingRecord:
     uid: str = ""
     id: int | None = None
     reminded_at: str = field(default="", compare=False)
+    # An all-day meeting is on dates, in no zone: starts_at and ends_at are those dates at 00:00
+    # UTC (the end exclusive, as in iCalendar), and every view shows it on them wherever it is.
+    all_day: bool = False
+    # A series' extra dates and the occurrences it skips (RDATE, EXDATE), in its frame.
+    rdates: list[dt.datetime] = field(default_factory=list)
+    exdates: list[dt.datetime] = field(default_factory=list)
+    # For one changed occurrence of a series (same uid): the start it replaces (RECURRENCE-ID).
+    recurrence_id: dt.datetime | None = None
 
     @property
     def contact_ids(self) -> list[int]:
@@ -74,7 +81,17 @@ class MeetingRecord:
         return ", ".join(a.name or a.email for a in self.attendees)
 
     def zone(self) -> dt.tzinfo:
-        return places.zone_or_local(self.time_zone)
+        return dt.UTC if self.all_day else places.zone_or_local(self.time_zone)
+
+    @property
+    def first_day(self) -> dt.date:
+        """An all-day meeting's first date."""
+        return self.starts_at.astimezone(dt.UTC).date()
+
+    @property
+    def last_day(self) -> dt.date:
+        """An all-day meeting's last date (its end is the day after)."""
+        return (self.ends_at.astimezone(dt.UTC) - dt.timedelta(days=1)).date()
 
     def problems(self) -> list[str]:
         errors = []
@@ -99,7 +116,17 @@ def _values(record: MeetingRecord) -> dict:
             "starts_at": stamp(record.starts_at), "ends_at": stamp(record.ends_at), "time_zone": record.time_zone,
             "location": record.location.strip(), "agenda": record.agenda.strip(), "status": record.status,
             "outcome": record.outcome, "reminder_minutes": record.reminder_minutes, "recurrence": record.recurrence,
+            "all_day": int(record.all_day), "rdates": _stamps(record.rdates), "exdates": _stamps(record.exdates),
+            "recurrence_id": stamp(record.recurrence_id) if record.recurrence_id else "",
             "updated_at": utc_now()}
+
+
+def _stamps(moments: Sequence[dt.datetime]) -> str:
+    return json.dumps([stamp(moment) for moment in sorted(moments)]) if moments else ""
+
+
+def _moments(text: str) -> list[dt.datetime]:
+    return [parse_stamp(value) for value in json.loads(text)] if text else []
 
 
 def save(record: MeetingRecord) -> int:
@@ -125,7 +152,8 @@ def save(record: MeetingRecord) -> int:
 # Meetings are read with plain SQL, in this column order: building a Peewee object per row
 # cost more than the rest of a month view's work at 10,000 meetings.
 _COLUMNS = ("m.id, m.uid, m.title, m.kind, m.starts_at, m.ends_at, m.time_zone, m.location, m.agenda, m.status,"
-            " m.outcome, m.reminder_minutes, m.recurrence, m.reminded_at")
+            " m.outcome, m.reminder_minutes, m.recurrence, m.reminded_at, m.all_day, m.rdates, m.exdates,"
+            " m.recurrence_id")
 
 
 def _select(where: str, params: Sequence | dict = (), order: str = "m.starts_at, m.id",
@@ -152,9 +180,10 @@ def _records(rows: Sequence[tuple]) -> list[MeetingRecord]:
             attendees.setdefault(meeting_id, []).append(Attendee(contact_id, name, email))
     return [MeetingRecord(title, parse_stamp(starts_at), parse_stamp(ends_at), kind, time_zone, location, agenda,
                           status, outcome, reminder_minutes, recurrence, attendees.get(meeting_id, []), uid,
-                          meeting_id, reminded_at)
+                          meeting_id, reminded_at, bool(all_day), _moments(rdates), _moments(exdates),
+                          parse_stamp(recurrence_id) if recurrence_id else None)
             for (meeting_id, uid, title, kind, starts_at, ends_at, time_zone, location, agenda, status, outcome,
-                 reminder_minutes, recurrence, reminded_at) in rows]
+                 reminder_minutes, recurrence, reminded_at, all_day, rdates, exdates, recurrence_id) in rows]
 
 
 def get(meeting_id: int) -> MeetingRecord | None:
@@ -162,8 +191,9 @@ def get(meeting_id: int) -> MeetingRecord | None:
     return found[0] if found else None
 
 
-def by_uid(uid: str) -> MeetingRecord | None:
-    found = _select("m.uid = ?", [uid])
+def by_uid(uid: str, recurrence_id: dt.datetime | None = None) -> MeetingRecord | None:
+    """The meeting with this UID: the series (or single meeting), or one changed occurrence of it."""
+    found = _select("m.uid = ? AND m.recurrence_id = ?", [uid, stamp(recurrence_id) if recurrence_id else ""])
     return found[0] if found else None
 
 
@@ -203,67 +233,93 @@ class Occurrence:
 
 
 def occurrences(start: dt.datetime, end: dt.datetime, include_cancelled: bool = True) -> list[Occurrence]:
-    """Every meeting (recurring ones expanded) that overlaps [start, end), in time order."""
-    found = [Occurrence(record, record.starts_at, record.ends_at)
-             for record in _select(*_overlapping_sql(start, end, include_cancelled, "single"))]
-    for record in _select(*_overlapping_sql(start, end, include_cancelled, "series")):
-        found += _occurrences_of(record, start, end)
+    """Every meeting (series expanded, with their exceptions) that overlaps [start, end), in
+    time order. An all-day meeting's occurrence runs from local midnight to local midnight of
+    its dates, in the user's zone."""
+    viewer = clock.local_zone()
+    found = []
+    for record in _select(*_overlapping_sql(start, end, include_cancelled, "single")):
+        occurrence = _occurrence(record, record.starts_at, viewer)
+        if occurrence.starts_at < end and occurrence.ends_at > start:
+            found.append(occurrence)
+    series = _select(*_overlapping_sql(start, end, include_cancelled, "series"))
+    moved = _changed_occurrences([record.uid for record in series])
+    for record in series:
+        found += _occurrences_of(record, start, end, viewer, moved.get(record.uid, set()))
     return sorted(found, key=lambda o: (o.starts_at, o.meeting.id))
 
 
+def _occurrence(record: MeetingRecord, start: dt.datetime, viewer: dt.tzinfo) -> Occurrence:
+    """The occurrence of `record` that starts at `start` (in the series' frame)."""
+    length = record.ends_at - record.starts_at
+    if record.all_day:
+        first = start.astimezone(dt.UTC).date()
+        return Occurrence(record, dt.datetime.combine(first, dt.time(0), viewer),
+                          dt.datetime.combine(first + dt.timedelta(days=length.days or 1), dt.time(0), viewer))
+    return Occurrence(record, start, start + length)
+
+
+def _changed_occurrences(uids: list[str]) -> dict[str, set[dt.datetime]]:
+    """For each series, the starts of the occurrences that a changed occurrence (a row of its
+    own, with RECURRENCE-ID) replaces."""
+    moved: dict[str, set[dt.datetime]] = {}
+    for chunk in range(0, len(uids), 500):
+        part = uids[chunk:chunk + 500]
+        for uid, recurrence_id in database.execute_sql(
+                f"SELECT uid, recurrence_id FROM meeting WHERE recurrence_id != '' AND uid IN"
+                f" ({','.join('?' * len(part))})", part).fetchall():
+            moved.setdefault(uid, set()).add(parse_stamp(recurrence_id))
+    return moved
+
+
+# A single all-day meeting is stored on its dates at 00:00 UTC; local midnight is up to 14 hours
+# either side of that, so single meetings are looked for with this margin and then checked.
+_MARGIN = dt.timedelta(hours=14)
+
 _OVERLAPPING_SQL = {
     "single": "m.recurrence = '' AND m.starts_at >= :earliest AND m.starts_at < :end AND m.ends_at > :start",
-    "series": "m.recurrence != '' AND m.starts_at < :end",
+    "series": "m.recurrence != '' AND m.recurrence_id = '' AND m.starts_at < :end",
 }
 
 
 def _overlapping_sql(start: dt.datetime, end: dt.datetime, include_cancelled: bool,
                      which: str) -> tuple[str, dict]:
     """The `which` ("single" or "series") meetings that may overlap [start, end): the single ones
-    that do, the series that start before `end` (expanding one tells which of its occurrences
+    that may, the series that start before `end` (expanding one tells which of its occurrences
     do). No single meeting that starts earlier than the longest one lasts, before `start`, can
     overlap."""
-    params = {"start": stamp(start), "end": stamp(end)}
+    params = {"start": stamp(start - _MARGIN), "end": stamp(end + _MARGIN)}
     if which == "single":
         longest = database.execute_sql(
             f"SELECT max({MEETING_DAYS_SQL}) FROM meeting WHERE recurrence = ''").fetchone()[0] or 0
-        params["earliest"] = stamp(start - dt.timedelta(days=longest + 1))  # a day's margin: the end check decides
+        params["earliest"] = stamp(start - dt.timedelta(days=longest + 1) - _MARGIN)
     return _OVERLAPPING_SQL[which] + ("" if include_cancelled else " AND m.status != 'cancelled'"), params
 
 
-def _occurrences_of(record: MeetingRecord, start: dt.datetime, end: dt.datetime) -> list[Occurrence]:
+def _occurrences_of(record: MeetingRecord, start: dt.datetime, end: dt.datetime, viewer: dt.tzinfo,
+                    moved: set[dt.datetime] = frozenset()) -> list[Occurrence]:
     length = record.ends_at - record.starts_at
-    return [Occurrence(record, moment, moment + length) for moment in expand(record, start - length, end)
-            if moment < end and moment + length > start]
+    found = []
+    for moment in expand(record, start - length - _MARGIN, end + _MARGIN):
+        if moment in moved:
+            continue  # this occurrence was changed: its own row shows it
+        occurrence = _occurrence(record, moment, viewer)
+        if occurrence.starts_at < end and occurrence.ends_at > start:
+            found.append(occurrence)
+    return found
 
 
 def expand(record: MeetingRecord, start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
-    """The start times of a recurring meeting within [start, end), at most MAX_OCCURRENCES,
-    in its own zone so that 10:00 stays 10:00 across daylight-saving changes."""
-    zone = record.zone()
-    first = record.starts_at.astimezone(zone)
+    """The starts of a series within [start, end), in its own frame (its zone, so that 10:00
+    stays 10:00 across daylight-saving changes; all-day: its dates at 00:00 UTC), with its RDATEs
+    and without its EXDATEs; a rule that cannot be read gives its first meeting only."""
+    first = record.starts_at.astimezone(record.zone())
     try:
-        rule = _rule(record.recurrence, first, zone)
-    except (ValueError, TypeError):
-        return [record.starts_at] if start <= record.starts_at < end else []
-    moments = []
-    for count_, moment in enumerate(rule):
-        if count_ >= MAX_OCCURRENCES or moment >= end:
-            break
-        moment = moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
-        if moment >= start:
-            moments.append(moment.astimezone(dt.UTC))
-    return moments
-
-
-@functools.lru_cache(maxsize=512)
-def _rule(recurrence: str, first: dt.datetime, zone: dt.tzinfo):
-    """A series' rule, kept with the occurrences it has produced, so that paging through months
-    does not count each series again from its start. (`zone` is part of the key: datetimes
-    at the same instant compare equal whatever their zone.)"""
-    from dateutil.rrule import rrulestr
-
-    return rrulestr(recurrence, dtstart=first, cache=True)
+        moments = rules.expand(record.recurrence, first, record.all_day, start, end, record.rdates,
+                                    record.exdates)
+    except rules.RuleError:
+        moments = [first] if start <= first < end else []
+    return [moment.astimezone(dt.UTC) for moment in moments]
 
 
 def upcoming(now: dt.datetime | None = None, days: int = 30) -> list[Occurrence]:
@@ -397,14 +453,20 @@ def day_counts(first: dt.date, last: dt.date, zone: dt.tzinfo | None = None) -> 
     zone = zone or clock.local_zone()
     start, end = local_days(first, last, zone)
     where, params = _overlapping_sql(start, end, include_cancelled=False, which="single")
-    starts = [parse_stamp(row[0]) for row in
-              database.execute_sql(f"SELECT m.starts_at FROM meeting m WHERE {where}", params).fetchall()]
-    for record in _select(*_overlapping_sql(start, end, include_cancelled=False, which="series")):
-        starts += [occurrence.starts_at for occurrence in _occurrences_of(record, start, end)]
+    days = []
+    for starts_at, all_day in database.execute_sql(f"SELECT m.starts_at, m.all_day FROM meeting m WHERE {where}",
+                                                   params).fetchall():
+        moment = parse_stamp(starts_at)
+        days.append(moment.astimezone(dt.UTC).date() if all_day else moment.astimezone(zone).date())
+    series = _select(*_overlapping_sql(start, end, include_cancelled=False, which="series"))
+    moved = _changed_occurrences([record.uid for record in series])
+    for record in series:
+        days += [occurrence.starts_at.astimezone(zone).date()
+                 for occurrence in _occurrences_of(record, start, end, zone, moved.get(record.uid, set()))]
     counts: dict[dt.date, int] = {}
-    for moment in starts:
-        day = moment.astimezone(zone).date()
-        counts[day] = counts.get(day, 0) + 1
+    for day in days:
+        if first <= day <= last:
+            counts[day] = counts.get(day, 0) + 1
     return counts
 
 

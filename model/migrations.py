@@ -250,6 +250,70 @@ def _version_8(connection: sqlite3.Connection) -> None:
     connection.executemany("UPDATE contact SET sort_key = ? WHERE id = ?", keys)
 
 
+def _version_9(connection: sqlite3.Connection) -> None:
+    """Version 9: meetings mean what RFC 5545 says. An all-day meeting is on dates (all_day, its
+    dates at 00:00 UTC); a series keeps its RDATE and EXDATE lists; a changed occurrence is a
+    row of the series' UID with the start it replaces (RECURRENCE-ID), where earlier versions
+    made it a meeting of its own, "UID#start". Stored data is repaired where it allows: such
+    rows become changed occurrences, rules are written in their canonical form, and a meeting
+    with no zone that runs from local midnight for whole days becomes all-day."""
+    import datetime as dt
+
+    from model import clock, recurrence
+    from model.history import parse_stamp, stamp
+
+    for statement in ('ALTER TABLE "meeting" ADD COLUMN "all_day" INTEGER NOT NULL DEFAULT 0',
+                      'ALTER TABLE "meeting" ADD COLUMN "rdates" TEXT NOT NULL DEFAULT \'\'',
+                      'ALTER TABLE "meeting" ADD COLUMN "exdates" TEXT NOT NULL DEFAULT \'\'',
+                      'ALTER TABLE "meeting" ADD COLUMN "recurrence_id" TEXT NOT NULL DEFAULT \'\'',
+                      'DROP INDEX "meeting_uid"',
+                      'CREATE UNIQUE INDEX "meeting_uid" ON "meeting" ("uid", "recurrence_id")'):
+        connection.execute(statement)
+    local = clock.local_zone()
+    rows = connection.execute("SELECT id, uid, starts_at, ends_at, time_zone, recurrence FROM meeting").fetchall()
+    for meeting_id, uid, starts_at, ends_at, time_zone, rule in rows:
+        start, end = parse_stamp(starts_at), parse_stamp(ends_at)
+        changes: dict[str, object] = {}
+        series_uid, mark, original = uid.rpartition("#")
+        if mark and series_uid:
+            try:
+                changes.update(uid=series_uid, recurrence_id=stamp(dt.datetime.fromisoformat(original)))
+            except ValueError:
+                pass
+        all_day = False
+        whole_days = (end - start) % dt.timedelta(days=1) == dt.timedelta(0) and end > start
+        if not time_zone and whole_days and start.astimezone(local).time() == dt.time(0):
+            all_day = True
+            first = dt.datetime.combine(start.astimezone(local).date(), dt.time(0), dt.UTC)
+            changes.update(all_day=1, starts_at=stamp(first), ends_at=stamp(first + (end - start)))
+            start = first
+        if rule:
+            zone = dt.UTC if all_day else _zone(time_zone, local)
+            try:
+                changes["recurrence"] = recurrence.normalise(rule, start.astimezone(zone), all_day)
+            except recurrence.RuleError:
+                pass
+        if changes:
+            assignments = ", ".join(f'"{name}" = ?' for name in changes)
+            try:
+                connection.execute(f"UPDATE meeting SET {assignments} WHERE id = ?", [*changes.values(), meeting_id])
+            except sqlite3.IntegrityError:  # the same occurrence twice: keep the row as it was
+                changes.pop("uid", None), changes.pop("recurrence_id", None)
+                if changes:
+                    assignments = ", ".join(f'"{name}" = ?' for name in changes)
+                    connection.execute(f"UPDATE meeting SET {assignments} WHERE id = ?",
+                                       [*changes.values(), meeting_id])
+
+
+def _zone(name: str, fallback):
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(name) if name else fallback
+    except (ZoneInfoNotFoundError, ValueError):
+        return fallback
+
+
 # MIGRATIONS[n] brings a notebook from version n to version n + 1.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _script(_VERSION_1),
@@ -260,5 +324,6 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _script(_VERSION_6),
     _version_7,
     _version_8,
+    _version_9,
 ]
 CURRENT_VERSION = len(MIGRATIONS)

@@ -11,6 +11,7 @@ zone comes with where it came from, so the prep can say "from the phone number".
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 import re
@@ -161,14 +162,59 @@ def all_zones() -> list[str]:
 
 
 def zone_named(name: str) -> str:
-    """The IANA zone for a zone name as calendars write it: an IANA name ("Europe/Berlin"), or a
-    Windows one as Outlook and Exchange write ("W. Europe Standard Time"); "" when unknown."""
-    name = (name or "").strip().strip('"')
-    if valid_zone(name):
-        return canonical_zone(name)
+    """The IANA zone for a zone name as calendars write it: an IANA name ("Europe/Berlin", also
+    "/Europe/Stockholm" and "/mozilla.org/.../Europe/Paris"), or a Windows one as Outlook and
+    Exchange write ("W. Europe Standard Time"); "" when unknown."""
+    name = (name or "").strip().strip('"').replace("\\,", ",")
+    candidates = [name, name.lstrip("/")]
+    if "/" in name:  # a prefix before the IANA name ("/softwarestudio.org/Olson_20011030_5/America/New_York")
+        pieces = name.strip("/").split("/")
+        candidates += ["/".join(pieces[-count:]) for count in (3, 2, 1)]
+    for candidate in candidates:
+        if candidate and valid_zone(candidate):
+            return canonical_zone(candidate)
     from tzlocal.windows_tz import win_tz
 
     return win_tz.get(name, "")
+
+
+def zone_matching(tzid: str, tzinfo: dt.tzinfo, year: int) -> str:
+    """The IANA zone whose offsets agree with `tzinfo` (a VTIMEZONE of the file) hour by hour
+    over `year` and the year after, preferring one named in `tzid` ("Canberra, Melbourne, Sydney"
+    gives Australia/Sydney); "" when none agrees. Remembered per name and year."""
+    return _zone_matching(tzid, _offsets(tzinfo, year), year)
+
+
+def _offsets(tzinfo: dt.tzinfo, year: int) -> tuple:
+    start = dt.datetime(year, 1, 1, tzinfo=dt.UTC)
+    return tuple(_offset_at(start + dt.timedelta(hours=hour), tzinfo) for hour in range(0, 2 * 366 * 24))
+
+
+def _offset_at(moment: dt.datetime, tzinfo: dt.tzinfo) -> int:
+    offset = moment.astimezone(tzinfo).utcoffset()
+    return int(offset.total_seconds()) if offset is not None else 0
+
+
+@functools.lru_cache(maxsize=256)
+def _zone_matching(tzid: str, offsets: tuple, year: int) -> str:
+    import zoneinfo
+
+    start = dt.datetime(year, 1, 1, tzinfo=dt.UTC)
+    samples = range(0, len(offsets), 24 * 7)  # a first sieve, a week apart
+    matches = []
+    for name in sorted(zoneinfo.available_timezones()):
+        if name.startswith(("Etc/", "SystemV/")) or "/" not in name:
+            continue
+        zone = ZoneInfo(name)
+        if all(_offset_at(start + dt.timedelta(hours=h), zone) == offsets[h] for h in samples) \
+                and _offsets(zone, year) == offsets:
+            matches.append(name)
+    if not matches:
+        return ""
+    words = {word.lower() for word in re.findall(r"[A-Za-z]+", tzid)}
+    named = [name for name in matches if words & {part.lower() for part in re.findall(r"[A-Za-z]+", name)}]
+    canonical = [name for name in (named or matches) if canonical_zone(name) == name]
+    return (canonical or named or matches)[0]
 
 
 def zone_or_local(zone: str) -> dt.tzinfo:

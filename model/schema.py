@@ -124,7 +124,7 @@ class Channel(BaseModel):
 
 
 class Meeting(BaseModel):
-    uid = pw.TextField(unique=True)
+    uid = pw.TextField()  # unique with recurrence_id: a series and its changed occurrences share it
     title = pw.TextField(default="")
     kind = pw.TextField(default="phone")  # phone, video, in_person
     starts_at = pw.TextField(index=True)
@@ -137,6 +137,10 @@ class Meeting(BaseModel):
     reminder_minutes = pw.IntegerField(null=True)
     recurrence = pw.TextField(default="")  # an iCalendar RRULE
     reminded_at = pw.TextField(default="")  # when the reminder was shown (or dismissed)
+    all_day = pw.BooleanField(default=False)  # on dates, in no zone (starts_at, ends_at: 00:00 UTC)
+    rdates = pw.TextField(default="")  # a series' extra starts, JSON list of stamps
+    exdates = pw.TextField(default="")  # the starts it skips
+    recurrence_id = pw.TextField(default="")  # a changed occurrence: the start it replaces
     created_at = pw.TextField(default=utc_now)
     updated_at = pw.TextField(default=utc_now)
 

@@ -326,21 +326,7 @@ def _parse_property(number: int, line: bytes, fallback: str) -> Property:
 # -- Values ---------------------------------------------------------------------------------
 
 
-def unescape(value: str) -> str:
-    """A vCard text value as plain text: \\n, \\, \\; and \\\\ undone; other backslashes kept."""
-    if "\\" not in value:
-        return value
-    out, chars = [], iter(value)
-    for char in chars:
-        if char == "\\":
-            following = next(chars, "")
-            # RFC 6350 3.4 escapes only \\, \n, \, and \;. Writers also escape other punctuation
-            # (Gmail's \"); a backslash before a letter or digit is the text's own, as in a 2.1
-            # value "C:\Users", and stays.
-            out.append("\n" if following in "nN" else "\\" + following if following.isalnum() else following)
-        else:
-            out.append(char)
-    return "".join(out)
+unescape = content_lines.unescape
 
 
 def split_escaped(value: str, separator: str) -> list[str]:

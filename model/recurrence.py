@@ -1,0 +1,127 @@
+"""Recurring meetings as RFC 5545 means them: the RRULE in its canonical form, the RDATE and
+EXDATE lists, and expansion in the series' own frame, so that daylight saving never moves a
+meeting and an all-day series falls on its dates wherever the user is.
+
+A timed series is expanded in its IANA zone (10:00 in Sydney stays 10:00 in Sydney); an all-day
+series on naive dates. Expansion is bounded whatever the rule says: at most MAX_PER_WINDOW
+occurrences are returned for one window, and a rule finer than daily (SECONDLY, MINUTELY,
+HOURLY) without COUNT is started from the window rather than from its first occurrence years
+earlier, so a never-ending FREQ=SECONDLY costs what the window holds, not what came before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Sequence
+
+MAX_PER_WINDOW = 1000  # occurrences of one series in one window (a week of SECONDLY has 604,800)
+MAX_STEPS = 200_000  # rule steps walked for one window, whatever it finds
+
+_FINE = {"SECONDLY": 1, "MINUTELY": 60, "HOURLY": 3600}
+
+
+class RuleError(ValueError):
+    pass
+
+
+def normalise(rule: str, first: dt.datetime, all_day: bool) -> str:
+    """An RRULE as Rapport stores and writes it: without "RRULE:" or the escapes some writers
+    put before ; and , (``FREQ=DAILY\\;COUNT=10``), parts in upper case with FREQ first, and
+    UNTIL in the form RFC 5545 3.3.10 asks: a date for an all-day series, a UTC time for a timed
+    one (a date or a floating UNTIL is taken in the series' zone, to the end of that day).
+    `first` is the series' first start, aware (all-day: its date at 00:00 UTC).
+    Raises RuleError for a rule that names no frequency or cannot be read."""
+    text = rule.strip()
+    if text.upper().startswith("RRULE:"):
+        text = text[6:]
+    text = text.replace("\\;", ";").replace("\\,", ",")
+    parts: dict[str, str] = {}
+    for piece in text.split(";"):
+        if not piece.strip():
+            continue
+        name, _, value = piece.partition("=")
+        parts[name.strip().upper()] = value.strip().upper()
+    if parts.get("FREQ") not in ("SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY"):
+        raise RuleError(f"the rule names no frequency: {rule!r}")
+    if "UNTIL" in parts:
+        parts["UNTIL"] = _until(parts["UNTIL"], first, all_day)
+    ordered = {"FREQ": parts.pop("FREQ"), **parts}
+    normalised = ";".join(f"{name}={value}" for name, value in ordered.items())
+    rule_for(normalised, first, all_day)  # raises RuleError when dateutil cannot read it
+    return normalised
+
+
+def _until(value: str, first: dt.datetime, all_day: bool) -> str:
+    match = re.fullmatch(r"(\d{8})(?:T(\d{6})(Z?))?", value)
+    if not match:
+        raise RuleError(f"UNTIL={value} is not a date or a time")
+    day, time, utc = match.groups()
+    date = dt.datetime.strptime(day, "%Y%m%d").date()
+    if all_day:
+        return f"{date:%Y%m%d}"
+    zone = first.tzinfo or dt.UTC
+    if time is None:  # a date: the series goes on to the end of that day, in its zone
+        local = dt.datetime.combine(date, dt.time(23, 59, 59), zone)
+    elif utc:
+        return value
+    else:  # a floating time: in the series' zone
+        local = dt.datetime.combine(date, dt.datetime.strptime(time, "%H%M%S").time(), zone)
+    return f"{local.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
+
+
+@functools.lru_cache(maxsize=1024)
+def rule_for(rule: str, first: dt.datetime, all_day: bool):
+    """dateutil's rrule for a normalised rule (cached: paging through months reuses it)."""
+    from dateutil.rrule import rrulestr
+
+    start = first.replace(tzinfo=None) if all_day else first
+    try:
+        return rrulestr(rule, dtstart=start, cache=True)
+    except (ValueError, TypeError, OverflowError) as error:
+        raise RuleError(f"the rule {rule!r} cannot be read: {error}") from error
+
+
+def expand(rule: str, first: dt.datetime, all_day: bool, start: dt.datetime, end: dt.datetime,
+           rdates: Sequence[dt.datetime] = (), exdates: Sequence[dt.datetime] = ()) -> list[dt.datetime]:
+    """The starts of a series within [start, end), in its frame (aware in its zone; all-day:
+    at 00:00 UTC of each date): the rule's occurrences and the RDATEs, less the EXDATEs.
+    `first` counts as an occurrence (RFC 5545 3.8.5.3), whether or not the rule gives it."""
+    found: set[dt.datetime] = set()
+    excluded = {_key(moment, all_day) for moment in exdates}
+    if rule:
+        found.update(_from_rule(rule, first, all_day, start, end))
+    found.update(moment for moment in (first, *rdates) if start <= moment < end)
+    return sorted(moment for moment in found if _key(moment, all_day) not in excluded)[:MAX_PER_WINDOW]
+
+
+def _key(moment: dt.datetime, all_day: bool):
+    return moment.date() if all_day else moment.astimezone(dt.UTC)
+
+
+def _from_rule(rule: str, first: dt.datetime, all_day: bool, start: dt.datetime,
+               end: dt.datetime) -> list[dt.datetime]:
+    parts = dict(piece.split("=", 1) for piece in rule.split(";") if "=" in piece)
+    zone = first.tzinfo
+    if all_day:
+        start, end = start.replace(tzinfo=None), end.replace(tzinfo=None)
+        first = first.replace(tzinfo=None)
+    fine = _FINE.get(parts.get("FREQ", ""))
+    if fine and "COUNT" not in parts and "BYSETPOS" not in parts and start > first:
+        # Start the walk at the window: the same grid of instants, as the rule's interval lays it.
+        step = fine * max(1, int(parts.get("INTERVAL", "1") or 1))
+        skipped = int((start - first).total_seconds() // step) * step
+        first = first + dt.timedelta(seconds=skipped)
+        iterator = iter(rule_for(rule, first, all_day))
+    else:
+        iterator = iter(rule_for(rule, first if not all_day else first.replace(tzinfo=dt.UTC), all_day))
+    found: list[dt.datetime] = []
+    for steps, moment in enumerate(iterator):
+        if moment >= end or steps >= MAX_STEPS or len(found) >= MAX_PER_WINDOW:
+            break
+        if moment >= start:
+            found.append(moment)
+    if all_day:
+        return [moment.replace(tzinfo=dt.UTC) for moment in found]
+    return [moment if moment.tzinfo else moment.replace(tzinfo=zone) for moment in found]

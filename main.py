@@ -4,6 +4,7 @@
     python main.py --stats [--json]
     python main.py --import FILE ... [--json]
     python main.py --export-vcard OUT.vcf [--vcard-version 4.0]
+    python main.py --agenda FROM TO [--json]
 
 With no flags it opens the window on the user's notebook. The README documents every flag;
 scripts rely on their names, JSON keys and exit codes.
@@ -36,6 +37,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--vcard-version", default="3.0", choices=["3.0", "4.0"],
                         help="the vCard version --export-vcard writes (default 3.0)")
     parser.add_argument("--export-ics", metavar="OUT.ics", help="write every meeting to an .ics file and exit")
+    parser.add_argument("--agenda", nargs=2, metavar=("FROM", "TO"),
+                        help="list the meetings and occurrences from FROM to TO (ISO dates, inclusive) and exit")
     parser.add_argument("--call-sheet", metavar="WHO",
                         help="a contact's name (a unique match) or meeting:ID; with --pdf, write its call sheet")
     parser.add_argument("--pdf", metavar="OUT.pdf", help="where --call-sheet writes the PDF")
@@ -141,6 +144,32 @@ def import_calendars(paths: list[str], as_json: bool) -> int:
     return EXIT_PARTIAL if summary["rejected"] else EXIT_OK
 
 
+def agenda(first: str, last: str, as_json: bool) -> int:
+    """`--agenda FROM TO`: the meetings and occurrences on those days (in the computer's zone),
+    as a JSON list with exactly the keys uid, recurrence_id, title, start, end, all_day, zone and
+    status (--json), or a line each."""
+    import datetime as dt
+
+    from model import meetings
+
+    try:
+        first_day, last_day = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+    except ValueError as error:
+        print(f"rapport: --agenda takes two ISO dates (2026-12-01 2026-12-31): {error}", file=sys.stderr)
+        return EXIT_ERROR
+    if last_day < first_day:
+        print("rapport: --agenda: the second date is before the first", file=sys.stderr)
+        return EXIT_ERROR
+    entries = [meetings.agenda_entry(occurrence) for occurrence in meetings.on_days(first_day, last_day)]
+    if as_json:
+        print(json.dumps(entries, ensure_ascii=False, indent=1))
+    else:
+        for entry in entries:
+            print(f"{entry['start']}  {entry['title']}" + (f"  ({entry['status']})" if entry["status"] != "planned"
+                                                          else ""))
+    return EXIT_OK
+
+
 def export_ics(out: str) -> int:
     """`--export-ics`: every meeting, with stable UIDs, to one calendar file."""
     from model import ical, meetings
@@ -233,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
     from model.storage import NotebookError
 
     windowless = any((arguments.stats, arguments.import_files, arguments.export_vcard, arguments.export_ics,
-                      arguments.call_sheet, arguments.salvage))
+                      arguments.call_sheet, arguments.salvage, arguments.agenda))
     if not windowless:
         # What the window needs of the model, imported before Qt: once PySide6 is loaded, every
         # further import goes through its import hook, which made start-up 70 ms slower.
@@ -265,6 +294,8 @@ def main(argv: list[str] | None = None) -> int:
             return export_vcard(arguments.export_vcard, arguments.vcard_version)
         if arguments.export_ics:
             return export_ics(arguments.export_ics)
+        if arguments.agenda:
+            return agenda(*arguments.agenda, as_json=arguments.json)
         if arguments.call_sheet:
             return call_sheet(arguments.call_sheet, arguments.pdf)
     except FAULTS as error:  # a full disk, a damaged page met half way: said as what it is

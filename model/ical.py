@@ -19,7 +19,6 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 import vobject
-from dateutil import tz as dateutil_tz
 
 from model import clock, content_lines, meetings, places, recurrence, storage
 from model.content_lines import well_formed
@@ -47,15 +46,6 @@ class IcsError(ValueError):
 # -- Export -----------------------------------------------------------------------------------
 
 
-def _tzinfo(zone: str) -> dt.tzinfo:
-    # dateutil's zones are the ones vobject knows how to write as VTIMEZONE.
-    if not places.valid_zone(zone):
-        return vobject.icalendar.utc
-    found = dateutil_tz.gettz(zone)
-    found.tzid = zone  # vobject names the VTIMEZONE after `tzid`; otherwise after the abbreviation ("GMT")
-    return found
-
-
 # Events are written as content lines here rather than built as vobject components: building
 # and serialising 10,000 events through vobject takes over five seconds, these lines a fraction of
 # one. vobject still writes the VTIMEZONEs and reads everything back (the tests round-trip).
@@ -73,19 +63,29 @@ def _param(value: str) -> str:
     return f'"{value}"' if any(ch in value for ch in ":;,") else value
 
 
-def _date_time(name: str, moment: dt.datetime, zone: str) -> str:
+def _date_time(name: str, moment: dt.datetime, zone: str, all_day: bool = False) -> str:
+    return _date_times(name, [moment], zone, all_day)
+
+
+def _date_times(name: str, moments: list[dt.datetime], zone: str, all_day: bool) -> str:
+    """DTSTART, EXDATE and their kind: dates for an all-day meeting (VALUE=DATE), local times
+    with the TZID of a zoned one, UTC otherwise."""
+    if all_day:
+        return f"{name};VALUE=DATE:{','.join(f'{m.astimezone(dt.UTC):%Y%m%d}' for m in moments)}"
     if places.valid_zone(zone):
-        local = moment.astimezone(ZoneInfo(zone))
-        return f"{name};TZID={zone}:{local:%Y%m%dT%H%M%S}"
-    return f"{name}:{moment.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
+        local = [moment.astimezone(ZoneInfo(zone)) for moment in moments]
+        return f"{name};TZID={zone}:{','.join(f'{m:%Y%m%dT%H%M%S}' for m in local)}"
+    return f"{name}:{','.join(f'{m.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}' for m in moments)}"
 
 
 def event_lines(record: MeetingRecord, stamp: str) -> list[str]:
     """The VEVENT of one meeting, as unfolded content lines."""
     lines = ["BEGIN:VEVENT", f"UID:{_text(record.uid)}", f"DTSTAMP:{stamp}",
-             _date_time("DTSTART", record.starts_at, record.time_zone),
-             _date_time("DTEND", record.ends_at, record.time_zone),
+             _date_time("DTSTART", record.starts_at, record.time_zone, record.all_day),
+             _date_time("DTEND", record.ends_at, record.time_zone, record.all_day),
              f"SUMMARY:{_text(record.title)}"]
+    if record.recurrence_id is not None:
+        lines.append(_date_time("RECURRENCE-ID", record.recurrence_id, record.time_zone, record.all_day))
     if record.location:
         lines.append(f"LOCATION:{_text(record.location)}")
     if record.agenda:
@@ -96,6 +96,10 @@ def event_lines(record: MeetingRecord, stamp: str) -> list[str]:
         lines.append(f"{_STATUS_KEY}:done")
     if record.recurrence:
         lines.append(f"RRULE:{record.recurrence.removeprefix('RRULE:')}")
+        if record.rdates:
+            lines.append(_date_times("RDATE", record.rdates, record.time_zone, record.all_day))
+        if record.exdates:
+            lines.append(_date_times("EXDATE", record.exdates, record.time_zone, record.all_day))
     for attendee in record.attendees:
         name = f";CN={_param(attendee.name)}" if attendee.name else ""
         lines.append(f"ATTENDEE{name}:mailto:{attendee.email or 'invalid:nomail'}")
@@ -106,21 +110,79 @@ def event_lines(record: MeetingRecord, stamp: str) -> list[str]:
     return lines
 
 
-def _vtimezone(zone: str) -> str:
-    """The VTIMEZONE for an IANA zone, written by vobject."""
-    text = vobject.icalendar.TimezoneComponent(_tzinfo(zone)).serialize()
-    return text if text.endswith("\r\n") else text.replace("\n", "\r\n")
+def _vtimezone(zone: str, first_year: int, last_year: int) -> str:
+    """The VTIMEZONE of an IANA zone, made from zoneinfo's own transitions over the years the
+    calendar spans (one observance per change, with its exact onset): vobject's writer, with
+    python-dateutil, put every daylight-saving change of 2020-2027 an hour late."""
+    info = ZoneInfo(zone)
+    # Years outside 1900-2100 take the nearest observance: readers use it for what lies beyond.
+    first_year, last_year = min(max(first_year, 1900), 2100), max(min(last_year, 2100), 1900)
+    start = dt.datetime(first_year - 1, 1, 1, tzinfo=dt.UTC)
+    end = dt.datetime(last_year + 1, 12, 31, tzinfo=dt.UTC)
+    lines = ["BEGIN:VTIMEZONE", f"TZID:{zone}"]
+    offset = start.astimezone(info).utcoffset() or dt.timedelta(0)
+    observances = [("STANDARD" if not start.astimezone(info).dst() else "DAYLIGHT", start, offset, offset,
+                    start.astimezone(info).tzname() or "")]
+    for moment in _transitions(info, start, end):
+        after = moment.astimezone(info)
+        new = after.utcoffset() or dt.timedelta(0)
+        observances.append(("DAYLIGHT" if after.dst() else "STANDARD", moment, offset, new, after.tzname() or ""))
+        offset = new
+    for kind, moment, before, after, name in observances:
+        lines += [f"BEGIN:{kind}", f"DTSTART:{(moment.replace(tzinfo=None) + before):%Y%m%dT%H%M%S}",
+                  f"TZOFFSETFROM:{_utc_offset(before)}", f"TZOFFSETTO:{_utc_offset(after)}"]
+        if name:
+            lines.append(f"TZNAME:{_text(name)}")
+        lines.append(f"END:{kind}")
+    lines.append("END:VTIMEZONE")
+    return "".join(content_lines.fold(line) for line in lines)
+
+
+def _transitions(info: ZoneInfo, start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
+    """The instants (UTC, to the second) at which `info`'s offset or name changes in [start, end)."""
+    def state(moment: dt.datetime):
+        local = moment.astimezone(info)
+        return local.utcoffset(), local.dst(), local.tzname()
+
+    found = []
+    step = dt.timedelta(days=1)
+    moment, current = start, state(start)
+    while moment < end:
+        following = moment + step
+        if state(following) != current:
+            low, high = moment, following  # the change is in (low, high]: halve to the second
+            while high - low > dt.timedelta(seconds=1):
+                middle = low + (high - low) / 2
+                middle = middle.replace(microsecond=0)
+                if state(middle) == current:
+                    low = middle
+                else:
+                    high = middle
+            found.append(high)
+            current = state(high)
+        moment = following
+    return found
+
+
+def _utc_offset(offset: dt.timedelta) -> str:
+    seconds = int(offset.total_seconds())
+    sign = "-" if seconds < 0 else "+"
+    hours, rest = divmod(abs(seconds), 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{sign}{hours:02d}{minutes:02d}" + (f"{seconds:02d}" if seconds else "")
 
 
 def write_ics(records: Iterable[MeetingRecord], stream: TextIO) -> int:
     """Write `records` as one calendar (VTIMEZONEs for their zones); returns how many."""
     records = list(records)
     emails = _first_emails({a.contact_id for r in records for a in r.attendees if a.contact_id and not a.email})
-    zones = sorted({r.time_zone for r in records if places.valid_zone(r.time_zone)})
-    try:
-        timezones = "".join(_vtimezone(zone) for zone in zones)
-    except vobject.base.VObjectError as error:
-        raise IcsError(f"cannot write the calendar: {error}") from error
+    years: dict[str, list[int]] = {}
+    for r in records:
+        if places.valid_zone(r.time_zone) and not r.all_day:
+            span = years.setdefault(r.time_zone, [r.starts_at.year, r.starts_at.year])
+            last = r.starts_at.year + (20 if r.recurrence else 0)  # a series: its next twenty years
+            span[0], span[1] = min(span[0], r.starts_at.year), max(span[1], last)
+    timezones = "".join(_vtimezone(zone, *years[zone]) for zone in sorted(years))
     stamp = f"{clock.now():%Y%m%dT%H%M%SZ}"
     out = ["BEGIN:VCALENDAR\r\n", "VERSION:2.0\r\n", content_lines.fold(f"PRODID:{_PRODID}"), timezones]
     for record in records:
@@ -338,6 +400,11 @@ def _moment(prop) -> tuple[dt.datetime, str, bool]:
 
 def _instant(value: dt.datetime, tzid: str = "") -> tuple[dt.datetime, str, bool]:
     zone = places.zone_named(tzid)
+    written_in_utc = value.tzinfo is dt.UTC or type(value.tzinfo).__name__ in ("tzutc", "UTC")
+    if zone and value.tzinfo is not None and not isinstance(value.tzinfo, ZoneInfo) and not written_in_utc:
+        # A TZID that names a zone of the database: its rules, not the file's copy of them (macOS
+        # wrote Moscow as +02:30:17; Zimbra an empty VTIMEZONE), as RFC 7808 practice has it.
+        value = value.replace(tzinfo=None)
     if value.tzinfo is None:
         if zone:
             value = value.replace(tzinfo=places.ZoneInfo(zone))
@@ -360,11 +427,14 @@ def _instant(value: dt.datetime, tzid: str = "") -> tuple[dt.datetime, str, bool
     return value.astimezone(dt.UTC), zone, False
 
 
-def _moments(event, name: str, all_day: bool, zone: str) -> list[dt.datetime]:
-    """The starts an RDATE or EXDATE list names, in the series' frame (dates at 00:00 UTC)."""
+def _moments(event, name: str, all_day: bool, zone: str, rule: str = "",
+             first: dt.datetime | None = None) -> list[dt.datetime]:
+    """The starts an RDATE or EXDATE list names, in the series' frame (dates at 00:00 UTC). A
+    date in the list of a timed series names every occurrence on that day, in its zone (KOrganizer
+    writes EXDATE;VALUE=DATE so)."""
     found = []
     for prop in event.contents.get(name, []):
-        tzid = (prop.params.get("TZID") or prop.params.get("X-VOBJ-ORIGINAL-TZID") or [""])[0] or zone
+        tzid = (prop.params.get("TZID") or prop.params.get("X-VOBJ-ORIGINAL-TZID") or [""])[0]
         values = prop.value if isinstance(prop.value, list) else [prop.value]
         for value in values:
             if isinstance(value, tuple):  # a PERIOD: its start
@@ -373,10 +443,18 @@ def _moments(event, name: str, all_day: bool, zone: str) -> list[dt.datetime]:
                 if all_day:
                     found.append(dt.datetime.combine(value.date(), dt.time(0), dt.UTC))
                 else:
-                    found.append(_instant(value, tzid)[0])
-            elif isinstance(value, dt.date):
+                    # a floating time in the list of a zoned series: in its zone
+                    found.append(_instant(value, tzid or (zone if value.tzinfo is None else ""))[0])
+            elif isinstance(value, dt.date) and (all_day or first is None):
                 found.append(dt.datetime.combine(value, dt.time(0), dt.UTC))
-    return sorted(set(found))
+            elif isinstance(value, dt.date):
+                frame = places.zone_or_local(zone)
+                day = dt.datetime.combine(value, dt.time(0), frame)
+                try:
+                    found += recurrence.expand(rule, first.astimezone(frame), False, day, day + dt.timedelta(days=1))
+                except recurrence.RuleError:
+                    pass
+    return sorted({moment.astimezone(dt.UTC) for moment in found})
 
 
 # The TEXT properties read from the line itself: vobject keeps only the first of several
@@ -458,7 +536,7 @@ def _to_record(name: str, line: int, event, block: list[str] | None = None) -> P
     record = MeetingRecord(title, starts, ends, kind, "" if all_day else zone, str(location or ""),
                            str(agenda or ""), state, "", reminder, rule, attendees, uid, all_day=all_day,
                            rdates=_moments(event, "rdate", all_day, zone) if rule else [],
-                           exdates=_moments(event, "exdate", all_day, zone) if rule else [],
+                           exdates=_moments(event, "exdate", all_day, zone, rule, starts) if rule else [],
                            recurrence_id=recurrence_id)
     errors = record.problems()
     if errors:

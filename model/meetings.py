@@ -322,6 +322,33 @@ def expand(record: MeetingRecord, start: dt.datetime, end: dt.datetime) -> list[
     return [moment.astimezone(dt.UTC) for moment in moments]
 
 
+def agenda_entry(occurrence: Occurrence) -> dict:
+    """An occurrence as `--agenda --json` gives it: timed starts and ends in ISO 8601 with their
+    UTC offset (in the meeting's zone), all-day ones as dates (the end exclusive, as in iCalendar);
+    recurrence_id is the start in the series this occurrence has (null for a single meeting)."""
+    record = occurrence.meeting
+    if record.all_day:
+        first = occurrence.starts_at.date()
+        start, end = first.isoformat(), (first + (record.ends_at - record.starts_at)).isoformat()
+    else:
+        zone = record.zone()
+        start = occurrence.starts_at.astimezone(zone).isoformat()
+        end = occurrence.ends_at.astimezone(zone).isoformat()
+    if record.recurrence_id is not None:
+        recurrence_id = record.recurrence_id
+    elif record.recurrence:
+        recurrence_id = occurrence.starts_at if not record.all_day else dt.datetime.combine(
+            occurrence.starts_at.date(), dt.time(0), dt.UTC)
+    else:
+        recurrence_id = None
+    if recurrence_id is not None:
+        recurrence_id = (recurrence_id.astimezone(dt.UTC).date().isoformat() if record.all_day
+                         else recurrence_id.astimezone(record.zone()).isoformat())
+    return {"uid": record.uid, "recurrence_id": recurrence_id, "title": record.title, "start": start, "end": end,
+            "all_day": record.all_day, "zone": record.time_zone if places.valid_zone(record.time_zone) else None,
+            "status": record.status}
+
+
 def upcoming(now: dt.datetime | None = None, days: int = 30) -> list[Occurrence]:
     now = now or history.now_utc()
     return [o for o in occurrences(now, now + dt.timedelta(days=days)) if o.meeting.status == "planned"]

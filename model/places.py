@@ -182,12 +182,16 @@ def zone_matching(tzid: str, tzinfo: dt.tzinfo, year: int) -> str:
     """The IANA zone whose offsets agree with `tzinfo` (a VTIMEZONE of the file) hour by hour
     over `year` and the year after, preferring one named in `tzid` ("Canberra, Melbourne, Sydney"
     gives Australia/Sydney); "" when none agrees. Remembered per name and year."""
-    return _zone_matching(tzid, _offsets(tzinfo, year), year)
+    return _zone_matching(tzid, _profile(tzinfo, year), year)
 
 
-def _offsets(tzinfo: dt.tzinfo, year: int) -> tuple:
-    start = dt.datetime(year, 1, 1, tzinfo=dt.UTC)
-    return tuple(_offset_at(start + dt.timedelta(hours=hour), tzinfo) for hour in range(0, 2 * 366 * 24))
+def _profile(tzinfo: dt.tzinfo, year: int) -> tuple:
+    """A zone's offsets over two years: at noon UTC each day, and hour by hour around each change."""
+    start = dt.datetime(year, 1, 1, 12, tzinfo=dt.UTC)
+    days = [_offset_at(start + dt.timedelta(days=day), tzinfo) for day in range(731)]
+    hours = tuple(_offset_at(start + dt.timedelta(days=day - 1, hours=hour), tzinfo)
+                  for day in range(1, 731) if days[day] != days[day - 1] for hour in range(48))
+    return tuple(days), hours
 
 
 def _offset_at(moment: dt.datetime, tzinfo: dt.tzinfo) -> int:
@@ -196,18 +200,19 @@ def _offset_at(moment: dt.datetime, tzinfo: dt.tzinfo) -> int:
 
 
 @functools.lru_cache(maxsize=256)
-def _zone_matching(tzid: str, offsets: tuple, year: int) -> str:
+def _zone_matching(tzid: str, profile: tuple, year: int) -> str:
     import zoneinfo
 
-    start = dt.datetime(year, 1, 1, tzinfo=dt.UTC)
-    samples = range(0, len(offsets), 24 * 7)  # a first sieve, a week apart
+    start = dt.datetime(year, 1, 1, 12, tzinfo=dt.UTC)
+    days = profile[0]
+    sieve = range(0, len(days), 30)  # a first look, a month apart
     matches = []
     for name in sorted(zoneinfo.available_timezones()):
         if name.startswith(("Etc/", "SystemV/")) or "/" not in name:
             continue
         zone = ZoneInfo(name)
-        if all(_offset_at(start + dt.timedelta(hours=h), zone) == offsets[h] for h in samples) \
-                and _offsets(zone, year) == offsets:
+        if all(_offset_at(start + dt.timedelta(days=day), zone) == days[day] for day in sieve) \
+                and _profile(zone, year) == profile:
             matches.append(name)
     if not matches:
         return ""

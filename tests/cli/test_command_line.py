@@ -102,5 +102,26 @@ def test_import_and_export_calendars(tmp_path):
     assert (again["new"], again["updated"], again["unchanged"]) == (0, 0, 177)
     out = tmp_path / "all.ics"
     exported = rapport("--db", db, "--export-ics", str(out))
-    assert exported.returncode == 0 and out.read_text().count("BEGIN:VEVENT") == 176
-    assert rapport("--db", db, "--stats", "--json").stdout.count('"meetings": 176') == 1
+    assert exported.returncode == 0 and out.read_text().count("BEGIN:VEVENT") == 177
+    assert rapport("--db", db, "--stats", "--json").stdout.count('"meetings": 177') == 1
+
+
+def test_agenda_lists_occurrences_with_exactly_the_documented_keys(tmp_path):
+    db = str(tmp_path / "agenda.rapport")
+    ics = [str(CORPUS / "ics" / name) for name in ("radicale-davx5-exdate-lists.ics",
+                                                  "ical4j-nextcloud-yearly-allday-4-alarms.ics")]
+    assert rapport("--db", db, "--import", *ics, "--json").returncode == 0
+    result = rapport("--db", db, "--agenda", "2023-12-20", "2023-12-28", "--json", env={"TZ": "America/New_York"})
+    assert result.returncode == 0, result.stderr
+    entries = json.loads(result.stdout)
+    keys = {"uid", "recurrence_id", "title", "start", "end", "all_day", "zone", "status"}
+    assert entries and all(set(entry) == keys for entry in entries)
+    tv = [entry for entry in entries if entry["title"] == "TV Room"]
+    days = [entry["start"][:10] for entry in tv]
+    assert "2023-12-22" not in days  # an EXDATE
+    assert days.count("2023-12-25") == 1 and days.count("2023-12-27") == 1  # moved, shown once
+    moved = next(entry for entry in tv if entry["start"].startswith("2023-12-27"))
+    assert moved["start"] == "2023-12-27T20:30:00+00:00" and moved["recurrence_id"] == "2023-12-27T18:00:00+00:00"
+    assert moved["zone"] == "Europe/London" and moved["all_day"] is False
+    bad = rapport("--db", db, "--agenda", "2023-12-28", "yesterday")
+    assert bad.returncode == 1 and bad.stderr.startswith("rapport: ")

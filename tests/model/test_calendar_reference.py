@@ -1,0 +1,126 @@
+"""Occurrence for occurrence, Rapport's calendar agrees with a reference implementation we did
+not write: recurring-ical-events on icalendar (pinned, test-only), over 1990-2030, for every
+corpus calendar the reference can read. Where the two differ, the test says why, with the RFC."""
+
+import datetime as dt
+
+import icalendar
+import pytest
+import recurring_ical_events
+
+from model import ical, meetings
+from tests.conftest import CORPUS
+
+FILES = sorted((CORPUS / "ics").glob("*.ics"))
+START, END = dt.datetime(1990, 1, 1, tzinfo=dt.UTC), dt.datetime(2031, 1, 1, tzinfo=dt.UTC)
+
+# Files the reference cannot read at all (Rapport reads what they hold that is readable, and
+# reports the rest: test_meetings_and_ics.py).
+REFERENCE_FAILS = {
+    "ical4j-exchange2010-blank-tzid.ics", "ical4j-outlook2003-freebusy-bad-dates.ics",
+    "icalendar-big_bad_calendar.ics", "icalendar-broken_ical.ics", "icalendar-multiple_timezones.ics",
+    "icalendar-pacific_fiji.ics", "icalendar-rfc_7986_conferences.ics", "icaljs-google-contacts-birthdays.ics",
+    "khal-invalid-tzoffset.ics", "radicale-thunderbird-missing-end-vevent.ics",
+}
+# Where Rapport and the reference read the file differently, and Rapport follows the RFC:
+DIFFERENT = {
+    # DTSTART;TZID=America/Los_Angeles:20041225 is a DATE written without VALUE=DATE (a DATE-TIME
+    # needs its "T", RFC 5545 3.3.5): Rapport reads the holidays as the all-day dates they are,
+    # the reference as midnight in Los Angeles.
+    "ical4j-google-calendar-aus-holidays.ics",
+    # DTSTART;TZID=Europe/Berlin:20150602T120000Z: "The TZID property parameter MUST NOT be applied
+    # to DATE-TIME properties whose time values are specified in UTC" (3.3.5), so the Z decides:
+    # 12:00 UTC, where the reference takes 12:00 in Berlin. Its other event starts at a floating
+    # time, which is the user's local time (3.3.5, form #1); the reference takes Berlin's.
+    "khal-owncloud-0.7.3-mixed-tz-awareness.ics",
+}
+
+
+def _key(uid, start, all_day):
+    when = start.isoformat() if all_day else start.astimezone(dt.UTC).isoformat()
+    return (uid if not uid.endswith("@import") else "", when)  # a file's event without a UID: by its start
+
+
+def rapports(path):
+    ical.import_files([path])
+    found = set()
+    for year in range(START.year, END.year):  # a year at a time: a window holds at most 1,000 of a series
+        first, last = dt.datetime(year, 1, 1, tzinfo=dt.UTC), dt.datetime(year + 1, 1, 1, tzinfo=dt.UTC)
+        for occurrence in meetings.occurrences(first, last):
+            if occurrence.starts_at >= first or occurrence.meeting.all_day:
+                record = occurrence.meeting
+                start = occurrence.starts_at.date() if record.all_day else occurrence.starts_at
+                found.add(_key(record.uid, start, record.all_day))
+    return found
+
+
+def references(path):
+    calendar = icalendar.Calendar.from_ical(path.read_bytes())
+    found = set()
+    for event in recurring_ical_events.of(calendar).between(START, END):
+        start = event["DTSTART"].dt
+        all_day = not isinstance(start, dt.datetime)
+        if not all_day and start.tzinfo is None:
+            start = start.replace(tzinfo=dt.UTC)
+        found.add(_key(str(event.get("UID", "")), start, all_day))
+    return found
+
+
+@pytest.mark.parametrize("path", [p for p in FILES if p.name not in REFERENCE_FAILS | DIFFERENT],
+                         ids=lambda p: p.name)
+def test_the_same_occurrences_as_the_reference(notebook, path, monkeypatch):
+    monkeypatch.setenv("TZ", "UTC")  # floating times are read in UTC by both
+    ours = {(uid, when) for uid, when in rapports(path) if when < END.isoformat()}
+    theirs = references(path)
+    assert ours == theirs, (sorted(ours - theirs)[:5], sorted(theirs - ours)[:5])
+
+
+def test_a_date_written_with_a_tzid_is_an_all_day_date(notebook):
+    path = CORPUS / "ics" / "ical4j-google-calendar-aus-holidays.ics"
+    ours, theirs = rapports(path), references(path)
+    assert len(ours) == len(theirs) == 239
+    assert {(uid, when[:10]) for uid, when in theirs} == ours  # the same days, as dates
+
+
+def test_a_utc_time_with_a_tzid_is_utc(notebook):
+    ours = rapports(CORPUS / "ics" / "khal-owncloud-0.7.3-mixed-tz-awareness.ics")
+    assert ("S9HZETRQne", "2015-06-02T12:00:00+00:00") in ours
+
+
+def test_the_exported_corpus_is_read_by_two_other_readers_and_comes_back_the_same(tmp_path, monkeypatch):
+    """Every corpus calendar imported, exported as one file: icalendar and ical.js read it without
+    an error, and imported into a fresh notebook it gives the same occurrences."""
+    from model.storage import open_notebook
+    from tests.readers import read_with_icaljs
+
+    monkeypatch.setenv("TZ", "UTC")
+    first = open_notebook(tmp_path / "first.rapport")
+    try:
+        ical.import_files(FILES)
+        before = _all_occurrences()
+        out = tmp_path / "all.ics"
+        count = ical.export_file(meetings.all_meetings(), out)
+    finally:
+        first.close()
+    calendar = icalendar.Calendar.from_ical(out.read_bytes())
+    assert len(calendar.walk("VEVENT")) == count > 150
+    (result,) = read_with_icaljs(out)
+    assert "error" not in result, result
+    second = open_notebook(tmp_path / "second.rapport")
+    try:
+        plan = ical.import_files([out])
+        assert plan.summary()["rejected"] == [] and plan.added == count
+        assert _all_occurrences() == before
+        again = ical.import_files([out])
+        assert (again.added, again.updated, again.unchanged) == (0, 0, count)  # idempotent
+    finally:
+        second.close()
+
+
+def _all_occurrences():
+    found = set()
+    for year in range(START.year, END.year):
+        first, last = dt.datetime(year, 1, 1, tzinfo=dt.UTC), dt.datetime(year + 1, 1, 1, tzinfo=dt.UTC)
+        found |= {(o.meeting.uid, o.meeting.title, o.starts_at, o.ends_at, o.meeting.all_day)
+                  for o in meetings.occurrences(first, last) if o.starts_at >= first}
+    return found

@@ -72,7 +72,7 @@ def _date_times(name: str, moments: list[dt.datetime], zone: str, all_day: bool)
     with the TZID of a zoned one, UTC otherwise."""
     if all_day:
         return f"{name};VALUE=DATE:{','.join(f'{m.astimezone(dt.UTC):%Y%m%d}' for m in moments)}"
-    if places.valid_zone(zone):
+    if places.valid_zone(zone) and zone != "UTC":
         local = [moment.astimezone(ZoneInfo(zone)) for moment in moments]
         return f"{name};TZID={zone}:{','.join(f'{m:%Y%m%dT%H%M%S}' for m in local)}"
     return f"{name}:{','.join(f'{m.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}' for m in moments)}"
@@ -178,7 +178,7 @@ def write_ics(records: Iterable[MeetingRecord], stream: TextIO) -> int:
     emails = _first_emails({a.contact_id for r in records for a in r.attendees if a.contact_id and not a.email})
     years: dict[str, list[int]] = {}
     for r in records:
-        if places.valid_zone(r.time_zone) and not r.all_day:
+        if places.valid_zone(r.time_zone) and r.time_zone != "UTC" and not r.all_day:
             span = years.setdefault(r.time_zone, [r.starts_at.year, r.starts_at.year])
             last = r.starts_at.year + (20 if r.recurrence else 0)  # a series: its next twenty years
             span[0], span[1] = min(span[0], r.starts_at.year), max(span[1], last)
@@ -419,6 +419,8 @@ def _instant(value: dt.datetime, tzid: str = "") -> tuple[dt.datetime, str, bool
     if not zone:
         key = getattr(value.tzinfo, "key", "") or ""
         zone = key if places.valid_zone(key) else ""
+    if not zone and written_in_utc:
+        zone = "UTC"  # a series in UTC repeats in UTC, not in the user's zone
     if not zone and tzid and value.tzinfo is not None and value.utcoffset() is not None:
         # A zone only the file's VTIMEZONE defines (Outlook's "Canberra, Melbourne, Sydney", a
         # custom_... one): the IANA zone whose offsets agree with it, so that a series is expanded

@@ -300,7 +300,8 @@ def _occurrences_of(record: MeetingRecord, start: dt.datetime, end: dt.datetime,
                     moved: set[dt.datetime] = frozenset()) -> list[Occurrence]:
     length = record.ends_at - record.starts_at
     found = []
-    for moment in expand(record, start - length - _MARGIN, end + _MARGIN):
+    margin = _MARGIN if record.all_day else dt.timedelta(0)  # an all-day date is local midnight, anywhere
+    for moment in expand(record, start - length - margin, end + margin):
         if moment in moved:
             continue  # this occurrence was changed: its own row shows it
         occurrence = _occurrence(record, moment, viewer)

@@ -117,7 +117,9 @@ def print_stats(notebook, as_json: bool) -> None:
 
 def import_files(paths: list[str], as_json: bool) -> int:
     """`--import`: vCards through the safe default plan, calendars event by event; print what happened."""
-    calendars = [path for path in paths if Path(path).suffix.lower() in (".ics", ".ical", ".ifb")]
+    from model.file_kinds import CALENDAR_SUFFIXES
+
+    calendars = [path for path in paths if Path(path).suffix.lower() in CALENDAR_SUFFIXES]
     cards = [path for path in paths if path not in calendars]
     codes = []
     if cards or not calendars:

@@ -37,6 +37,7 @@ from gui.undo_commands import (
 from gui.widgets.worker import BackgroundError, run_in_background
 from model import backups, clock, contacts, meetings, storage
 from model.faults import Damaged
+from model.file_kinds import CALENDAR_SUFFIXES, CARD_SUFFIXES
 from model.storage import Notebook, NotebookError
 
 
@@ -613,7 +614,8 @@ class MainWindow(QMainWindow):
     def choose_import(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(
             self, "Import contacts or meetings", str(Path.home()),
-            "vCards and calendars (*.vcf *.vcard *.ics);;vCards (*.vcf *.vcard);;Calendars (*.ics);;All files (*)")
+            "vCards and calendars (*.vcf *.vcard *.ics *.vcs);;vCards (*.vcf *.vcard);;Calendars (*.ics *.vcs);;"
+            "All files (*)")
         if names:
             self.import_files(names)
 
@@ -622,12 +624,12 @@ class MainWindow(QMainWindow):
         calendars (.ics: meetings are added or updated by UID, then new attendees are offered)."""
         from gui.import_dialog import ImportDialog  # loaded on first use (vobject): faster start-up
 
-        calendars = [str(p) for p in paths if Path(p).suffix.lower() == ".ics"]
+        calendars = [str(p) for p in paths if Path(p).suffix.lower() in CALENDAR_SUFFIXES]
         for folder in (Path(p) for p in paths if Path(p).is_dir()):
-            calendars += sorted(str(p) for p in folder.iterdir() if p.suffix.lower() == ".ics")
+            calendars += sorted(str(p) for p in folder.iterdir() if p.suffix.lower() in CALENDAR_SUFFIXES)
         if calendars:
             self.import_calendars(calendars)
-        cards = [str(p) for p in paths if Path(p).suffix.lower() != ".ics"]
+        cards = [str(p) for p in paths if Path(p).suffix.lower() not in CALENDAR_SUFFIXES]
         if not cards:
             return None
         dialog = ImportDialog(cards, self)
@@ -653,7 +655,7 @@ class MainWindow(QMainWindow):
     def _importable(event) -> list[str]:
         paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
         return [path for path in paths
-                if Path(path).is_dir() or Path(path).suffix.lower() in (".vcf", ".vcard", ".ics")]
+                if Path(path).is_dir() or Path(path).suffix.lower() in CARD_SUFFIXES + CALENDAR_SUFFIXES]
 
     def dragEnterEvent(self, event) -> None:
         if self._importable(event):

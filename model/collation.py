@@ -36,9 +36,11 @@ def _table():
     if _collator is None:
         with _lock:
             if _collator is None:
-                from pyuca import Collator  # type: ignore[import-untyped]
+                from pyuca.collator import Collator_10_0_0  # type: ignore[import-untyped]
 
-                _collator = Collator()  # the newest table pyuca has (Unicode 10.0.0)
+                # The newest table pyuca has, named: its default follows the Python version (9.0.0
+                # here), and the bundle carries only this one.
+                _collator = Collator_10_0_0()
     return _collator
 
 

@@ -511,16 +511,21 @@ def _to_record(name: str, line: int, event, block: list[str] | None = None) -> P
     kind_prop = getattr(event, _KIND_KEY.lower().replace("-", "_"), None)
     location = texts.get("LOCATION", event.location.value if hasattr(event, "location") else "")
     kind = kind_prop.value if kind_prop is not None and kind_prop.value in meetings.KINDS else _guess_kind(location)
-    reminder = None
+    warnings: list[str] = []
+    reminder = _vcalendar_alarm(event, starts)
     for alarm in event.contents.get("valarm", []):
         trigger = getattr(alarm, "trigger", None)
         if trigger is not None and isinstance(trigger.value, dt.timedelta):
             reminder = max(0, round(-trigger.value.total_seconds() / 60))
             break
-    warnings = []
     rule = ""
     if "rrule" in event.contents:
         raw_rule = str(event.contents["rrule"][0].value)
+        if "FREQ=" not in raw_rule.upper():  # vCalendar 1.0's syntax ("W2 MO WE FR 20050630T000000")
+            try:
+                raw_rule = recurrence.from_vcalendar(raw_rule)
+            except recurrence.RuleError as error:
+                warnings.append(str(error))
         frame = dt.UTC if all_day else places.zone_or_local(zone)
         try:
             rule = recurrence.normalise(raw_rule, starts.astimezone(frame), all_day)
@@ -544,6 +549,23 @@ def _to_record(name: str, line: int, event, block: list[str] | None = None) -> P
     if errors:
         raise IcsError(" ".join(errors))
     return ParsedEvent(name, line, record, unknown_attendees=unknown, warnings=warnings)
+
+
+def _vcalendar_alarm(event, starts: dt.datetime) -> int | None:
+    """vCalendar 1.0's DALARM or AALARM ("19960415T235000;PT5M;2;Your Taxes Are Due"): the minutes
+    between its first run time and the start, as a reminder."""
+    for name in ("dalarm", "aalarm"):
+        for prop in event.contents.get(name, []):
+            first = str(prop.value).split(";", 1)[0].strip()
+            match = re.fullmatch(r"(\d{8}T\d{6})(Z?)", first)
+            if not match:
+                continue
+            moment = dt.datetime.strptime(match.group(1), "%Y%m%dT%H%M%S")
+            at = moment.replace(tzinfo=dt.UTC) if match.group(2) else moment.replace(tzinfo=clock.local_zone())
+            minutes = round((starts - at).total_seconds() / 60)
+            if minutes >= 0:
+                return minutes
+    return None
 
 
 def _guess_kind(location: str) -> str:

@@ -125,3 +125,54 @@ def _from_rule(rule: str, first: dt.datetime, all_day: bool, start: dt.datetime,
     if all_day:
         return [moment.replace(tzinfo=dt.UTC) for moment in found]
     return [moment if moment.tzinfo else moment.replace(tzinfo=zone) for moment in found]
+
+
+_VCAL_FREQ = {"D": "DAILY", "W": "WEEKLY", "MP": "MONTHLY", "MD": "MONTHLY", "YM": "YEARLY", "YD": "YEARLY"}
+_VCAL_RULE = re.compile(r"^(MP|MD|YM|YD|D|W)(\d*)\s*(.*)$", re.IGNORECASE)
+
+
+def from_vcalendar(rule: str) -> str:
+    """A vCalendar 1.0 rule (KOrganizer, old Nokia and Palm exports: "W2 MO WE FR 20050630T000000",
+    "MD1 15 #10", "YM1 6 #0") in RFC 5545's syntax; raises RuleError for one it cannot read. Only
+    the first rule of a nested one ("W1 MO #2 D1 #3") is taken."""
+    match = _VCAL_RULE.match(rule.strip())
+    if not match:
+        raise RuleError(f"{rule!r} is not a vCalendar 1.0 rule")
+    kind, interval, rest = match.group(1).upper(), match.group(2) or "1", match.group(3).split()
+    parts = [f"FREQ={_VCAL_FREQ[kind]}"] + ([f"INTERVAL={interval}"] if interval != "1" else [])
+    words, end = [], ""
+    for word in rest:
+        upper = word.upper()
+        if upper.startswith("#"):
+            end = "" if upper == "#0" else f"COUNT={upper[1:]}"
+            break
+        if re.fullmatch(r"\d{8}(T\d{6}Z?)?", upper):
+            end = f"UNTIL={upper}"
+            break
+        if re.fullmatch(r"(MP|MD|YM|YD|D|W)\d+", upper):  # the start of a second, nested rule
+            break
+        words.append(upper)
+    if kind == "W" and words:
+        parts.append("BYDAY=" + ",".join(words))
+    elif kind == "MD" and words:
+        parts.append("BYMONTHDAY=" + ",".join(_vcal_number(word) for word in words))
+    elif kind == "MP" and words:  # "1+ MO" the first Monday, "1- FR" the last Friday
+        days, position = [], "1"
+        for word in words:
+            if re.fullmatch(r"\d[+-]", word):
+                position = word[0] if word[1] == "+" else f"-{word[0]}"
+            else:
+                days.append(f"{position}{word}")
+        parts.append("BYDAY=" + ",".join(days))
+    elif kind == "YM" and words:
+        parts.append("BYMONTH=" + ",".join(words))
+    elif kind == "YD" and words:
+        parts.append("BYYEARDAY=" + ",".join(words))
+    # No end given: two occurrences, as vCalendar 1.0 (3.9.1, "#2 is the default") says.
+    parts.append(end if end or "#0" in (w.upper() for w in rest) else "COUNT=2")
+    return ";".join(part for part in parts if part)
+
+
+def _vcal_number(word: str) -> str:
+    """A vCalendar day number: "15", "1-" (the last day) as RFC 5545 writes them."""
+    return f"-{word[:-1]}" if word.endswith("-") else word.rstrip("+")

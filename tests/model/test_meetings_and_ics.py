@@ -265,3 +265,25 @@ def test_locations_become_links():
     assert meetings.location_link("+49 30 5550 1234") == "tel:+493055501234"
     assert meetings.location_link("Blue Bottle, Market Street").startswith("https://www.openstreetmap.org/search?")
     assert meetings.location_link("  ") == ""
+
+
+def test_a_vcalendar_1_file_imports_with_its_rule_and_alarm(notebook, tmp_path):
+    """kcalcore-korganizer-vcalendar10.vcs: "RRULE:W2 MO WE FR 20050630T000000" is every other week
+    on Monday, Wednesday and Friday until 30 June (vCalendar 1.0, 3.9); a DALARM is a reminder."""
+    plan = ical.import_files([CORPUS / "ics" / "kcalcore-korganizer-vcalendar10.vcs"])
+    assert plan.added == 1 and plan.summary()["rejected"] == []
+    (record,) = meetings.all_meetings()
+    assert record.recurrence.startswith("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE,FR;UNTIL=20050630T")
+    span = meetings.occurrences(dt.datetime(2005, 5, 1, tzinfo=dt.UTC), dt.datetime(2005, 8, 1, tzinfo=dt.UTC))
+    days = [o.starts_at.astimezone(dt.UTC).date().isoformat() for o in span]
+    assert days == ["2005-05-20", "2005-05-30", "2005-06-01", "2005-06-03", "2005-06-13", "2005-06-15",
+                    "2005-06-17", "2005-06-27", "2005-06-29"]
+    path = tmp_path / "alarm.vcs"
+    path.write_text("BEGIN:VCALENDAR\r\nVERSION:1.0\r\nBEGIN:VEVENT\r\nUID:tax\r\nSUMMARY:Taxes\r\n"
+                    "DTSTART:19960416T000000Z\r\nDTEND:19960416T010000Z\r\n"
+                    "DALARM:19960415T235000Z;PT5M;2;Your Taxes Are Due !!!\r\nRRULE:MD1 16\r\nEND:VEVENT\r\n"
+                    "END:VCALENDAR\r\n", encoding="utf-8")
+    ical.import_files([path])
+    taxes = meetings.by_uid("tax")
+    assert taxes.reminder_minutes == 10
+    assert taxes.recurrence == "FREQ=MONTHLY;BYMONTHDAY=16;COUNT=2"  # no end: two (vCalendar 1.0, 3.9.1)

@@ -98,7 +98,7 @@ class WeekGrid(QWidget):
     moved = Signal(int, object)  # meeting id, timedelta
     activated = Signal(int)
     new_requested = Signal(object)  # aware datetime
-    menu_requested = Signal(int, QPoint)
+    menu_requested = Signal(int, QPoint, object)
 
     GUTTER = 52
     HOUR = 44
@@ -107,6 +107,7 @@ class WeekGrid(QWidget):
         super().__init__(parent)
         self.week_start = monday_of(clock.today())
         self.found: list[Occurrence] = []
+        self.all_day: list[Occurrence] = []
         self.blocks: list[_Block] = []
         self._drag: tuple[_Block, QPoint] | None = None
         self._drop: QRectF | None = None
@@ -119,7 +120,10 @@ class WeekGrid(QWidget):
         return QSize(720, self.HOUR * 24)
 
     def show_week(self, week_start: dt.date, found: list[Occurrence]) -> None:
-        self.week_start, self.found = week_start, found
+        # All-day meetings are on their dates, not at hours: the header shows them (WeekHeader).
+        self.week_start = week_start
+        self.found = [occurrence for occurrence in found if not occurrence.meeting.all_day]
+        self.all_day = [occurrence for occurrence in found if occurrence.meeting.all_day]
         self._layout_blocks()
         self.update()
 
@@ -262,7 +266,8 @@ class WeekGrid(QWidget):
             self._drag = (block, event.position().toPoint() - block.rect.topLeft().toPoint())
             self._drop = None
         elif event.button() == Qt.RightButton and block:
-            self.menu_requested.emit(block.occurrence.meeting.id, event.globalPosition().toPoint())
+            self.menu_requested.emit(block.occurrence.meeting.id, event.globalPosition().toPoint(),
+                                     block.occurrence.starts_at)
         super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event) -> None:
@@ -310,7 +315,7 @@ class WeekHeader(QWidget):
     def __init__(self, grid: WeekGrid, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.grid = grid
-        self.setFixedHeight(self.fontMetrics().height() * 2 + 10)
+        self.setFixedHeight(self.fontMetrics().height() * 3 + 14)  # day, date, and a line of all-day meetings
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
@@ -325,7 +330,18 @@ class WeekHeader(QWidget):
             painter.setPen(self.palette().color(QPalette.Highlight) if day == today else
                            self.palette().color(QPalette.WindowText))
             painter.setFont(bold if day == today else self.font())
-            painter.drawText(rect, Qt.AlignCenter, f"{day:%a}\n{day.day}")
+            line = self.fontMetrics().height()
+            painter.drawText(QRectF(rect.x(), 2, width, line * 2 + 4), Qt.AlignCenter, f"{day:%a}\n{day.day}")
+            titles = [o.meeting.title for o in self.grid.all_day
+                      if o.starts_at.astimezone().date() <= day < o.ends_at.astimezone().date()]
+            if titles:
+                chip = QRectF(rect.x() + 2, line * 2 + 8, width - 4, line + 2)
+                painter.fillRect(chip, self.palette().color(QPalette.Highlight))
+                painter.setPen(self.palette().color(QPalette.HighlightedText))
+                painter.setFont(self.font())
+                text = " · ".join(titles)
+                painter.drawText(chip.adjusted(4, 0, -4, 0), Qt.AlignVCenter | Qt.AlignLeft,
+                                 self.fontMetrics().elidedText(text, Qt.ElideRight, int(chip.width()) - 8))
 
 
 class WeekView(QWidget):
@@ -366,7 +382,7 @@ class CalendarView(QWidget):
     edit_requested = Signal(int)
     moved = Signal(int, object)
     delete_requested = Signal(list)
-    menu_requested = Signal(int, QPoint)
+    menu_requested = Signal(int, QPoint, object)
     day_sheets_requested = Signal(object)  # date
 
     def __init__(self, parent: QWidget | None = None) -> None:

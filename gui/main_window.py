@@ -38,6 +38,7 @@ from gui.widgets.worker import BackgroundError, run_in_background
 from model import backups, clock, contacts, meetings, storage
 from model.faults import Damaged
 from model.file_kinds import CALENDAR_SUFFIXES, CARD_SUFFIXES
+from model.meetings import MeetingRecord
 from model.storage import Notebook, NotebookError
 
 
@@ -528,15 +529,21 @@ class MainWindow(QMainWindow):
             keys = QKeySequence(QKeySequence.Undo).toString(QKeySequence.NativeText)
             self.statusBar().showMessage(f"{self.undo_stack.undoText()}. Undo with {keys}.", 6000)
 
-    def meeting_menu(self, meeting_id: int, position: QPoint) -> None:
-        """What can be done with one meeting (right-click in the calendar or a person's Meetings tab)."""
+    def meeting_menu(self, meeting_id: int, position: QPoint, start: dt.datetime | None = None) -> None:
+        """What can be done with one meeting (right-click in the calendar or a person's Meetings tab);
+        for an occurrence of a series (`start`), also with that occurrence alone."""
         from gui.callsheet import makers_for
 
         record = meetings.get(meeting_id)
         if record is None:
             return
         menu = QMenu(self)
-        menu.addAction("&Edit…", lambda: self.edit_meeting(meeting_id))
+        one = (record.recurrence and start is not None) or record.recurrence_id is not None
+        if one:
+            menu.addAction("&Edit this meeting only…", lambda: self.edit_occurrence(record, start))
+            menu.addAction("Edit the whole &series…", lambda: self.edit_series(record))
+        else:
+            menu.addAction("&Edit…", lambda: self.edit_meeting(meeting_id))
         link = meetings.location_link(record.location)
         if link:
             from PySide6.QtCore import QUrl
@@ -556,8 +563,56 @@ class MainWindow(QMainWindow):
             menu.addAction("Plan &again", lambda: self.set_meeting_status(meeting_id, "planned"))
         menu.addAction("E&xport as .ics…", lambda: self.export_calendar([meeting_id]))
         menu.addSeparator()
-        menu.addAction("De&lete", lambda: self.delete_meetings([meeting_id]))
+        if one:
+            menu.addAction("De&lete this meeting only", lambda: self.delete_occurrence(record, start))
+            menu.addAction("Delete the whole series", lambda: self.delete_series(record))
+        else:
+            menu.addAction("De&lete", lambda: self.delete_meetings([meeting_id]))
         menu.exec(position)
+
+    def _series_of(self, record: MeetingRecord) -> MeetingRecord | None:
+        return meetings.by_uid(record.uid) if record.recurrence_id is not None else record
+
+    def edit_occurrence(self, record: MeetingRecord, start: dt.datetime | None) -> None:
+        """Change one occurrence of a series: a changed occurrence (RECURRENCE-ID) shows instead."""
+        if record.recurrence_id is not None:  # already changed once: edit that
+            self.edit_meeting(record.id)
+            return
+        from gui.meeting_editor import MeetingEditor
+
+        assert start is not None
+        draft = meetings.change_occurrence(record, start)
+        editor = MeetingEditor(draft, parent=self)
+        if editor.exec():
+            after = editor.record()
+            self.undo_stack.push(SaveMeeting(None, after, self._meetings_changed,
+                                             f"Change “{record.title}” on {start.astimezone():%a %d %b}"))
+
+    def edit_series(self, record: MeetingRecord) -> None:
+        series = self._series_of(record)
+        if series is not None:
+            self.edit_meeting(series.id)
+
+    def delete_occurrence(self, record: MeetingRecord, start: dt.datetime | None) -> None:
+        """Delete one occurrence: the series skips it (EXDATE), and a changed occurrence there goes."""
+        series = self._series_of(record)
+        original = record.recurrence_id or start
+        if series is None or original is None:
+            self.delete_meetings([record.id])
+            return
+        text = f"Delete “{series.title}” on {original.astimezone():%a %d %b}"
+        self.undo_stack.beginMacro(text)
+        if record.recurrence_id is not None:
+            self.undo_stack.push(DeleteMeetings([record.id], self._meetings_changed))
+        self.undo_stack.push(SaveMeeting(series, meetings.skip_occurrence(series, original), self._meetings_changed,
+                                         text))
+        self.undo_stack.endMacro()
+        keys = QKeySequence(QKeySequence.Undo).toString(QKeySequence.NativeText)
+        self.statusBar().showMessage(f"{text}. Undo with {keys}.", 6000)
+
+    def delete_series(self, record: MeetingRecord) -> None:
+        series = self._series_of(record)
+        self.delete_meetings([series.id if series is not None else record.id])
 
     def open_meeting(self, meeting_id: int) -> None:
         """Show a meeting's day in the calendar, with the meeting selected."""

@@ -206,9 +206,13 @@ class MeetingEditor(QDialog):
         if unit:
             self.repeat_unit.setCurrentIndex(self.repeat_unit.findData(unit))
             self.repeat_every.setValue(every)
+        # What the repeat fields showed: left as they were, the rule is kept whole (its BYDAY,
+        # UNTIL, COUNT ... and a rule the fields cannot show at all).
+        self._shown_repeat = (self.repeat_every.value(), self.repeat_unit.currentData())
 
     def _set_start(self, moment: dt.datetime) -> None:
-        local = moment.astimezone(places.zone_or_local(self.zone.currentText())).replace(tzinfo=None)
+        zone = dt.UTC if self.editing and self.editing.all_day else places.zone_or_local(self.zone.currentText())
+        local = moment.astimezone(zone).replace(tzinfo=None)
         self.start.setDateTime(QDateTime(local.date(), local.time()))
 
     # -- Reading ----------------------------------------------------------------------------
@@ -233,15 +237,22 @@ class MeetingEditor(QDialog):
         if base:  # keep the email an attendee was invited with
             emails = {a.contact_id: a.email for a in base.attendees if a.contact_id}
             attendees = [dataclasses.replace(a, email=emails.get(a.contact_id, "")) for a in attendees]
+        ends = starts + dt.timedelta(minutes=self.minutes())
+        if base and base.all_day:  # on dates: the day chosen, as many days as before
+            starts = dt.datetime.combine(self.start.date().toPython(), dt.time(0), dt.UTC)
+            ends = starts + (base.ends_at - base.starts_at)
         return MeetingRecord(
-            title=title, starts_at=starts, ends_at=starts + dt.timedelta(minutes=self.minutes()),
+            title=title, starts_at=starts, ends_at=ends,
             kind=self.kind.currentData(), time_zone=self.zone.currentText().strip(),
             location=self.location.text().strip(), agenda=self.agenda.toPlainText().strip(),
             status=base.status if base else "planned", outcome=base.outcome if base else "",
             reminder_minutes=self.reminder.currentData(),
             recurrence=self._rule(),
             attendees=attendees + self._guests, uid=base.uid if base else "", id=base.id if base else None,
-            reminded_at=base.reminded_at if base and base.starts_at == starts else "")
+            reminded_at=base.reminded_at if base and base.starts_at == starts else "",
+            # what the editor does not show stays as it was
+            all_day=base.all_day if base else False, rdates=list(base.rdates) if base else [],
+            exdates=list(base.exdates) if base else [], recurrence_id=base.recurrence_id if base else None)
 
     # -- Feedback ---------------------------------------------------------------------------
 
@@ -273,7 +284,10 @@ class MeetingEditor(QDialog):
         self._warn_later.start()
 
     def _rule(self) -> str:
-        return meetings.recurrence(self.repeat_every.value(), self.repeat_unit.currentData())
+        shown = (self.repeat_every.value(), self.repeat_unit.currentData())
+        if self.editing and self.editing.recurrence and shown == getattr(self, "_shown_repeat", None):
+            return self.editing.recurrence
+        return meetings.recurrence(*shown)
 
     def _use_cadence(self) -> None:
         every, unit = meetings.recurrence_parts(self._cadence_rule)

@@ -16,7 +16,7 @@ from model.meetings import Occurrence
 class MeetingsTab(QWidget):
     plan_requested = Signal()
     edit_requested = Signal(int)
-    menu_requested = Signal(int, QPoint)
+    menu_requested = Signal(int, QPoint, object)
     delete_requested = Signal(list)
 
     def __init__(self, parent: QWidget | None = None) -> None:

@@ -7,6 +7,7 @@ marked done becomes a history entry for each attendee who is a contact (see `mar
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -198,14 +199,36 @@ def by_uid(uid: str, recurrence_id: dt.datetime | None = None) -> MeetingRecord 
 
 
 def delete(meeting_ids: Iterable[int]) -> list[MeetingRecord]:
+    """Delete meetings, a series with its changed occurrences; returns what was deleted (for undo)."""
     ids = list(meeting_ids)
     with database.atomic():
         found = []
         for chunk in range(0, len(ids), 500):
             part = ids[chunk:chunk + 500]
             found += _select(f"m.id IN ({','.join('?' * len(part))})", part)
-        Meeting.delete().where(Meeting.id.in_(ids)).execute()
+        series = [record.uid for record in found if record.recurrence and record.recurrence_id is None]
+        for chunk in range(0, len(series), 500):
+            part = series[chunk:chunk + 500]
+            found += [record for record in _select(f"m.recurrence_id != '' AND m.uid IN ({','.join('?' * len(part))})",
+                                                   part) if record.id not in ids]
+        Meeting.delete().where(Meeting.id.in_([record.id for record in found])).execute()
     return found
+
+
+def skip_occurrence(series: MeetingRecord, start: dt.datetime) -> MeetingRecord:
+    """The series without its occurrence at `start` (an EXDATE; RFC 5545 3.8.5.1), to save; a
+    changed occurrence at that start goes too (see delete)."""
+    frame = dt.datetime.combine(start.date(), dt.time(0), dt.UTC) if series.all_day else start.astimezone(dt.UTC)
+    return dataclasses.replace(series, exdates=sorted({*series.exdates, frame}), attendees=list(series.attendees))
+
+
+def change_occurrence(series: MeetingRecord, start: dt.datetime) -> MeetingRecord:
+    """A new changed occurrence of the series (same UID, RECURRENCE-ID `start`), as the series has
+    it there, to edit and save: it then shows instead of the series' own occurrence."""
+    frame = dt.datetime.combine(start.date(), dt.time(0), dt.UTC) if series.all_day else start.astimezone(dt.UTC)
+    length = series.ends_at - series.starts_at
+    return dataclasses.replace(series, id=None, starts_at=frame, ends_at=frame + length, recurrence="", rdates=[],
+                               exdates=[], recurrence_id=frame, attendees=list(series.attendees), reminded_at="")
 
 
 def restore(records: Iterable[MeetingRecord]) -> None:

@@ -20,6 +20,7 @@ from model import clock, meetings
 from model.meetings import Occurrence
 
 IdRole = Qt.UserRole + 1
+StartRole = Qt.UserRole + 2  # the occurrence's start (a series has many)
 COLUMNS = ("When", "Meeting", "With")
 
 
@@ -87,6 +88,8 @@ class MeetingModel(QAbstractTableModel):
             return self._text(occurrence, index.column())
         if role == IdRole:
             return record.id
+        if role == StartRole:
+            return row.occurrence.starts_at if row.occurrence is not None else None
         if role == Qt.ToolTipRole:
             tip = [record.people, meetings.KINDS.get(record.kind, ""), record.location,
                    meetings.describe_recurrence(record.recurrence),
@@ -103,6 +106,8 @@ class MeetingModel(QAbstractTableModel):
         record = occurrence.meeting
         if column == 0:
             local = occurrence.starts_at.astimezone()
+            if record.all_day:  # on its dates: no time to show
+                return f"{local:%a %d %b %Y}  all day" if self.show_dates else "All day"
             if self.show_dates:
                 return f"{local:%a %d %b %Y  %H:%M}"
             return f"{local:%H:%M}–{occurrence.ends_at.astimezone():%H:%M}"
@@ -118,7 +123,7 @@ class MeetingList(QTableView):
     the model about every row first (a month's agenda is several hundred rows)."""
 
     meeting_activated = Signal(int)
-    menu_requested = Signal(int, QPoint)
+    menu_requested = Signal(int, QPoint, object)  # the meeting, where, and the occurrence's start
     delete_requested = Signal(list)
 
     def __init__(self, name: str, show_dates: bool = False, parent: QWidget | None = None) -> None:
@@ -205,7 +210,8 @@ class MeetingList(QTableView):
         meeting_id = index.siblingAtColumn(0).data(IdRole) if index.isValid() else None
         if meeting_id:
             self.setCurrentIndex(index)
-            self.menu_requested.emit(meeting_id, self.viewport().mapToGlobal(position))
+            self.menu_requested.emit(meeting_id, self.viewport().mapToGlobal(position),
+                                     index.siblingAtColumn(0).data(StartRole))
 
     def _delete(self) -> bool:
         ids = self.selected_ids()

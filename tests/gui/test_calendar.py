@@ -2,6 +2,7 @@
 reminders, a person's Meetings tab and Today."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMessageBox
@@ -214,3 +215,70 @@ def test_today_lists_todays_meetings_and_opens_them(window, qtbot):
     window.today_page.open_meeting.emit(cathy_call.id)
     assert window.views.currentWidget() is window.calendar_view
     assert window.calendar_view.day_list.current_id() == cathy_call.id
+
+
+def test_one_occurrence_of_a_series_is_changed_or_deleted_alone_and_undone(window, qtbot):
+    """Right-click an occurrence of a series: "Edit this meeting only" makes a changed occurrence
+    (RECURRENCE-ID) that shows instead; "Delete this meeting only" adds an EXDATE; both undo."""
+    first = dt.datetime.combine(next_monday(9).date(), dt.time(9), ZoneInfo("Europe/Berlin"))
+    series_id = meetings.save(meetings.MeetingRecord("Stand-up", first, first + dt.timedelta(minutes=15),
+                                                     time_zone="Europe/Berlin",
+                                                     recurrence="FREQ=WEEKLY;BYDAY=MO,WE"))
+    series = meetings.get(series_id)
+    span = (first - dt.timedelta(hours=1), first + dt.timedelta(days=14))
+
+    def starts():
+        return [o.starts_at for o in meetings.occurrences(*span) if o.meeting.title.startswith("Stand-up")]
+
+    before = starts()
+    assert len(before) == 4  # Monday, Wednesday, Monday, Wednesday
+    wednesday = before[1]
+
+    def later(editor):
+        assert editor.title.text() == "Stand-up"
+        editor.title.setText("Stand-up (late)")
+        editor._set_start(wednesday + dt.timedelta(hours=2))
+        editor.buttons.button(editor.buttons.StandardButton.Save).click()
+
+    errors = drive_dialog(qtbot, later, MeetingEditor)
+    window.edit_occurrence(series, wednesday)
+    assert not errors, errors
+    now = [(o.meeting.title, o.starts_at) for o in meetings.occurrences(*span) if o.meeting.uid == series.uid]
+    assert ("Stand-up (late)", wednesday + dt.timedelta(hours=2)) in now and ("Stand-up", wednesday) not in now
+    assert len(now) == 4
+    window.undo_action.trigger()
+    assert starts() == before
+
+    window.delete_occurrence(series, before[2])
+    assert starts() == [before[0], before[1], before[3]]
+    assert meetings.get(series_id).recurrence == "FREQ=WEEKLY;BYDAY=MO,WE"  # the rule itself is untouched
+    window.undo_action.trigger()
+    assert starts() == before
+
+
+def test_editing_a_series_keeps_a_rule_the_editor_cannot_show(qtbot, sample_notebook):
+    first = dt.datetime.combine(next_monday(9).date(), dt.time(9), ZoneInfo("Europe/Berlin"))
+    record = meetings.MeetingRecord("Stand-up", first, first + dt.timedelta(minutes=15), time_zone="Europe/Berlin",
+                                    recurrence="FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10",
+                                    exdates=[first + dt.timedelta(days=7)])
+    meetings.save(record)
+    editor = MeetingEditor(meetings.get(record.id))
+    qtbot.addWidget(editor)
+    editor.title.setText("Daily stand-up")
+    after = editor.record()
+    assert after.recurrence == "FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10" and after.exdates == record.exdates
+
+
+def test_an_all_day_meeting_is_on_its_date_not_at_hours(window, qtbot):
+    day = clock.today()
+    start = dt.datetime.combine(day, dt.time(0), dt.UTC)  # all-day: the date at 00:00 UTC
+    holiday = meetings.save(meetings.MeetingRecord("Midsummer holiday", start, start + dt.timedelta(days=1),
+                                                   kind="in_person", all_day=True))
+    window.show_view(window.calendar_view)
+    view = window.calendar_view
+    view.go_to(day)
+    view.refresh()
+    rows = {view.day_list.text(n, 1): view.day_list.text(n, 0) for n in range(view.day_list.row_count())}
+    assert rows["Midsummer holiday"] == "All day"
+    assert [o.meeting.id for o in view.week.grid.all_day] == [holiday]  # in the strip under the day names
+    assert all(block.occurrence.meeting.id != holiday for block in view.week.grid.blocks)

@@ -541,6 +541,7 @@ class MainWindow(QMainWindow):
         one = (record.recurrence and start is not None) or record.recurrence_id is not None
         if one:
             menu.addAction("&Edit this meeting only…", lambda: self.edit_occurrence(record, start))
+            menu.addAction("Edit this and &following…", lambda: self.edit_following(record, start))
             menu.addAction("Edit the whole &series…", lambda: self.edit_series(record))
         else:
             menu.addAction("&Edit…", lambda: self.edit_meeting(meeting_id))
@@ -565,6 +566,7 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         if one:
             menu.addAction("De&lete this meeting only", lambda: self.delete_occurrence(record, start))
+            menu.addAction("Delete this and following", lambda: self.delete_following(record, start))
             menu.addAction("Delete the whole series", lambda: self.delete_series(record))
         else:
             menu.addAction("De&lete", lambda: self.delete_meetings([meeting_id]))
@@ -587,6 +589,55 @@ class MainWindow(QMainWindow):
             after = editor.record()
             self.undo_stack.push(SaveMeeting(None, after, self._meetings_changed,
                                              f"Change “{record.title}” on {start.astimezone():%a %d %b}"))
+
+    def _split(self, record: MeetingRecord, start: dt.datetime | None, text: str,
+               following: MeetingRecord | None) -> bool:
+        """Split the series at `start` in one undoable step: it ends before, `following` (edited,
+        or None to delete from there on) goes on, and the changed occurrences from there move to
+        it (or go)."""
+        series = self._series_of(record)
+        original = record.recurrence_id or start
+        if series is None or original is None:
+            return False
+        ended, draft = meetings.split_series(series, original)
+        self.undo_stack.beginMacro(text)
+        self.undo_stack.push(SaveMeeting(series, ended, self._meetings_changed, text))
+        later = [r for r in meetings.changed_occurrences(series.uid)
+                 if r.recurrence_id is not None and r.recurrence_id >= draft.starts_at]
+        if following is None:
+            if later:
+                self.undo_stack.push(DeleteMeetings([r.id for r in later], self._meetings_changed))
+        else:
+            self.undo_stack.push(SaveMeeting(None, following, self._meetings_changed, text))
+            for changed in later:
+                self.undo_stack.push(SaveMeeting(changed, dataclasses.replace(
+                    changed, uid=following.uid, attendees=list(changed.attendees)), self._meetings_changed, text))
+        self.undo_stack.endMacro()
+        return True
+
+    def edit_following(self, record: MeetingRecord, start: dt.datetime | None) -> None:
+        """"This and following": the editor on the series from this occurrence on; saved, the series
+        is split there (a new series from this occurrence, the old one ends before it)."""
+        from gui.meeting_editor import MeetingEditor
+
+        series = self._series_of(record)
+        original = record.recurrence_id or start
+        if series is None or original is None:
+            return
+        _ended, draft = meetings.split_series(series, original)
+        editor = MeetingEditor(draft, parent=self)
+        if editor.exec():
+            self._split(record, start, f"Change “{series.title}” from {original.astimezone():%a %d %b}",
+                        editor.record())
+
+    def delete_following(self, record: MeetingRecord, start: dt.datetime | None) -> None:
+        series = self._series_of(record)
+        original = record.recurrence_id or start
+        if series is not None and original is not None:
+            text = f"Delete “{series.title}” from {original.astimezone():%a %d %b}"
+            if self._split(record, start, text, None):
+                keys = QKeySequence(QKeySequence.Undo).toString(QKeySequence.NativeText)
+                self.statusBar().showMessage(f"{text}. Undo with {keys}.", 6000)
 
     def edit_series(self, record: MeetingRecord) -> None:
         series = self._series_of(record)

@@ -10,6 +10,7 @@ matched to contacts by email; importing the same file again changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
 import re
 from collections.abc import Iterable
@@ -196,6 +197,20 @@ def write_ics(records: Iterable[MeetingRecord], stream: TextIO) -> int:
     return len(records)
 
 
+def calendar_objects(records: Iterable[MeetingRecord]) -> dict[str, str]:
+    """Each UID's calendar object, as a CalDAV server stores it (RFC 4791 4.1): a series with
+    its changed occurrences and the VTIMEZONEs they use, one VCALENDAR each."""
+    by_uid: dict[str, list[MeetingRecord]] = {}
+    for record in records:
+        by_uid.setdefault(record.uid, []).append(record)
+    objects = {}
+    for uid, group in by_uid.items():
+        stream = io.StringIO()
+        write_ics(sorted(group, key=lambda r: r.recurrence_id is not None), stream)
+        objects[uid] = stream.getvalue()
+    return objects
+
+
 def export_file(records: Iterable[MeetingRecord], path: str | Path) -> int:
     """Write `records` to the .ics file at `path`, all or nothing: a full disk or a failure half
     way leaves any file already there untouched. Raises OSError or IcsError."""
@@ -256,6 +271,21 @@ def _unfold(text: str) -> list[tuple[int, str]]:
     return lines
 
 
+_DATE_WITH_Z = re.compile(r"(?<=[:,])(\d{8})Z(?=,|$)")
+_DATE_PROPERTIES = ("DTSTART", "DTEND", "RDATE", "EXDATE", "RECURRENCE-ID", "DUE")
+
+
+def _dates_without_z(line: str) -> str:
+    """A date written with a Z ("RDATE:20131210Z", Google's birthdays): the date it is."""
+    if line[:14].upper().startswith(_DATE_PROPERTIES) and "Z" in line:
+        fixed = _DATE_WITH_Z.sub(lambda match: match.group(1), line)
+        head, _, values = fixed.partition(":")
+        if fixed != line and "VALUE=" not in head.upper() and re.fullmatch(r"\d{8}(,\d{8})*", values):
+            return f"{head};VALUE=DATE:{values}"
+        return fixed
+    return line
+
+
 _TZID_PARAM = re.compile(r'(;TZID=)("[^"]*"|[^;:]*)', re.IGNORECASE)
 
 
@@ -306,7 +336,7 @@ def read_ics(path: str | Path) -> list[ParsedEvent]:
     text = _decode(data)
     if "BEGIN:VCALENDAR" not in text.upper():
         return [ParsedEvent(name, 1, error="not an iCalendar file (no BEGIN:VCALENDAR)")]
-    lines = [(number, _clean_tzids(line)) for number, line in _unfold(text)]
+    lines = [(number, _dates_without_z(_clean_tzids(line))) for number, line in _unfold(text)]
     # A line vobject cannot read is left out, as its ignoreUnreadable would, but without
     # letting its pattern spend minutes on it first (model/content_lines.py).
     zones = ["\n".join(line for line in block if well_formed(line)) for _, block in _blocks(lines, "VTIMEZONE")]
@@ -607,7 +637,18 @@ def import_files(paths: Iterable[str | Path]) -> IcsPlan:
         if first is not parsed:
             parsed.error = f"same UID as the event at {first.file}, line {first.line}; kept that one"
             parsed.record = None
+    masters = {parsed.record.uid for parsed in plan.events if parsed.record and parsed.record.recurrence_id is None}
     with database.atomic():
+        for parsed in plan.events:
+            record = parsed.record
+            if record is not None and record.recurrence_id is not None and record.uid not in masters \
+                    and meetings.by_uid(record.uid) is None:
+                # A changed occurrence of a series neither the file nor the notebook has (Google sends
+                # them so): a meeting of its own, so that it is shown, and written as a whole event.
+                record.uid = f"{record.uid}#{record.recurrence_id.isoformat()}"
+                record.recurrence_id = None
+                parsed.warnings.append("a changed occurrence of a series that is not here: kept as a meeting"
+                                       " of its own")
         for parsed in plan.events:
             if parsed.record is None:
                 continue

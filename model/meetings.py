@@ -222,6 +222,36 @@ def skip_occurrence(series: MeetingRecord, start: dt.datetime) -> MeetingRecord:
     return dataclasses.replace(series, exdates=sorted({*series.exdates, frame}), attendees=list(series.attendees))
 
 
+def split_series(series: MeetingRecord, start: dt.datetime) -> tuple[MeetingRecord, MeetingRecord]:
+    """"This and following": the series as it ends just before its occurrence at `start` (an
+    UNTIL; a COUNT becomes one), and a new series (a new UID) that begins there with the same
+    rule (what is left of a COUNT), the RDATEs and EXDATEs from there on. Both to save."""
+    frame = dt.datetime.combine(start.date(), dt.time(0), dt.UTC) if series.all_day else start.astimezone(dt.UTC)
+    parts = dict(piece.split("=", 1) for piece in series.recurrence.split(";") if "=" in piece)
+    before = {name: value for name, value in parts.items() if name != "COUNT"}
+    before["UNTIL"] = (f"{frame.date() - dt.timedelta(days=1):%Y%m%d}" if series.all_day
+                       else f"{frame - dt.timedelta(seconds=1):%Y%m%dT%H%M%SZ}")
+    after = dict(parts)
+    if "COUNT" in parts:
+        done = len(expand(series, series.starts_at - dt.timedelta(seconds=1), frame))
+        after["COUNT"] = str(max(1, int(parts["COUNT"]) - done))
+    length = series.ends_at - series.starts_at
+    ended = dataclasses.replace(series, recurrence=";".join(f"{k}={v}" for k, v in before.items()),
+                                rdates=[m for m in series.rdates if m < frame],
+                                exdates=[m for m in series.exdates if m < frame], attendees=list(series.attendees))
+    following = dataclasses.replace(series, id=None, uid="", starts_at=frame, ends_at=frame + length,
+                                    recurrence=";".join(f"{k}={v}" for k, v in after.items()),
+                                    rdates=[m for m in series.rdates if m > frame],
+                                    exdates=[m for m in series.exdates if m > frame],
+                                    attendees=list(series.attendees), reminded_at="")
+    return ended, following
+
+
+def changed_occurrences(uid: str) -> list[MeetingRecord]:
+    """The changed occurrences of a series (RECURRENCE-ID rows of its UID), by the start they replace."""
+    return sorted(_select("m.uid = ? AND m.recurrence_id != ''", [uid]), key=lambda r: r.recurrence_id)
+
+
 def change_occurrence(series: MeetingRecord, start: dt.datetime) -> MeetingRecord:
     """A new changed occurrence of the series (same UID, RECURRENCE-ID `start`), as the series has
     it there, to edit and save: it then shows instead of the series' own occurrence."""

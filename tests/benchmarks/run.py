@@ -337,9 +337,10 @@ def calendar_figures(count: int = 10_000) -> list[Row]:
     notebook.close()
     shutil.rmtree(copy.parent, ignore_errors=True)
     return [
-        (f"month view switch ({count:,} meetings)", f"{switched:.1f} ms median", "< 50 ms", verdict(switched < 50)),
+        (f"month view switch ({count:,} meetings, 2,000 series with exceptions)", f"{switched:.1f} ms median",
+         "< 50 ms", verdict(switched < 50)),
         (f"agenda of the next 30 days ({shown} rows)", f"{agenda:.1f} ms median", "< 50 ms", verdict(agenda < 50)),
-        (f"export all {count:,} meetings to .ics", f"{exported / 1000:.2f} s", "< 2 s", verdict(exported < 2000)),
+        (f"export all {count:,} meetings to .ics", f"{exported / 1000:.2f} s", "< 1 s", verdict(exported < 1000)),
     ]
 
 

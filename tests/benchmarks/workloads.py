@@ -109,8 +109,9 @@ SUMMARIES = ["Liked my post", "Replied to a thread", "Sent the slides", "Quick c
 
 
 def meetings_notebook_file(people: int = 10_000, count: int = 10_000) -> Path:
-    """The `people` notebook with `count` meetings over the year around today (1 to 3 people each,
-    one in a hundred a weekly or monthly check-in); built once."""
+    """The `people` notebook with `count` meetings over the year around today (1 to 3 people each;
+    one in five a weekly or monthly series with three skipped occurrences and one changed, as
+    issue 17 measures); built once."""
     from model import meetings
 
     def fill(notebook) -> None:
@@ -121,11 +122,22 @@ def meetings_notebook_file(people: int = 10_000, count: int = 10_000) -> Path:
                 starts = today + dt.timedelta(days=rng.randrange(-182, 183), hours=rng.randrange(-8, 9))
                 attendees = [meetings.Attendee(rng.randrange(1, people)) for _ in range(rng.choice([1, 1, 1, 2, 3]))]
                 kind = rng.choice(list(meetings.KINDS))
-                rule = rng.choice(["FREQ=WEEKLY", "FREQ=MONTHLY"]) if number % 100 == 0 else ""
-                meetings.save(meetings.MeetingRecord(
+                weekly = rng.random() < 0.5
+                rule = ("FREQ=WEEKLY" if weekly else "FREQ=MONTHLY") if number % 5 == 0 else ""
+                step = dt.timedelta(weeks=1) if weekly else dt.timedelta(days=28)
+                record = meetings.MeetingRecord(
                     f"Meeting {number}", starts, starts + dt.timedelta(minutes=rng.choice([15, 30, 45, 60])), kind,
                     rng.choice(["", "Europe/Berlin", "America/New_York"]), rng.choice(["", "https://meet.jit.si/x"]),
                     rng.choice(["", "Catch up", "Workshop plan"]), rng.choice(["planned"] * 8 + ["done", "cancelled"]),
-                    reminder_minutes=15, recurrence=rule, attendees=attendees))
+                    reminder_minutes=15, recurrence=rule, attendees=attendees,
+                    exdates=[starts + step * n for n in (2, 5, 9)] if rule else [])
+                meetings.save(record)
+                if rule and not weekly:
+                    continue
+                if rule:  # one occurrence moved an hour later
+                    moved = meetings.change_occurrence(record, starts + step * 3)
+                    moved.starts_at += dt.timedelta(hours=1)
+                    moved.ends_at += dt.timedelta(hours=1)
+                    meetings.save(moved)
 
-    return _built_once(f"meetings-{people}-{count}", fill, base=notebook_file(people))
+    return _built_once(f"meetings-{people}-{count}-series", fill, base=notebook_file(people))

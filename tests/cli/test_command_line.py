@@ -97,13 +97,13 @@ def test_import_and_export_calendars(tmp_path):
     first = rapport("--db", db, "--import", *ics, "--json", env={"TZ": "UTC"})
     assert first.returncode == 2, first.stderr  # some files hold no readable events: reported
     summary = json.loads(first.stdout)
-    assert summary["new"] == 177 and all({"file", "line", "reason"} <= set(r) for r in summary["rejected"])
+    assert summary["new"] == 178 and all({"file", "line", "reason"} <= set(r) for r in summary["rejected"])
     again = json.loads(rapport("--db", db, "--import", *ics, "--json", env={"TZ": "UTC"}).stdout)
-    assert (again["new"], again["updated"], again["unchanged"]) == (0, 0, 177)
+    assert (again["new"], again["updated"], again["unchanged"]) == (0, 0, 178)
     out = tmp_path / "all.ics"
     exported = rapport("--db", db, "--export-ics", str(out))
-    assert exported.returncode == 0 and out.read_text().count("BEGIN:VEVENT") == 177
-    assert rapport("--db", db, "--stats", "--json").stdout.count('"meetings": 177') == 1
+    assert exported.returncode == 0 and out.read_text().count("BEGIN:VEVENT") == 178
+    assert rapport("--db", db, "--stats", "--json").stdout.count('"meetings": 178') == 1
 
 
 def test_agenda_lists_occurrences_with_exactly_the_documented_keys(tmp_path):

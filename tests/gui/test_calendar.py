@@ -282,3 +282,35 @@ def test_an_all_day_meeting_is_on_its_date_not_at_hours(window, qtbot):
     assert rows["Midsummer holiday"] == "All day"
     assert [o.meeting.id for o in view.week.grid.all_day] == [holiday]  # in the strip under the day names
     assert all(block.occurrence.meeting.id != holiday for block in view.week.grid.blocks)
+
+
+def test_this_and_following_splits_the_series_and_undoes(window, qtbot):
+    first = dt.datetime.combine(next_monday(9).date(), dt.time(9), ZoneInfo("Europe/Berlin"))
+    series_id = meetings.save(meetings.MeetingRecord("Stand-up", first, first + dt.timedelta(minutes=15),
+                                                     time_zone="Europe/Berlin", recurrence="FREQ=WEEKLY;COUNT=6"))
+    series = meetings.get(series_id)
+    span = (first - dt.timedelta(hours=1), first + dt.timedelta(days=60))
+
+    def seen():
+        return [(o.meeting.title, o.starts_at) for o in meetings.occurrences(*span)
+                if o.meeting.title.startswith("Stand-up")]
+
+    before = seen()
+    assert len(before) == 6
+    third = before[2][1]
+
+    def later(editor):
+        editor.title.setText("Stand-up, new format")
+        editor.buttons.button(editor.buttons.StandardButton.Save).click()
+
+    errors = drive_dialog(qtbot, later, MeetingEditor)
+    window.edit_following(series, third)
+    assert not errors, errors
+    assert seen() == before[:2] + [("Stand-up, new format", when) for _title, when in before[2:]]  # COUNT kept
+    window.undo_action.trigger()
+    assert seen() == before
+
+    window.delete_following(series, third)
+    assert seen() == before[:2]
+    window.undo_action.trigger()
+    assert seen() == before

@@ -128,3 +128,23 @@ def _all_occurrences():
         found |= {(o.meeting.uid, o.meeting.title, o.starts_at, o.ends_at, o.meeting.all_day)
                   for o in meetings.occurrences(first, last) if o.starts_at >= first}
     return found
+
+
+def test_a_caldav_server_accepts_every_exported_event(notebook, tmp_path):
+    """Every corpus event, exported as the calendar object of its UID (a series with its changed
+    occurrences), PUT one by one to a real CalDAV server (Radicale, pinned): every one 201."""
+    import re
+
+    from tests.servers.radicale import radicale
+
+    ical.import_files(FILES)
+    objects = ical.calendar_objects(meetings.all_meetings())
+    refused = {}
+    with radicale(tmp_path / "server") as server:
+        calendar = server.make_calendar()
+        for number, (uid, text) in enumerate(objects.items()):
+            name = f"{number}-{re.sub(r'[^A-Za-z0-9-]', '', uid)[:40]}.ics"
+            status, body = server.put(f"{calendar}{name}", text.encode("utf-8"), "text/calendar; charset=utf-8")
+            if status != 201:
+                refused[uid] = (status, body.decode("utf-8", "replace")[:200])
+    assert len(objects) > 100 and not refused, refused

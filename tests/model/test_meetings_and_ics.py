@@ -73,8 +73,9 @@ def test_corpus_content_and_reimport_changes_nothing(notebook):
     # khal-owncloud-0.7.3-mixed-tz-awareness.ics ends at a floating 16:00 (local time) an event that
     # starts at 12:00Z: east of UTC+4 it ends before it starts and is rejected.
     noon_there = dt.datetime(2015, 6, 2, 12, tzinfo=dt.UTC).astimezone()
-    # (177: ical4j-outlook2007-kuala-lumpur-weekly.ics's "Kuala Lumpur\, Singapore" is the zone its file defines.)
-    expected = 177 - (noon_there.utcoffset() > dt.timedelta(hours=4))
+    # (178: ical4j-outlook2007-kuala-lumpur-weekly.ics's "Kuala Lumpur\, Singapore" is the zone its file
+    # defines; icaljs-google-contacts-birthdays.ics's "RDATE:20131210Z" is a date.)
+    expected = 178 - (noon_there.utcoffset() > dt.timedelta(hours=4))
     assert first.added == expected and first.updated == 0
     vienna = next(m for m in meetings.all_meetings() if m.title == "artsprint 2012")
     assert vienna.time_zone == "Europe/Vienna"

@@ -54,6 +54,15 @@ class Server:
         assert status == 201, (status, answer)
         return path
 
+    def make_calendar(self, name: str = "calendar") -> str:
+        path = f"/{self.user}/{name}/"
+        body = (b'<?xml version="1.0" encoding="utf-8"?><C:mkcalendar xmlns:D="DAV:" '
+                b'xmlns:C="urn:ietf:params:xml:ns:caldav"><D:set><D:prop><D:displayname>Meetings</D:displayname>'
+                b'</D:prop></D:set></C:mkcalendar>')
+        status, answer = self.request("MKCALENDAR", path, body, {"Content-Type": "application/xml"})
+        assert status == 201, (status, answer)
+        return path
+
     def put(self, path: str, body: bytes, content_type: str) -> tuple[int, bytes]:
         return self.request("PUT", path, body, {"Content-Type": content_type, "If-None-Match": "*"})
 

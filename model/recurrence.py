@@ -71,7 +71,7 @@ def _until(value: str, first: dt.datetime, all_day: bool) -> str:
     return f"{local.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=16384)  # every series a busy calendar shows (2,000 in the bench) stays
 def rule_for(rule: str, first: dt.datetime, all_day: bool):
     """dateutil's rrule for a normalised rule (cached: paging through months reuses it)."""
     from dateutil.rrule import rrulestr
@@ -100,9 +100,14 @@ def _key(moment: dt.datetime, all_day: bool):
     return moment.date() if all_day else moment.astimezone(dt.UTC)
 
 
+@functools.lru_cache(maxsize=16384)
+def _parts(rule: str) -> dict[str, str]:
+    return dict(piece.split("=", 1) for piece in rule.split(";") if "=" in piece)
+
+
 def _from_rule(rule: str, first: dt.datetime, all_day: bool, start: dt.datetime,
                end: dt.datetime) -> list[dt.datetime]:
-    parts = dict(piece.split("=", 1) for piece in rule.split(";") if "=" in piece)
+    parts = _parts(rule)
     zone = first.tzinfo
     if all_day:
         start, end = start.replace(tzinfo=None), end.replace(tzinfo=None)

@@ -187,6 +187,7 @@ def _vobject_parse(path: Path) -> tuple[float, int]:
 
 def plan_dialog_first_rows(path: Path) -> Row:
     """How long File → Import of a big file takes to show the first rows of its plan."""
+    import shutil
     import tempfile
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -196,7 +197,8 @@ def plan_dialog_first_rows(path: Path) -> Row:
     from gui.import_dialog import ImportDialog
     from model import storage
 
-    notebook = storage.open_notebook(Path(tempfile.mkdtemp(prefix="rapport-bench-")) / "dialog.rapport")
+    folder = Path(tempfile.mkdtemp(prefix="rapport-bench-"))
+    notebook = storage.open_notebook(folder / "dialog.rapport")
     app = application("bench")
     start = time.perf_counter()
     dialog = ImportDialog([str(path)])
@@ -210,6 +212,7 @@ def plan_dialog_first_rows(path: Path) -> Row:
     while dialog.busy():
         app.processEvents(QEventLoop.AllEvents, 5)
     notebook.close()
+    shutil.rmtree(folder, ignore_errors=True)
     return (f"import dialog, first rows of {path.stem.split('-')[1]} cards", f"{first:.2f} s", "< 1 s",
             verdict(first < 1))
 

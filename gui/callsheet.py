@@ -25,7 +25,6 @@ from model.callsheet import CallSheet, PersonSheet
 from model.faults import explain
 
 PHOTO_SIZE = 84
-_FONT_FAMILIES = fonts.FAMILIES
 _LETTER_TERRITORIES = {QLocale.UnitedStates, QLocale.Canada, QLocale.Mexico, QLocale.Chile, QLocale.Colombia,
                        QLocale.Venezuela, QLocale.Philippines, QLocale.Guatemala}
 
@@ -139,7 +138,7 @@ class SheetDocument:
     def _document(self, body: str, people: list[PersonSheet]) -> QTextDocument:
         document = QTextDocument()
         font = QFont()
-        font.setFamilies(_FONT_FAMILIES)
+        font.setFamilies(fonts.FAMILIES)
         font.setPointSizeF(9.5)
         document.setDefaultFont(font)
         document.setDocumentMargin(40)  # points: about 14 mm

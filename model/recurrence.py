@@ -108,19 +108,15 @@ def _parts(rule: str) -> dict[str, str]:
 def _from_rule(rule: str, first: dt.datetime, all_day: bool, start: dt.datetime,
                end: dt.datetime) -> list[dt.datetime]:
     parts = _parts(rule)
-    zone = first.tzinfo
-    if all_day:
-        start, end = start.replace(tzinfo=None), end.replace(tzinfo=None)
-        first = first.replace(tzinfo=None)
+    zone, origin = first.tzinfo, first  # rule_for makes an all-day origin naive itself
+    if all_day:  # dates compare as naive times
+        start, end, first = (moment.replace(tzinfo=None) for moment in (start, end, first))
     fine = _FINE.get(parts.get("FREQ", ""))
     if fine and "COUNT" not in parts and "BYSETPOS" not in parts and start > first:
         # Start the walk at the window: the same grid of instants, as the rule's interval lays it.
         step = fine * max(1, int(parts.get("INTERVAL", "1") or 1))
-        skipped = int((start - first).total_seconds() // step) * step
-        first = first + dt.timedelta(seconds=skipped)
-        iterator = iter(rule_for(rule, first, all_day))
-    else:
-        iterator = iter(rule_for(rule, first if not all_day else first.replace(tzinfo=dt.UTC), all_day))
+        origin += dt.timedelta(seconds=int((start - first).total_seconds() // step) * step)
+    iterator = iter(rule_for(rule, origin, all_day))
     found: list[dt.datetime] = []
     for steps, moment in enumerate(iterator):
         if moment >= end or steps >= MAX_STEPS or len(found) >= MAX_PER_WINDOW:

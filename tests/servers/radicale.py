@@ -46,20 +46,18 @@ class Server:
             connection.close()
 
     def make_address_book(self, name: str = "contacts") -> str:
-        path = f"/{self.user}/{name}/"
-        body = (b'<?xml version="1.0" encoding="utf-8"?><mkcol xmlns="DAV:" '
-                b'xmlns:CR="urn:ietf:params:xml:ns:carddav"><set><prop><resourcetype><collection/>'
-                b'<CR:addressbook/></resourcetype></prop></set></mkcol>')
-        status, answer = self.request("MKCOL", path, body, {"Content-Type": "application/xml"})
-        assert status == 201, (status, answer)
-        return path
+        return self._make(name, "MKCOL", b'<mkcol xmlns="DAV:" xmlns:CR="urn:ietf:params:xml:ns:carddav"><set><prop>'
+                          b'<resourcetype><collection/><CR:addressbook/></resourcetype></prop></set></mkcol>')
 
     def make_calendar(self, name: str = "calendar") -> str:
+        return self._make(name, "MKCALENDAR", b'<C:mkcalendar xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">'
+                          b'<D:set><D:prop><D:displayname>Meetings</D:displayname></D:prop></D:set></C:mkcalendar>')
+
+    def _make(self, name: str, method: str, body: bytes) -> str:
+        """A collection of the user's (RFC 6352 6.3.1 MKCOL, RFC 4791 5.3.1 MKCALENDAR); its path."""
         path = f"/{self.user}/{name}/"
-        body = (b'<?xml version="1.0" encoding="utf-8"?><C:mkcalendar xmlns:D="DAV:" '
-                b'xmlns:C="urn:ietf:params:xml:ns:caldav"><D:set><D:prop><D:displayname>Meetings</D:displayname>'
-                b'</D:prop></D:set></C:mkcalendar>')
-        status, answer = self.request("MKCALENDAR", path, body, {"Content-Type": "application/xml"})
+        status, answer = self.request(method, path, b'<?xml version="1.0" encoding="utf-8"?>' + body,
+                                      {"Content-Type": "application/xml"})
         assert status == 201, (status, answer)
         return path
 

@@ -224,13 +224,14 @@ def _complete_pdf(path: Path) -> bool:
         return b"%%EOF" in stream.read()
 
 
-def makers_for(who_kind: str, item_id: int) -> list:
-    """The sheet makers for one contact or one meeting ("contact" or "meeting", and its id)."""
+def makers_for(who_kind: str, item_id: int, on=None) -> list:
+    """The sheet makers for one contact or one meeting ("contact" or "meeting", and its id; of a
+    series, its occurrence on the day `on`, else its next)."""
     if who_kind == "meeting":
-        return [lambda limit: callsheet.for_meeting(item_id, limit=limit)]
+        return [lambda limit: callsheet.for_meeting(item_id, limit=limit, on=on)]
     return [lambda limit: callsheet.for_contact(item_id, limit=limit)]
 
 
 def makers_for_day(day) -> list:
     """One sheet maker per planned meeting of `day`: "Today's sheets"."""
-    return [maker for meeting_id in callsheet.meetings_on(day) for maker in makers_for("meeting", meeting_id)]
+    return [maker for meeting_id in callsheet.meetings_on(day) for maker in makers_for("meeting", meeting_id, day)]

@@ -469,8 +469,9 @@ class MainWindow(QMainWindow):
         if editor.exec():
             record = editor.record()
             self.undo_stack.push(SaveMeeting(None, record, self._meetings_changed))
-            when = record.starts_at.astimezone()
-            self.statusBar().showMessage(f"Planned “{record.title}” on {when:%a %d %b, %H:%M}.", 8000)
+            when = meetings.shown(record).starts_at
+            self.statusBar().showMessage(f"Planned “{record.title}” on {when:%a %d %b}"
+                                         f"{'' if record.all_day else f', {when:%H:%M}'}.", 8000)
 
     def edit_meeting(self, meeting_id: int) -> None:
         from gui.meeting_editor import MeetingEditor
@@ -492,8 +493,8 @@ class MainWindow(QMainWindow):
         after = dataclasses.replace(before, starts_at=before.starts_at + delta, ends_at=before.ends_at + delta,
                                     attendees=list(before.attendees), reminded_at="")
         self.undo_stack.push(SaveMeeting(before, after, self._meetings_changed, f"Move “{before.title}”"))
-        self.statusBar().showMessage(f"Moved “{before.title}” to {after.starts_at.astimezone():%a %d %b, %H:%M}.",
-                                     6000)
+        when = meetings.shown(after).starts_at
+        self.statusBar().showMessage(f"Moved “{before.title}” to {when:%a %d %b, %H:%M}.", 6000)
 
     def set_meeting_status(self, meeting_id: int, status: str) -> None:
         before = meetings.get(meeting_id)
@@ -553,9 +554,10 @@ class MainWindow(QMainWindow):
             text = f"&Call {record.location}" if link.startswith("tel:") else "&Join the video call" \
                 if record.kind == "video" else "&Open the location"
             menu.addAction(text, lambda: QDesktopServices.openUrl(QUrl(link)))
-        menu.addAction("&Print call sheet…", lambda: self.print_call_sheet(makers_for("meeting", meeting_id)))
+        day = start.astimezone().date() if start is not None else None  # of a series: this occurrence's
+        menu.addAction("&Print call sheet…", lambda: self.print_call_sheet(makers_for("meeting", meeting_id, day)))
         menu.addAction("Save call sheet as P&DF…",
-                       lambda: self.save_call_sheet(makers_for("meeting", meeting_id), record.title))
+                       lambda: self.save_call_sheet(makers_for("meeting", meeting_id, day), record.title))
         menu.addSeparator()
         if record.status == "planned":
             menu.addAction("Mark &done…", lambda: self.mark_meeting_done(meeting_id))
@@ -671,7 +673,7 @@ class MainWindow(QMainWindow):
         if record is None:
             return
         self.show_view(self.calendar_view)
-        self.calendar_view.go_to(record.starts_at.astimezone().date())
+        self.calendar_view.go_to(meetings.shown(record).starts_at.date())
         self.calendar_view.day_list.select_meeting(meeting_id)
 
     def export_calendar(self, meeting_ids: list[int] | None = None) -> None:
@@ -867,7 +869,8 @@ class MainWindow(QMainWindow):
 
         notice = ReminderNotice(occurrence, self)
         meeting_id = occurrence.meeting.id
-        notice.sheet_button.clicked.connect(lambda: self.print_call_sheet(makers_for("meeting", meeting_id)))
+        day = occurrence.starts_at.astimezone().date()
+        notice.sheet_button.clicked.connect(lambda: self.print_call_sheet(makers_for("meeting", meeting_id, day)))
         notice.show()
         if self.tray is not None:
             self.tray.showMessage(occurrence.meeting.title, notice.informativeText(), self.windowIcon(), 30_000)

@@ -32,9 +32,10 @@ from gui.log_dialog import DateTimeField, PeoplePicker
 from gui.widgets.layout import dialog_buttons
 from gui.widgets.palette import secondary_text
 from model import clock, contacts, meetings, places
-from model.meetings import KINDS, REMINDERS, Attendee, MeetingRecord
+from model.meetings import FLOATING, KINDS, REMINDERS, Attendee, MeetingRecord
 
 DURATIONS = [15, 30, 45, 60, 90, 120]
+_FLOATING_TEXT = "Floating: this clock time wherever I am"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -94,6 +95,13 @@ class MeetingEditor(QDialog):
             self.duration.addItem(f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d}"
                                   .replace(" 00", ""), minutes)
         self.ends_label = QLabel()
+        self.all_day = QCheckBox("All &day")
+        self.all_day.setToolTip("On dates, in no time zone: a birthday, a conference, a day off")
+        self.days = QSpinBox()
+        self.days.setRange(1, 366)
+        self.days.setSuffix(" day(s)")
+        self.days.setAccessibleName("Days")
+        self.days.hide()
         self.zone = QComboBox()
         self.zone.setEditable(True)
         self.zone.setAccessibleName("Time zone")
@@ -136,7 +144,9 @@ class MeetingEditor(QDialog):
         when_row.addWidget(self.start, 1)
         when_row.addWidget(QLabel("for"))
         when_row.addWidget(self.duration)
+        when_row.addWidget(self.days)
         when_row.addWidget(self.ends_label)
+        when_row.addWidget(self.all_day)
         repeat_row = QHBoxLayout()
         repeat_label = QLabel("Re&peat")
         repeat_label.setBuddy(self.repeat_unit)
@@ -172,6 +182,9 @@ class MeetingEditor(QDialog):
                        self.repeat_every.valueChanged,
                        self.people.list.model().rowsInserted, self.people.list.model().rowsRemoved):
             signal.connect(self._changed)
+        self.all_day.toggled.connect(self._show_all_day)
+        self.days.valueChanged.connect(self._changed)
+        self.all_day.toggled.connect(self._changed)
         self.title.textEdited.connect(lambda: setattr(self, "_title_is_suggested", False))
         self._changed()
         self._warn()
@@ -179,8 +192,9 @@ class MeetingEditor(QDialog):
 
     def _fill(self, record: MeetingRecord | None, ids: list[int], starts_at: dt.datetime | None) -> None:
         theirs = self._attending(ids).zone
-        zones = [z for z in dict.fromkeys([record.time_zone if record else "", self._mine, theirs]) if z]
-        self.zone.addItems(zones + [z for z in places.all_zones() if z not in zones])
+        zones = [z for z in dict.fromkeys([record.time_zone if record else "", self._mine, theirs])
+                 if z and z != FLOATING]
+        self.zone.addItems(zones + [_FLOATING_TEXT] + [z for z in places.all_zones() if z not in zones])
         self.repeat_every.setEnabled(False)
         if record is None:
             self._title_is_suggested = True
@@ -192,7 +206,10 @@ class MeetingEditor(QDialog):
         self._title_is_suggested = False
         self.title.setText(record.title)
         self.kind.setCurrentIndex(max(0, self.kind.findData(record.kind)))
-        self.zone.setCurrentText(record.time_zone or self._mine)
+        self.zone.setCurrentText(_FLOATING_TEXT if record.floating else record.time_zone or self._mine)
+        self.all_day.setChecked(record.all_day)
+        self.days.setValue(max(1, (record.ends_at - record.starts_at).days))
+        self._show_all_day(record.all_day)
         self._set_start(record.starts_at)
         index = self.duration.findData(record.minutes)
         if index < 0:
@@ -211,9 +228,25 @@ class MeetingEditor(QDialog):
         self._shown_repeat = (self.repeat_every.value(), self.repeat_unit.currentData())
 
     def _set_start(self, moment: dt.datetime) -> None:
-        zone = dt.UTC if self.editing and self.editing.all_day else places.zone_or_local(self.zone.currentText())
+        framed = self.editing is not None and self.editing.framed and self._zone_name() in ("", FLOATING)
+        zone = dt.UTC if framed else places.zone_or_local(self._zone_name())
         local = moment.astimezone(zone).replace(tzinfo=None)
         self.start.setDateTime(QDateTime(local.date(), local.time()))
+
+    def _zone_name(self) -> str:
+        """The zone chosen: an IANA name, FLOATING, or "" for an all-day meeting (no zone)."""
+        if self.all_day.isChecked():
+            return ""
+        text = self.zone.currentText().strip()
+        return FLOATING if text == _FLOATING_TEXT else text
+
+    def _show_all_day(self, on: bool) -> None:
+        """An all-day meeting has dates and a number of days; no time, length or zone."""
+        self.start.setDisplayFormat("ddd d MMM yyyy" if on else "ddd d MMM yyyy  HH:mm")
+        self.duration.setVisible(not on)
+        self.days.setVisible(on)
+        self.zone.setEnabled(not on)
+        self.ends_label.setVisible(not on)
 
     # -- Reading ----------------------------------------------------------------------------
 
@@ -224,9 +257,14 @@ class MeetingEditor(QDialog):
         return int(digits[0]) if digits else 0
 
     def starts_at(self) -> dt.datetime:
+        """The start chosen: an instant, or, all-day or floating, its date or clock time at UTC."""
         value = self.start.dateTime()
         wall = dt.datetime.combine(value.date().toPython(), value.time().toPython()).replace(second=0, microsecond=0)
-        return wall.replace(tzinfo=places.zone_or_local(self.zone.currentText())).astimezone(dt.UTC)
+        if self.all_day.isChecked():
+            return dt.datetime.combine(wall.date(), dt.time(0), dt.UTC)
+        if self._zone_name() == FLOATING:
+            return wall.replace(tzinfo=dt.UTC)
+        return wall.replace(tzinfo=places.zone_or_local(self._zone_name())).astimezone(dt.UTC)
 
     def record(self) -> MeetingRecord:
         base = self.editing
@@ -237,13 +275,11 @@ class MeetingEditor(QDialog):
         if base:  # keep the email an attendee was invited with
             emails = {a.contact_id: a.email for a in base.attendees if a.contact_id}
             attendees = [dataclasses.replace(a, email=emails.get(a.contact_id, "")) for a in attendees]
-        ends = starts + dt.timedelta(minutes=self.minutes())
-        if base and base.all_day:  # on dates: the day chosen, as many days as before
-            starts = dt.datetime.combine(self.start.date().toPython(), dt.time(0), dt.UTC)
-            ends = starts + (base.ends_at - base.starts_at)
+        all_day = self.all_day.isChecked()
+        ends = starts + (dt.timedelta(days=self.days.value()) if all_day else dt.timedelta(minutes=self.minutes()))
         return MeetingRecord(
             title=title, starts_at=starts, ends_at=ends,
-            kind=self.kind.currentData(), time_zone=self.zone.currentText().strip(),
+            kind=self.kind.currentData(), time_zone=self._zone_name(),
             location=self.location.text().strip(), agenda=self.agenda.toPlainText().strip(),
             status=base.status if base else "planned", outcome=base.outcome if base else "",
             reminder_minutes=self.reminder.currentData(),
@@ -251,7 +287,7 @@ class MeetingEditor(QDialog):
             attendees=attendees + self._guests, uid=base.uid if base else "", id=base.id if base else None,
             reminded_at=base.reminded_at if base and base.starts_at == starts else "",
             # what the editor does not show stays as it was
-            all_day=base.all_day if base else False, rdates=list(base.rdates) if base else [],
+            all_day=all_day, rdates=list(base.rdates) if base else [],
             exdates=list(base.exdates) if base else [], recurrence_id=base.recurrence_id if base else None)
 
     # -- Feedback ---------------------------------------------------------------------------
@@ -267,9 +303,11 @@ class MeetingEditor(QDialog):
         if self._title_is_suggested:
             self.title.setPlaceholderText(meetings.suggested_title(self.people.names(), self.kind.currentData()))
         self.repeat_every.setEnabled(bool(self.repeat_unit.currentData()))
-        zone = self.zone.currentText().strip()
+        zone = self._zone_name()
         starts = self.starts_at()
         ends = starts + dt.timedelta(minutes=self.minutes())
+        if zone == FLOATING:  # its clock time wherever the user is
+            starts, ends, zone = starts.replace(tzinfo=clock.local_zone()), ends.replace(tzinfo=clock.local_zone()), ""
         self.ends_label.setText(f"until {ends.astimezone(places.zone_or_local(zone)):%H:%M}")
         who = self._attending(ids)
         theirs, place = who.zone, who.place

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from gui.widgets.layout import heading
 from gui.widgets.meeting_list import MeetingList
 from model import clock, meetings
-from model.meetings import Occurrence
 
 
 class MeetingsTab(QWidget):
@@ -46,11 +45,14 @@ class MeetingsTab(QWidget):
     def show_contact(self, contact_id: int, now: dt.datetime | None = None) -> None:
         now = now or clock.now()
         records = meetings.for_contact(contact_id)
-        coming = [r for r in records if r.ends_at > now or (r.recurrence and r.status == "planned")]
-        past = [r for r in records if r not in coming]
-        coming.sort(key=lambda r: r.starts_at)
-        self.coming.show_occurrences([Occurrence(r, r.starts_at, r.ends_at) for r in coming],
+        # each as the user's zone places it; a series by its next occurrence
+        shown = {id(r): meetings.occurrence_of(r, after=now) for r in records}
+        coming = [shown[id(r)] for r in records
+                  if shown[id(r)].ends_at > now or (r.recurrence and r.status == "planned")]
+        past = [shown[id(r)] for r in records if shown[id(r)] not in coming]
+        coming.sort(key=lambda o: o.starts_at)
+        self.coming.show_occurrences(coming,
                                      empty="Nothing planned. Plan a call: it is how online turns into offline.")
-        self.past.show_occurrences([Occurrence(r, r.starts_at, r.ends_at) for r in past], empty="No meetings yet.")
+        self.past.show_occurrences(past, empty="No meetings yet.")
         done = sum(r.status == "done" for r in records)
         self.summary.setText(f"{len(coming)} planned · {done} done" if records else "")

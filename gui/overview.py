@@ -83,9 +83,10 @@ class TodayPage(QWidget):
         for occurrence in meetings.on_days(today, today + dt.timedelta(days=1), include_cancelled=False):
             record = occurrence.meeting
             local = occurrence.starts_at.astimezone()
-            day = "Today" if local.date() == today else "Tomorrow"
+            day = "Today" if local.date() <= today else "Tomorrow"  # (an all-day one may have begun before)
+            at = "all day" if record.all_day else f"{local:%H:%M}"
             status = " (done)" if record.status == "done" else ""
-            lines.append(f"<a href='meeting:{record.id}'>{day} {local:%H:%M}&nbsp; {html.escape(record.title)}</a>"
+            lines.append(f"<a href='meeting:{record.id}'>{day} {at}&nbsp; {html.escape(record.title)}</a>"
                          f"{status}&nbsp;&nbsp;<span style='color: {dim}'>{html.escape(record.people)}</span>")
         return lines
 

@@ -381,9 +381,10 @@ class PrepTab(QWidget):
                          f"{history.describe_ago(entry.occurred_at, now)}</span>")
         upcoming = meetings.next_meeting(contact_id, now)
         if upcoming:
-            lines.append(f"Next: <b>{html.escape(upcoming.title)}</b> "
-                         f"<span style='color: {_dim(self)}'>{upcoming.starts_at.astimezone():%a %d %b, %H:%M}"
-                         "</span>")
+            when = (f"{upcoming.starts_at:%a %d %b}, all day" if upcoming.meeting.all_day
+                    else f"{upcoming.starts_at.astimezone():%a %d %b, %H:%M}")
+            lines.append(f"Next: <b>{html.escape(upcoming.meeting.title)}</b> "
+                         f"<span style='color: {_dim(self)}'>{when}</span>")
         self.lately_label.setText("<br>".join(lines) if lines else
                                   f"<span style='color: {_dim(self)}'>No exchanges and no meeting planned.</span>")
 

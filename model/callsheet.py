@@ -138,28 +138,38 @@ def for_contact(contact_id: int, now: dt.datetime | None = None, limit: int = 6)
         raise SheetError(f"No contact {contact_id}")
     upcoming = meetings.next_meeting(contact_id, now)
     if upcoming:
-        return for_meeting(upcoming.id, now, limit)
+        return for_meeting(upcoming.meeting.id, now, limit, on=upcoming.starts_at.date())
     return CallSheet(f"Call sheet: {record.display_name}", _printed(now), None,
                      [person_sheet(record, now, limit, exchanges=max(3, limit - 1))])
 
 
-def for_meeting(meeting_id: int, now: dt.datetime | None = None, limit: int = 6) -> CallSheet:
+def for_meeting(meeting_id: int, now: dt.datetime | None = None, limit: int = 6,
+                on: dt.date | None = None) -> CallSheet:
+    """The sheet of one meeting; of a series, its occurrence on the user's day `on`, else its
+    next one."""
     now = now or history.now_utc()
     record = meetings.get(meeting_id)
     if record is None:
         raise SheetError(f"No meeting {meeting_id}")
+    occurrence = meetings.occurrence_of(record, on=on, after=now)
+    starts_at = occurrence.starts_at
     attending = contacts.get_contacts(record.contact_ids)
-    people = [person_sheet(r, now, limit, exchanges=max(3, limit - 1), meeting_at=record.starts_at)
+    people = [person_sheet(r, now, limit, exchanges=max(3, limit - 1), meeting_at=None if record.all_day else starts_at)
               for r in attending]
-    here = record.starts_at.astimezone()
-    when_here = f"{here:%A} {here.day} {here:%B %Y, %H:%M}–{record.ends_at.astimezone():%H:%M} here"
+    here = starts_at.astimezone()
+    if record.all_day:
+        last = occurrence.ends_at.astimezone() - dt.timedelta(days=1)
+        days = "" if last.date() == here.date() else f" to {last:%A} {last.day} {last:%B}"
+        when_here = f"{here:%A} {here.day} {here:%B %Y}{days}, all day"
+    else:
+        when_here = f"{here:%A} {here.day} {here:%B %Y, %H:%M}–{occurrence.ends_at.astimezone():%H:%M} here"
     there = ""
     # The time in the meeting's own zone when it was planned in another one (lunch in Berlin),
     # else where the people are (the first whose zone is known).
     zones = [(record.time_zone, "")] + [(places.resolve_contact(r).zone, r.city) for r in attending]
-    for zone, city in zones:
+    for zone, city in ([] if record.all_day else zones):
         if places.valid_zone(zone):
-            local = places.local_time(zone, record.starts_at)
+            local = places.local_time(zone, starts_at)
             if local.utcoffset() != here.utcoffset():
                 there = f"{local:%H:%M} in {city or zone.split('/')[-1].replace('_', ' ')}"
                 break
@@ -180,7 +190,7 @@ def meetings_on(day: dt.date) -> list[int]:
 
 def for_day(day: dt.date, now: dt.datetime | None = None) -> list[CallSheet]:
     """One sheet per planned meeting on `day` (local time)."""
-    return [for_meeting(meeting_id, now) for meeting_id in meetings_on(day)]
+    return [for_meeting(meeting_id, now, on=day) for meeting_id in meetings_on(day)]
 
 
 def _printed(now: dt.datetime) -> str:

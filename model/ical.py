@@ -73,6 +73,8 @@ def _date_times(name: str, moments: list[dt.datetime], zone: str, all_day: bool)
     with the TZID of a zoned one, UTC otherwise."""
     if all_day:
         return f"{name};VALUE=DATE:{','.join(f'{m.astimezone(dt.UTC):%Y%m%d}' for m in moments)}"
+    if zone == meetings.FLOATING:  # a clock time in no zone (RFC 5545 3.3.5, form #1)
+        return f"{name}:{','.join(f'{m.astimezone(dt.UTC):%Y%m%dT%H%M%S}' for m in moments)}"
     if places.valid_zone(zone) and zone != "UTC":
         local = [moment.astimezone(ZoneInfo(zone)) for moment in moments]
         return f"{name};TZID={zone}:{','.join(f'{m:%Y%m%dT%H%M%S}' for m in local)}"
@@ -96,7 +98,10 @@ def event_lines(record: MeetingRecord, stamp: str) -> list[str]:
     if record.status == "done":
         lines.append(f"{_STATUS_KEY}:done")
     if record.recurrence:
-        lines.append(f"RRULE:{record.recurrence.removeprefix('RRULE:')}")
+        rule = record.recurrence.removeprefix("RRULE:")
+        if record.floating:  # UNTIL is floating when DTSTART is (RFC 5545 3.3.10)
+            rule = re.sub(r"(UNTIL=\d{8}T\d{6})Z", r"\1", rule)
+        lines.append(f"RRULE:{rule}")
         if record.rdates:
             lines.append(_date_times("RDATE", record.rdates, record.time_zone, record.all_day))
         if record.exdates:
@@ -429,6 +434,7 @@ def _moment(prop) -> tuple[dt.datetime, str, bool]:
 
 
 def _instant(value: dt.datetime, tzid: str = "") -> tuple[dt.datetime, str, bool]:
+    tzid = "" if tzid == meetings.FLOATING else tzid
     zone = places.zone_named(tzid)
     written_in_utc = value.tzinfo is dt.UTC or type(value.tzinfo).__name__ in ("tzutc", "UTC")
     if zone and value.tzinfo is not None and not isinstance(value.tzinfo, ZoneInfo) and not written_in_utc:
@@ -444,8 +450,8 @@ def _instant(value: dt.datetime, tzid: str = "") -> tuple[dt.datetime, str, bool
             value = value.replace(tzinfo=dt.timezone(offset))
         elif tzid:
             raise IcsError(f"the time zone {tzid!r} is neither defined in the file nor known")
-        else:  # floating time: the user's local time, as the standard says
-            value = value.replace(tzinfo=clock.local_zone())
+        else:  # a floating time (RFC 5545 3.3.5): this clock time wherever the user is, in the frame
+            return value.replace(tzinfo=dt.UTC), meetings.FLOATING, False
     if not zone:
         key = getattr(value.tzinfo, "key", "") or ""
         zone = key if places.valid_zone(key) else ""
@@ -456,6 +462,12 @@ def _instant(value: dt.datetime, tzid: str = "") -> tuple[dt.datetime, str, bool
         # custom_... one): the IANA zone whose offsets agree with it, so that a series is expanded
         # in a zone that knows daylight saving.
         zone = places.zone_matching(tzid, value.tzinfo, value.year) if value.year < 9000 else ""
+    if not zone:
+        # A fixed offset, or a VTIMEZONE no IANA zone agrees with: its instant is right, and a
+        # series repeats in UTC (Etc/GMT-11 for a whole-hour offset, so that its days stay its own).
+        offset = value.utcoffset() or dt.timedelta(0)
+        hours, rest = divmod(int(offset.total_seconds()), 3600)
+        zone = f"Etc/GMT{-hours:+d}" if not rest and hours and abs(hours) <= 12 else "UTC"
     return value.astimezone(dt.UTC), zone, False
 
 
@@ -480,7 +492,7 @@ def _moments(event, name: str, all_day: bool, zone: str, rule: str = "",
             elif isinstance(value, dt.date) and (all_day or first is None):
                 found.append(dt.datetime.combine(value, dt.time(0), dt.UTC))
             elif isinstance(value, dt.date):
-                frame = places.zone_or_local(zone)
+                frame = dt.UTC if zone == meetings.FLOATING else places.zone_or_local(zone)
                 day = dt.datetime.combine(value, dt.time(0), frame)
                 try:
                     found += recurrence.expand(rule, first.astimezone(frame), False, day, day + dt.timedelta(days=1))
@@ -518,7 +530,14 @@ def _to_record(name: str, line: int, event, block: list[str] | None = None) -> P
         raise IcsError("the event has no start (DTSTART)")
     starts, zone, all_day = _moment(event.dtstart)
     if hasattr(event, "dtend"):
-        ends, _end_zone, end_all_day = _moment(event.dtend)
+        ends, end_zone, end_all_day = _moment(event.dtend)
+        if (end_zone == meetings.FLOATING) != (zone == meetings.FLOATING) and not (all_day or end_all_day):
+            # One floating end of a zoned start (khal), or the other way round: its clock time
+            # in the start's frame.
+            if end_zone == meetings.FLOATING:
+                ends = ends.replace(tzinfo=places.zone_or_local(zone)).astimezone(dt.UTC)
+            else:
+                ends = ends.astimezone(places.zone_or_local(end_zone)).replace(tzinfo=dt.UTC)
         if all_day and not end_all_day:  # a timed end for a date: the day it falls on, whole
             ends = dt.datetime.combine(ends.date() + dt.timedelta(days=1), dt.time(0), dt.UTC)
     elif hasattr(event, "duration"):
@@ -556,7 +575,7 @@ def _to_record(name: str, line: int, event, block: list[str] | None = None) -> P
                 raw_rule = recurrence.from_vcalendar(raw_rule)
             except recurrence.RuleError as error:
                 warnings.append(str(error))
-        frame = dt.UTC if all_day else places.zone_or_local(zone)
+        frame = dt.UTC if all_day or zone == meetings.FLOATING else places.zone_or_local(zone)
         try:
             rule = recurrence.normalise(raw_rule, starts.astimezone(frame), all_day)
         except recurrence.RuleError as error:

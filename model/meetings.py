@@ -1,7 +1,10 @@
 """Planned meetings: calls, video calls and coffees on a date, with the people attending.
 
 Times are stored as UTC instants with the zone the meeting was planned in, so a meeting keeps
-its wall-clock time in that zone ("10:00 in Berlin") and shows correctly anywhere. A meeting
+its wall-clock time in that zone ("10:00 in Berlin") and shows correctly anywhere. Two kinds are
+not instants (RFC 5545 3.3.4, 3.3.5): an all-day meeting is on dates, and a floating one (zone
+`FLOATING`) at a clock time, wherever the viewer is; both are stored as that date or clock time
+at UTC, their frame, and each view places them in its own zone (`shown`). A meeting
 marked done becomes a history entry for each attendee who is a contact (see `mark_done`).
 """
 
@@ -25,6 +28,8 @@ from model.history import InteractionRecord, parse_stamp, stamp
 from model.migrations import MEETING_DAYS_SQL
 from model.schema import ContactPoint, Meeting, MeetingAttendee, database, utc_now
 
+# The zone of a meeting at a clock time in no zone ("09:00 wherever I am"): not an IANA name.
+FLOATING = "floating"
 KINDS = {"phone": "Phone call", "video": "Video call", "in_person": "In person"}
 STATUSES = ("planned", "done", "cancelled")
 REMINDERS = [(None, "None"), (0, "At the time"), (5, "5 minutes before"), (15, "15 minutes before"),
@@ -81,8 +86,18 @@ class MeetingRecord:
         """Who attends, as a line: "Priya Sharma, Arjun Mehta"."""
         return ", ".join(a.name or a.email for a in self.attendees)
 
+    @property
+    def floating(self) -> bool:
+        return not self.all_day and self.time_zone == FLOATING
+
+    @property
+    def framed(self) -> bool:
+        """Stored as dates or a clock time at UTC, not as an instant (all-day or floating)."""
+        return self.all_day or self.time_zone == FLOATING
+
     def zone(self) -> dt.tzinfo:
-        return dt.UTC if self.all_day else places.zone_or_local(self.time_zone)
+        """The zone its series repeats in: its own, or UTC for the frame of a framed one."""
+        return dt.UTC if self.framed else places.zone_or_local(self.time_zone)
 
     @property
     def first_day(self) -> dt.date:
@@ -100,7 +115,7 @@ class MeetingRecord:
             errors.append("A meeting needs a title.")
         if self.ends_at <= self.starts_at:
             errors.append("The meeting ends before it starts.")
-        if self.time_zone and not places.valid_zone(self.time_zone):
+        if self.time_zone and self.time_zone != FLOATING and not places.valid_zone(self.time_zone):
             errors.append(f"{self.time_zone} is not a time zone.")
         if self.kind not in KINDS:
             errors.append(f"Unknown kind of meeting {self.kind!r}.")
@@ -215,10 +230,20 @@ def delete(meeting_ids: Iterable[int]) -> list[MeetingRecord]:
     return found
 
 
+def in_frame(series: MeetingRecord, start: dt.datetime) -> dt.datetime:
+    """The start of an occurrence as shown (in the viewer's zone) in the series' frame: its date
+    at 00:00 UTC when all-day, its clock time at UTC when floating, the instant otherwise."""
+    if series.all_day:
+        return dt.datetime.combine(start.date(), dt.time(0), dt.UTC)
+    if series.floating:
+        return start.replace(tzinfo=dt.UTC)
+    return start.astimezone(dt.UTC)
+
+
 def skip_occurrence(series: MeetingRecord, start: dt.datetime) -> MeetingRecord:
     """The series without its occurrence at `start` (an EXDATE; RFC 5545 3.8.5.1), to save; a
     changed occurrence at that start goes too (see delete)."""
-    frame = dt.datetime.combine(start.date(), dt.time(0), dt.UTC) if series.all_day else start.astimezone(dt.UTC)
+    frame = in_frame(series, start)
     return dataclasses.replace(series, exdates=sorted({*series.exdates, frame}), attendees=list(series.attendees))
 
 
@@ -226,7 +251,7 @@ def split_series(series: MeetingRecord, start: dt.datetime) -> tuple[MeetingReco
     """"This and following": the series as it ends just before its occurrence at `start` (an
     UNTIL; a COUNT becomes one), and a new series (a new UID) that begins there with the same
     rule (what is left of a COUNT), the RDATEs and EXDATEs from there on. Both to save."""
-    frame = dt.datetime.combine(start.date(), dt.time(0), dt.UTC) if series.all_day else start.astimezone(dt.UTC)
+    frame = in_frame(series, start)
     parts = dict(piece.split("=", 1) for piece in series.recurrence.split(";") if "=" in piece)
     before = {name: value for name, value in parts.items() if name != "COUNT"}
     before["UNTIL"] = (f"{frame.date() - dt.timedelta(days=1):%Y%m%d}" if series.all_day
@@ -255,7 +280,7 @@ def changed_occurrences(uid: str) -> list[MeetingRecord]:
 def change_occurrence(series: MeetingRecord, start: dt.datetime) -> MeetingRecord:
     """A new changed occurrence of the series (same UID, RECURRENCE-ID `start`), as the series has
     it there, to edit and save: it then shows instead of the series' own occurrence."""
-    frame = dt.datetime.combine(start.date(), dt.time(0), dt.UTC) if series.all_day else start.astimezone(dt.UTC)
+    frame = in_frame(series, start)
     length = series.ends_at - series.starts_at
     return dataclasses.replace(series, id=None, starts_at=frame, ends_at=frame + length, recurrence="", rdates=[],
                                exdates=[], recurrence_id=frame, attendees=list(series.attendees), reminded_at="")
@@ -305,11 +330,26 @@ def occurrences(start: dt.datetime, end: dt.datetime, include_cancelled: bool = 
 def _occurrence(record: MeetingRecord, start: dt.datetime, viewer: dt.tzinfo) -> Occurrence:
     """The occurrence of `record` that starts at `start` (in the series' frame)."""
     length = record.ends_at - record.starts_at
+    if record.floating:  # its clock time, in the viewer's zone
+        shown = start.astimezone(dt.UTC).replace(tzinfo=None)
+        return Occurrence(record, _at(shown, viewer), _at(shown + length, viewer))
     if record.all_day:
         first = start.astimezone(dt.UTC).date()
         return Occurrence(record, dt.datetime.combine(first, dt.time(0), viewer),
                           dt.datetime.combine(first + dt.timedelta(days=length.days or 1), dt.time(0), viewer))
     return Occurrence(record, start, start + length)
+
+
+def _at(clock_time: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
+    """A clock time in `zone` as an instant (a time skipped by daylight saving is read with
+    the offset before the change, as RFC 5545 3.3.5 says)."""
+    return clock_time.replace(tzinfo=zone).astimezone(dt.UTC).astimezone(zone)
+
+
+def shown(record: MeetingRecord, viewer: dt.tzinfo | None = None) -> Occurrence:
+    """A meeting's first occurrence as the viewer's zone places it (an all-day one from local
+    midnight, a floating one at its clock time there; a zoned one as it is)."""
+    return _occurrence(record, record.starts_at, viewer or clock.local_zone())
 
 
 def _changed_occurrences(uids: list[str]) -> dict[str, set[dt.datetime]]:
@@ -353,7 +393,7 @@ def _occurrences_of(record: MeetingRecord, start: dt.datetime, end: dt.datetime,
                     moved: set[dt.datetime] = frozenset()) -> list[Occurrence]:
     length = record.ends_at - record.starts_at
     found = []
-    margin = _MARGIN if record.all_day else dt.timedelta(0)  # an all-day date is local midnight, anywhere
+    margin = _MARGIN if record.framed else dt.timedelta(0)  # an all-day date is local midnight, anywhere
     for moment in expand(record, start - length - margin, end + margin):
         if moment in moved:
             continue  # this occurrence was changed: its own row shows it
@@ -385,19 +425,22 @@ def agenda_entry(occurrence: Occurrence) -> dict:
         first = occurrence.starts_at.date()
         start, end = first.isoformat(), (first + (record.ends_at - record.starts_at)).isoformat()
     else:
-        zone = record.zone()
+        zone = occurrence.starts_at.tzinfo if record.floating else record.zone()
         start = occurrence.starts_at.astimezone(zone).isoformat()
         end = occurrence.ends_at.astimezone(zone).isoformat()
     if record.recurrence_id is not None:
         recurrence_id = record.recurrence_id
     elif record.recurrence:
-        recurrence_id = occurrence.starts_at if not record.all_day else dt.datetime.combine(
-            occurrence.starts_at.date(), dt.time(0), dt.UTC)
+        recurrence_id = in_frame(record, occurrence.starts_at)
     else:
         recurrence_id = None
     if recurrence_id is not None:
-        recurrence_id = (recurrence_id.astimezone(dt.UTC).date().isoformat() if record.all_day
-                         else recurrence_id.astimezone(record.zone()).isoformat())
+        if record.all_day:
+            recurrence_id = recurrence_id.astimezone(dt.UTC).date().isoformat()
+        elif record.floating:  # a clock time in no zone, as RECURRENCE-ID has it
+            recurrence_id = recurrence_id.astimezone(dt.UTC).replace(tzinfo=None).isoformat()
+        else:
+            recurrence_id = recurrence_id.astimezone(record.zone()).isoformat()
     return {"uid": record.uid, "recurrence_id": recurrence_id, "title": record.title, "start": start, "end": end,
             "all_day": record.all_day, "zone": record.time_zone if places.valid_zone(record.time_zone) else None,
             "status": record.status}
@@ -413,17 +456,57 @@ def for_contact(contact_id: int) -> list[MeetingRecord]:
                    "JOIN meeting_attendee a ON a.meeting_id = m.id")
 
 
-def next_meeting(contact_id: int, now: dt.datetime | None = None) -> MeetingRecord | None:
+def occurrence_of(record: MeetingRecord, on: dt.date | None = None,
+                  after: dt.datetime | None = None) -> Occurrence:
+    """The occurrence of a meeting to show on its own (a call sheet): for a series, the one on
+    the user's day `on`, else the next not ended after `after`; else (or for a single meeting)
+    its first, as the user's zone places it."""
+    viewer = clock.local_zone()
+    if record.recurrence and record.recurrence_id is None and (on or after):
+        moved = _changed_occurrences([record.uid]).get(record.uid, set())
+        if on is not None:
+            start, end = local_days(on, on, viewer)
+        else:
+            start, end = after, after + dt.timedelta(days=366)
+        ahead = [o for o in _occurrences_of(record, start, end, viewer, moved) if on is not None or o.ends_at > start]
+        if ahead:
+            return ahead[0]
+    return _occurrence(record, record.starts_at, viewer)
+
+
+def next_meeting(contact_id: int, now: dt.datetime | None = None) -> Occurrence | None:
+    """The contact's next planned meeting that has not ended: a series' next occurrence (within
+    a year), an all-day or floating one as the user's zone places it."""
     now = now or history.now_utc()
-    found = _select("a.contact_id = ? AND m.status = 'planned' AND m.ends_at > ?", [contact_id, stamp(now)],
-                    "m.starts_at, m.id LIMIT 1", "JOIN meeting_attendee a ON a.meeting_id = m.id")
-    return found[0] if found else None
+    viewer = clock.local_zone()
+    found = []
+    for record in _select("a.contact_id = ? AND m.status = 'planned' AND ((m.recurrence != '' AND m.recurrence_id = ''"
+                          " AND m.starts_at < ?) OR m.ends_at > ?)",
+                          [contact_id, stamp(now + dt.timedelta(days=366)), stamp(now - _MARGIN)],
+                          "m.starts_at, m.id", "JOIN meeting_attendee a ON a.meeting_id = m.id"):
+        if record.recurrence and record.recurrence_id is None:
+            moved = _changed_occurrences([record.uid]).get(record.uid, set())
+            for days in (31, 366):  # most series meet within a month: a year is expanded only when not
+                ahead = [o for o in _occurrences_of(record, now, now + dt.timedelta(days=days), viewer, moved)
+                         if o.ends_at > now]
+                if ahead:
+                    found.append(ahead[0])
+                    break
+        else:
+            occurrence = _occurrence(record, record.starts_at, viewer)
+            if occurrence.ends_at > now:
+                found.append(occurrence)
+    return min(found, key=lambda o: (o.starts_at, o.meeting.id), default=None)
 
 
 def overlapping(record: MeetingRecord) -> list[MeetingRecord]:
-    """Other planned meetings at the same time (a warning, never a refusal)."""
-    return [o.meeting for o in occurrences(record.starts_at, record.ends_at, include_cancelled=False)
-            if o.meeting.id != record.id and o.meeting.status == "planned"]
+    """Other planned timed meetings at the same time (a warning, never a refusal); a day off
+    or a conference, all-day, is no clash."""
+    if record.all_day:
+        return []
+    first = shown(record)
+    return [o.meeting for o in occurrences(first.starts_at, first.ends_at, include_cancelled=False)
+            if o.meeting.id != record.id and o.meeting.status == "planned" and not o.meeting.all_day]
 
 
 _CHANNEL_FOR_KIND = {"phone": "phone", "video": "video", "in_person": "in_person"}
@@ -535,10 +618,11 @@ def day_counts(first: dt.date, last: dt.date, zone: dt.tzinfo | None = None) -> 
     start, end = local_days(first, last, zone)
     where, params = _overlapping_sql(start, end, include_cancelled=False, which="single")
     days = []
-    for starts_at, all_day in database.execute_sql(f"SELECT m.starts_at, m.all_day FROM meeting m WHERE {where}",
-                                                   params).fetchall():
-        moment = parse_stamp(starts_at)
-        days.append(moment.astimezone(dt.UTC).date() if all_day else moment.astimezone(zone).date())
+    for starts_at, framed in database.execute_sql(
+            f"SELECT m.starts_at, m.all_day OR m.time_zone = '{FLOATING}' FROM meeting m WHERE {where}",
+            params).fetchall():
+        moment = parse_stamp(starts_at)  # a framed one's date is its date at UTC
+        days.append(moment.astimezone(dt.UTC).date() if framed else moment.astimezone(zone).date())
     series = _select(*_overlapping_sql(start, end, include_cancelled=False, which="series"))
     moved = _changed_occurrences([record.uid for record in series])
     for record in series:
@@ -571,14 +655,17 @@ def warnings(record: MeetingRecord) -> list[str]:
     same time, and attendees for whom the time falls outside their call hours."""
     found = []
     for other in overlapping(record):
-        found.append(f"Overlaps “{other.title}” at {other.starts_at.astimezone():%H:%M}.")
+        found.append(f"Overlaps “{other.title}” at {shown(other).starts_at:%H:%M}.")
+    if record.all_day:
+        return found  # no hour to be wrong about
+    starts_at = shown(record).starts_at
     for person in contacts.get_contacts(record.contact_ids):
         zone = places.resolve_contact(person).zone
         if not zone:
             continue
-        window = places.reasonable_hour(zone, places.call_hours_or_default(person.call_hours), record.starts_at)
+        window = places.reasonable_hour(zone, places.call_hours_or_default(person.call_hours), starts_at)
         if not window.good:
-            there = places.local_time(zone, record.starts_at)
+            there = places.local_time(zone, starts_at)
             found.append(f"{there:%H:%M} on {there:%A} for {person.display_name}: "
                          f"{window.reason[0].lower()}{window.reason[1:]}.")
     return found
@@ -640,6 +727,10 @@ def describe_reminder(occurrence: Occurrence, now: dt.datetime | None = None) ->
     Cathy Rogers starts in 15 minutes (16:00). It's 11:00 in the morning in Savannah, 5 h behind you." """
     now = now or history.now_utc()
     record = occurrence.meeting
+    if record.all_day:  # on a date: no hour, and no time there to give
+        local = occurrence.starts_at.astimezone()
+        days = (local.date() - now.astimezone().date()).days
+        return f"{record.title} is {({0: 'today', 1: 'tomorrow'}).get(days, f'on {local:%A %d %b}')}, all day."
     at = f"{occurrence.starts_at.astimezone():%H:%M}"
     minutes = round((occurrence.starts_at - now).total_seconds() / 60)
     local = occurrence.starts_at.astimezone()

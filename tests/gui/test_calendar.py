@@ -314,3 +314,61 @@ def test_this_and_following_splits_the_series_and_undoes(window, qtbot):
     assert seen() == before[:2]
     window.undo_action.trigger()
     assert seen() == before
+
+
+def test_the_editor_plans_an_all_day_meeting_and_a_floating_one(qtbot, sample_notebook):
+    day = next_monday().date()
+    editor = MeetingEditor(None, [], next_monday(10))
+    qtbot.addWidget(editor)
+    editor.title.setText("Conference")
+    editor.all_day.setChecked(True)
+    editor.days.setValue(2)
+    assert editor.days.isVisibleTo(editor) and not editor.duration.isVisibleTo(editor)
+    assert not editor.zone.isEnabled() and editor.start.displayFormat() == "ddd d MMM yyyy"
+    record = editor.record()
+    assert record.all_day and record.time_zone == "" and not record.problems()
+    assert (record.starts_at, record.ends_at) == (dt.datetime.combine(day, dt.time(0), dt.UTC),
+                                                  dt.datetime.combine(day + dt.timedelta(days=2), dt.time(0), dt.UTC))
+    assert meetings.warnings(record) == []  # no hour to warn about
+    saved = meetings.get(meetings.save(record))
+    again = MeetingEditor(saved)  # and it opens as it was saved
+    qtbot.addWidget(again)
+    assert again.all_day.isChecked() and again.days.value() == 2 and again.record().starts_at == record.starts_at
+
+    floating = MeetingEditor(None, [], next_monday(9))
+    qtbot.addWidget(floating)
+    floating.title.setText("Stretch")
+    floating.zone.setCurrentText("Floating: this clock time wherever I am")
+    floating.start.setTime(dt.time(9))
+    record = floating.record()
+    assert record.floating and record.starts_at == dt.datetime.combine(day, dt.time(9), dt.UTC)
+    for zone in ("Asia/Tokyo", "America/Chicago"):  # 09:00 wherever the user is
+        with clock.frozen(clock.now(), ZoneInfo(zone)):
+            assert meetings.shown(record).starts_at.astimezone(ZoneInfo(zone)).time() == dt.time(9)
+
+
+def test_the_call_sheet_of_a_series_is_of_its_occurrence_and_an_all_day_one_says_so(sample_notebook):
+    from model import callsheet
+
+    cathy = search.search("Cathy Rogers")[0]
+    first = next_monday(9).astimezone(ZoneInfo("Europe/Berlin"))
+    series = meetings.save(meetings.MeetingRecord("Weekly with Cathy", first, first + dt.timedelta(minutes=30),
+                                                  time_zone="Europe/Berlin", recurrence="FREQ=WEEKLY;COUNT=10",
+                                                  attendees=[meetings.Attendee(cathy, "Cathy Rogers")]))
+    third = (first + dt.timedelta(weeks=2)).astimezone()
+    sheet = callsheet.for_meeting(series, on=third.date())
+    assert sheet.meeting.when_here.startswith(f"{third:%A} {third.day} {third:%B %Y, %H:%M}")
+    # a month from now, the next one is printed, not the first
+    later = first + dt.timedelta(weeks=4, days=1)
+    upcoming = meetings.next_meeting(cathy, later)
+    assert upcoming.meeting.id == series and upcoming.starts_at == first + dt.timedelta(weeks=5)
+    day = next_monday().date() + dt.timedelta(days=1)
+    start = dt.datetime.combine(day, dt.time(0), dt.UTC)
+    retreat = meetings.save(meetings.MeetingRecord("Retreat", start, start + dt.timedelta(days=2), kind="in_person",
+                                                   all_day=True))
+    local = dt.datetime.combine(day, dt.time(0), clock.local_zone())
+    assert callsheet.for_meeting(retreat).meeting.when_here == \
+        f"{local:%A} {local.day} {local:%B %Y} to {local + dt.timedelta(days=1):%A} {(day + dt.timedelta(days=1)).day}" \
+        f" {local + dt.timedelta(days=1):%B}, all day"
+    (occurrence,) = [o for o in meetings.occurrences(local, local + dt.timedelta(hours=1)) if o.meeting.id == retreat]
+    assert meetings.describe_reminder(occurrence, local - dt.timedelta(hours=3)) == "Retreat is tomorrow, all day."

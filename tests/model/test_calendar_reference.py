@@ -3,6 +3,7 @@ not write: recurring-ical-events on icalendar (pinned, test-only), over 1990-203
 corpus calendar the reference can read. Where the two differ, the test says why, with the RFC."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -85,11 +86,34 @@ def test_a_date_written_with_a_tzid_is_an_all_day_date(notebook):
 def test_a_utc_time_with_a_tzid_is_utc(notebook):
     events = ical.read_ics(CORPUS / "ics" / "khal-owncloud-0.7.3-mixed-tz-awareness.ics")
     (event,) = [e for e in events if e.line > 10]  # DTSTART;TZID=Europe/Berlin:20150602T120000Z
-    if event.record is None:  # its floating end, 16:00 local, is before 12:00 UTC east of UTC+4
-        assert "ends before it starts" in event.error
-        assert dt.datetime(2015, 6, 2, 12, tzinfo=dt.UTC).astimezone().utcoffset() > dt.timedelta(hours=4)
-    else:
-        assert event.record.starts_at == dt.datetime(2015, 6, 2, 12, tzinfo=dt.UTC)
+    assert event.record.starts_at == dt.datetime(2015, 6, 2, 12, tzinfo=dt.UTC)
+    # Its end, a floating 16:00, is that clock time in the start's zone (Berlin, its TZID), wherever
+    # the user is.
+    assert event.record.time_zone == "Europe/Berlin"
+    assert event.record.ends_at == dt.datetime(2015, 6, 2, 14, tzinfo=dt.UTC)
+
+
+def test_a_floating_meeting_is_at_its_clock_time_wherever_the_user_is(notebook, tmp_path):
+    path = tmp_path / "floating.ics"
+    path.write_text("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:f1\r\n"
+                    "DTSTAMP:20240101T000000Z\r\nDTSTART:20240108T090000\r\nDTEND:20240108T093000\r\n"
+                    "RRULE:FREQ=WEEKLY;UNTIL=20240129T090000\r\nEXDATE:20240115T090000\r\n"
+                    "SUMMARY:Stretch\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    ical.import_files([path])
+    (record,) = meetings.all_meetings()
+    assert record.floating and record.time_zone == meetings.FLOATING
+    for zone in ("Pacific/Auckland", "America/Los_Angeles", "UTC"):
+        viewer = ZoneInfo(zone)
+        with clock.frozen(dt.datetime(2024, 1, 1, tzinfo=dt.UTC), viewer):  # the user is there
+            found = meetings.occurrences(dt.datetime(2024, 1, 1, tzinfo=viewer),
+                                         dt.datetime(2024, 2, 1, tzinfo=viewer))
+        # 09:00 on each Monday there (RFC 5545 3.3.5 form #1), the 15th skipped, to the 29th
+        assert [(o.starts_at.astimezone(viewer).day, o.starts_at.astimezone(viewer).time()) for o in found] == \
+            [(8, dt.time(9)), (22, dt.time(9)), (29, dt.time(9))]
+    written = ical.calendar_objects([record])["f1"]
+    # written back floating, as it came: no TZID, no Z, and UNTIL floating too (3.3.10)
+    assert "DTSTART:20240108T090000\r\n" in written and "RRULE:FREQ=WEEKLY;UNTIL=20240129T090000\r\n" in written
+    assert "EXDATE:20240115T090000\r\n" in written and "VTIMEZONE" not in written
 
 
 def test_the_exported_corpus_is_read_by_two_other_readers_and_comes_back_the_same(tmp_path):

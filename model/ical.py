@@ -9,6 +9,7 @@ matched to contacts by email; importing the same file again changes nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import logging
@@ -247,6 +248,8 @@ class ParsedEvent:
     error: str = ""
     unknown_attendees: list[Attendee] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # what was left out of an event that was read
+    # A changed occurrence with RECURRENCE-ID;RANGE=THISANDFUTURE: it changes the series from there on.
+    this_and_future: bool = False
 
 
 @dataclass
@@ -585,9 +588,11 @@ def _to_record(name: str, line: int, event, block: list[str] | None = None) -> P
     uid = event.uid.value.strip() if hasattr(event, "uid") and event.uid.value.strip() else \
         f"{name}-{line}-{starts.isoformat()}@import"
     recurrence_id = None
+    this_and_future = False
     if hasattr(event, "recurrence_id"):  # one changed occurrence of a series: the start it replaces
         recurrence_id = _moment(event.recurrence_id)[0]
-        rule = ""  # (RANGE=THISANDFUTURE is read as this occurrence only)
+        rule = ""
+        this_and_future = any(value.upper() == "THISANDFUTURE" for value in event.recurrence_id.params.get("RANGE", []))
     agenda = texts.get("DESCRIPTION", event.description.value if hasattr(event, "description") else "")
     record = MeetingRecord(title, starts, ends, kind, "" if all_day else zone, str(location or ""),
                            str(agenda or ""), state, "", reminder, rule, attendees, uid, all_day=all_day,
@@ -597,7 +602,8 @@ def _to_record(name: str, line: int, event, block: list[str] | None = None) -> P
     errors = record.problems()
     if errors:
         raise IcsError(" ".join(errors))
-    return ParsedEvent(name, line, record, unknown_attendees=unknown, warnings=warnings)
+    return ParsedEvent(name, line, record, unknown_attendees=unknown, warnings=warnings,
+                       this_and_future=this_and_future)
 
 
 def _vcalendar_alarm(event, starts: dt.datetime) -> int | None:
@@ -656,6 +662,7 @@ def import_files(paths: Iterable[str | Path]) -> IcsPlan:
         if first is not parsed:
             parsed.error = f"same UID as the event at {first.file}, line {first.line}; kept that one"
             parsed.record = None
+    _apply_this_and_future(plan.events)
     masters = {parsed.record.uid for parsed in plan.events if parsed.record and parsed.record.recurrence_id is None}
     with database.atomic():
         for parsed in plan.events:
@@ -686,6 +693,34 @@ def import_files(paths: Iterable[str | Path]) -> IcsPlan:
                 meetings.save(parsed.record)
                 plan.updated += 1
     return plan
+
+
+def _apply_this_and_future(events: list[ParsedEvent]) -> None:
+    """A changed occurrence with RANGE=THISANDFUTURE changes that occurrence and every later one
+    (RFC 5545 3.8.4.4): its series is split there (as "this and following" does in the window),
+    and the part that goes on takes the change, its start shifted by as much as this one's, with
+    the later changed occurrences. The new part's UID is made from the series' and the split, so
+    that importing the file again finds it. Readers that ignore RANGE (most do) then see the same
+    meetings as those that honour it."""
+    series = {p.record.uid: p for p in events if p.record and p.record.recurrence_id is None and p.record.recurrence}
+    for parsed in sorted((p for p in events if p.this_and_future and p.record and p.record.uid in series),
+                         key=lambda p: p.record.recurrence_id):
+        change, master = parsed.record, series[parsed.record.uid]
+        split_at = change.recurrence_id
+        delta = change.starts_at - split_at
+        ended, following = meetings.split_series(master.record, split_at)
+        uid = f"{master.record.uid}-from-{split_at.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
+        master.record = ended
+        parsed.record = dataclasses.replace(
+            change, uid=uid, recurrence_id=None, recurrence=following.recurrence,
+            rdates=[moment + delta for moment in following.rdates],
+            exdates=[moment + delta for moment in following.exdates])
+        series[uid] = parsed
+        for later in events:  # the changed occurrences after the split belong to the new part
+            record = later.record
+            if record and record.uid == change.uid and record.recurrence_id and record.recurrence_id > split_at:
+                later.record = dataclasses.replace(record, uid=uid, recurrence_id=record.recurrence_id + delta)
+        parsed.warnings.append("changes the series from here on (RANGE=THISANDFUTURE): kept as a series of its own")
 
 
 def _same(a: MeetingRecord, b: MeetingRecord) -> bool:

@@ -172,3 +172,64 @@ def test_a_caldav_server_accepts_every_exported_event(notebook, tmp_path):
             if status != 201:
                 refused[uid] = (status, body.decode("utf-8", "replace")[:200])
     assert len(objects) > 100 and not refused, refused
+
+
+THIS_AND_FUTURE = """BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//test//EN\r
+BEGIN:VEVENT\r
+UID:taf1\r
+DTSTAMP:20240101T000000Z\r
+DTSTART;TZID=Europe/Berlin:20240101T090000\r
+DTEND;TZID=Europe/Berlin:20240101T093000\r
+RRULE:FREQ=WEEKLY;COUNT=8\r
+EXDATE;TZID=Europe/Berlin:20240129T090000\r
+SUMMARY:Stand-up\r
+END:VEVENT\r
+BEGIN:VEVENT\r
+UID:taf1\r
+DTSTAMP:20240101T000000Z\r
+RECURRENCE-ID;RANGE=THISANDFUTURE;TZID=Europe/Berlin:20240115T090000\r
+DTSTART;TZID=Europe/Berlin:20240115T100000\r
+DTEND;TZID=Europe/Berlin:20240115T110000\r
+SUMMARY:Stand-up, later\r
+END:VEVENT\r
+BEGIN:VEVENT\r
+UID:taf1\r
+DTSTAMP:20240101T000000Z\r
+RECURRENCE-ID;TZID=Europe/Berlin:20240212T090000\r
+DTSTART;TZID=Europe/Berlin:20240213T100000\r
+DTEND;TZID=Europe/Berlin:20240213T110000\r
+SUMMARY:Stand-up, on Tuesday\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
+
+
+def test_this_and_future_changes_the_series_from_there_as_the_reference_does(notebook, tmp_path):
+    # RFC 5545 3.8.4.4: RANGE=THISANDFUTURE applies the change (here one hour later, an hour long,
+    # a new title) to that occurrence and every later one; the EXDATE still skips its occurrence.
+    path = tmp_path / "this-and-future.ics"
+    path.write_text(THIS_AND_FUTURE, newline="")
+
+    def seen():
+        span = (dt.datetime(2023, 12, 1, tzinfo=dt.UTC), dt.datetime(2024, 6, 1, tzinfo=dt.UTC))
+        return {(o.starts_at.astimezone(dt.UTC), o.ends_at.astimezone(dt.UTC), o.meeting.title)
+                for o in meetings.occurrences(*span)}
+
+    plan = ical.import_files([path])
+    theirs = {(e["DTSTART"].dt.astimezone(dt.UTC), e["DTEND"].dt.astimezone(dt.UTC), str(e["SUMMARY"]))
+              for e in recurring_ical_events.of(icalendar.Calendar.from_ical(path.read_bytes())).between(
+                  (2023, 1, 1), (2025, 1, 1))}
+    assert seen() == theirs and len(theirs) == 7
+    assert any("THISANDFUTURE" in w for e in plan.events for w in e.warnings)
+    again = ical.import_files([path])
+    assert (again.added, again.updated) == (0, 0)  # the split is found again, not made twice
+    # written out, every reader sees the same meetings, with or without RANGE support
+    exported = tmp_path / "out.ics"
+    ical.export_file(meetings.all_meetings(), exported)
+    assert "RANGE" not in exported.read_text()
+    theirs_again = {(e["DTSTART"].dt.astimezone(dt.UTC), e["DTEND"].dt.astimezone(dt.UTC), str(e["SUMMARY"]))
+                    for e in recurring_ical_events.of(icalendar.Calendar.from_ical(exported.read_bytes())).between(
+                        (2023, 1, 1), (2025, 1, 1))}
+    assert theirs_again == theirs

@@ -159,8 +159,9 @@ class MeetingList(QTableView):
     def show_occurrences(self, found: list[Occurrence], grouped: bool = False, empty: str = "") -> None:
         rows: list[_Row] = []
         day = None
+        zone = clock.local_zone()
         for occurrence in found:
-            local = occurrence.starts_at.astimezone()
+            local = occurrence.starts_at.astimezone(zone)
             if grouped and local.date() != day:
                 day = local.date()
                 rows.append(_Row(heading=day_name(day)))

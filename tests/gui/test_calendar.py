@@ -367,8 +367,8 @@ def test_the_call_sheet_of_a_series_is_of_its_occurrence_and_an_all_day_one_says
     retreat = meetings.save(meetings.MeetingRecord("Retreat", start, start + dt.timedelta(days=2), kind="in_person",
                                                    all_day=True))
     local = dt.datetime.combine(day, dt.time(0), clock.local_zone())
+    second = local + dt.timedelta(days=1)
     assert callsheet.for_meeting(retreat).meeting.when_here == \
-        f"{local:%A} {local.day} {local:%B %Y} to {local + dt.timedelta(days=1):%A} {(day + dt.timedelta(days=1)).day}" \
-        f" {local + dt.timedelta(days=1):%B}, all day"
+        f"{local:%A} {local.day} {local:%B %Y} to {second:%A} {second.day} {second:%B}, all day"
     (occurrence,) = [o for o in meetings.occurrences(local, local + dt.timedelta(hours=1)) if o.meeting.id == retreat]
     assert meetings.describe_reminder(occurrence, local - dt.timedelta(hours=3)) == "Retreat is tomorrow, all day."

@@ -44,6 +44,13 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--pdf", metavar="OUT.pdf", help="where --call-sheet writes the PDF")
     parser.add_argument("--salvage", metavar="OUT.rapport",
                         help="copy what can still be read of a damaged notebook into a new one, and exit")
+    parser.add_argument("--sync-add", metavar="URL", help="add a CardDAV/CalDAV account (with --user; the password"
+                        " from RAPPORT_PASSWORD, or asked on a terminal) and exit")
+    parser.add_argument("--user", metavar="NAME", help="the account's user name, for --sync-add")
+    parser.add_argument("--allow-http", action="store_true",
+                        help="with --sync-add: accept a server on plain http:// (the password travels unencrypted)")
+    parser.add_argument("--sync", action="store_true", help="sync every account and exit")
+    parser.add_argument("--sync-remove", metavar="ID", type=int, help="forget a sync account and exit")
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON (with --stats, --import)")
     parser.add_argument("--version", action="version", version=f"Rapport {__version__}")
     return parser.parse_args(argv)
@@ -257,6 +264,74 @@ def call_sheet(who: str, out: str | None) -> int:
     return EXIT_OK
 
 
+def _password(prompt: str) -> str:
+    """RAPPORT_PASSWORD, or asked on a terminal (never an argument: it would be in the process list)."""
+    from model import sync
+
+    if os.environ.get(sync.PASSWORD_VARIABLE):
+        return os.environ[sync.PASSWORD_VARIABLE]
+    if sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass(prompt)
+    return ""
+
+
+def sync_add(url: str, user: str | None, allow_http: bool, as_json: bool) -> int:
+    """`--sync-add URL --user NAME`: find the address book and calendar, remember the account."""
+    from model import dav, sync
+
+    if not user:
+        print("rapport: --sync-add needs --user NAME", file=sys.stderr)
+        return EXIT_ERROR
+    password = _password(f"Password for {user}: ")
+    if not password:
+        print(f"rapport: no password: set {sync.PASSWORD_VARIABLE} or run on a terminal", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        account = sync.add_account(url, user, password, allow_http=allow_http)
+    except (sync.SyncError, dav.DavError) as error:
+        print(f"rapport: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    if not sync.remember_password(account, password):
+        print(f"rapport: this system has no keyring: the password was not kept; set {sync.PASSWORD_VARIABLE}"
+              " for each sync", file=sys.stderr)
+    if as_json:
+        print(json.dumps({"account": account.id, "address_book": account.address_book, "calendar": account.calendar}))
+    else:
+        print(f"Account {account.id}: people in {account.address_book}, meetings in {account.calendar}")
+    return EXIT_OK
+
+
+def sync_now(as_json: bool) -> int:
+    """`--sync`: every account, both ways. Exit 0, 2 when some resources failed, 1 when a server
+    could not be reached."""
+    from model import sync
+
+    if not sync.accounts():
+        print("rapport: no sync accounts (add one with --sync-add URL --user NAME)", file=sys.stderr)
+        return EXIT_ERROR
+    report = sync.sync_all()
+    if as_json:
+        print(json.dumps(report.as_json(), ensure_ascii=False))
+    else:
+        print(f"Synced: {report.pulled} in, {report.pushed} out, {report.deleted_here} deleted here,"
+              f" {report.deleted_there} deleted there, {report.conflicts} conflict(s)")
+        for error in report.errors:
+            print(f"  {error}", file=sys.stderr)
+    return report.exit_code
+
+
+def sync_remove(account_id: int) -> int:
+    from model import sync
+
+    if not sync.remove_account(account_id):
+        print(f"rapport: no sync account {account_id}", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"Account {account_id} removed (its people and meetings stay)", file=sys.stderr)
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
     log_path = setup_logging()
@@ -264,7 +339,8 @@ def main(argv: list[str] | None = None) -> int:
     from model.storage import NotebookError
 
     windowless = any((arguments.stats, arguments.import_files, arguments.export_vcard, arguments.export_ics,
-                      arguments.call_sheet, arguments.salvage, arguments.agenda))
+                      arguments.call_sheet, arguments.salvage, arguments.agenda, arguments.sync_add,
+                      arguments.sync, arguments.sync_remove is not None))
     if not windowless:
         # What the window needs of the model, imported before Qt: once PySide6 is loaded, every
         # further import goes through its import hook, which made start-up 70 ms slower.
@@ -280,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
                      single_instance=not (arguments.demo or arguments.screenshot), log_path=log_path)
     if arguments.salvage:
         return salvage(notebook_path(arguments), Path(arguments.salvage))
-    writing = bool(arguments.import_files)
+    writing = bool(arguments.import_files or arguments.sync_add or arguments.sync or arguments.sync_remove is not None)
     try:
         notebook = open_notebook(arguments, exclusive=writing, reading=not writing)
     except NotebookError as error:
@@ -300,6 +376,12 @@ def main(argv: list[str] | None = None) -> int:
             return agenda(*arguments.agenda, as_json=arguments.json)
         if arguments.call_sheet:
             return call_sheet(arguments.call_sheet, arguments.pdf)
+        if arguments.sync_add:
+            return sync_add(arguments.sync_add, arguments.user, arguments.allow_http, arguments.json)
+        if arguments.sync:
+            return sync_now(arguments.json)
+        if arguments.sync_remove is not None:
+            return sync_remove(arguments.sync_remove)
     except FAULTS as error:  # a full disk, a damaged page met half way: said as what it is
         print(f"rapport: {explain(error, notebook.path, 'use')}", file=sys.stderr)
         return EXIT_ERROR

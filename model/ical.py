@@ -341,7 +341,11 @@ def read_ics(path: str | Path) -> list[ParsedEvent]:
         data = path.read_bytes()
     except OSError as error:
         return [ParsedEvent(name, 0, error=f"cannot read the file: {error.strerror or error}")]
-    text = _decode(data)
+    return read_text(_decode(data), name)
+
+
+def read_text(text: str, name: str) -> list[ParsedEvent]:
+    """Every event of a calendar's text (a file, or one calendar object from a CalDAV server)."""
     if "BEGIN:VCALENDAR" not in text.upper():
         return [ParsedEvent(name, 1, error="not an iCalendar file (no BEGIN:VCALENDAR)")]
     lines = [(number, _dates_without_z(_clean_tzids(line))) for number, line in _unfold(text)]

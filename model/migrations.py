@@ -314,6 +314,36 @@ def _zone(name: str, fallback):
         return fallback
 
 
+# Version 10: sync with CardDAV and CalDAV servers (model/sync.py). An account is a server and a
+# user (the password is in the system's keyring, never here), with the address book and the
+# calendar Rapport's people and meetings live in and the last sync tokens; each resource synced
+# is remembered by its href and ETag, with what it was at the last sync (its hash, and the card
+# itself, the base a three-way merge starts from); a field both sides changed keeps the server's
+# value as a conflict until the user decides.
+_VERSION_10 = """
+CREATE TABLE "sync_account" (
+    "id" INTEGER NOT NULL PRIMARY KEY, "url" TEXT NOT NULL, "user" TEXT NOT NULL,
+    "address_book" TEXT NOT NULL DEFAULT '', "calendar" TEXT NOT NULL DEFAULT '',
+    "card_token" TEXT NOT NULL DEFAULT '', "event_token" TEXT NOT NULL DEFAULT '',
+    "last_synced" TEXT NOT NULL DEFAULT '', "last_error" TEXT NOT NULL DEFAULT '',
+    "created_at" TEXT NOT NULL
+);
+CREATE TABLE "sync_item" (
+    "id" INTEGER NOT NULL PRIMARY KEY,
+    "account_id" INTEGER NOT NULL REFERENCES "sync_account" ("id") ON DELETE CASCADE,
+    "kind" TEXT NOT NULL, "href" TEXT NOT NULL, "etag" TEXT NOT NULL DEFAULT '',
+    "uid" TEXT NOT NULL, "synced_hash" TEXT NOT NULL DEFAULT '', "base" TEXT NOT NULL DEFAULT ''
+);
+CREATE UNIQUE INDEX "sync_item_href" ON "sync_item" ("account_id", "kind", "href");
+CREATE INDEX "sync_item_uid" ON "sync_item" ("account_id", "kind", "uid");
+CREATE TABLE "sync_conflict" (
+    "id" INTEGER NOT NULL PRIMARY KEY,
+    "contact_id" INTEGER NOT NULL REFERENCES "contact" ("id") ON DELETE CASCADE,
+    "field" TEXT NOT NULL, "theirs" TEXT NOT NULL, "created_at" TEXT NOT NULL
+);
+CREATE INDEX "sync_conflict_contact_id" ON "sync_conflict" ("contact_id");
+"""
+
 # MIGRATIONS[n] brings a notebook from version n to version n + 1.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _script(_VERSION_1),
@@ -325,5 +355,6 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _version_7,
     _version_8,
     _version_9,
+    _script(_VERSION_10),
 ]
 CURRENT_VERSION = len(MIGRATIONS)

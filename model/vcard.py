@@ -501,7 +501,12 @@ def card_to_record(properties: list[Property], line: int) -> ContactRecord:
         elif name in RAPPORT_PROPERTIES:
             rapport[name] = unescape(prop.value)
         elif name == "X-RAPPORT-PLACE":
-            place = [unescape(part).strip() for part in split_escaped(prop.value, ";")] + ["", "", ""]
+            parts = split_escaped(prop.value, ";")
+            if len(parts) == 1 and "\\;" in prop.value:
+                # A server that rewrites cards with vobject (Radicale) escapes the separators of an
+                # X- property, which it takes for one text: no city has a semicolon in its name.
+                parts = prop.value.split("\\;")
+            place = [unescape(part).strip() for part in parts] + ["", "", ""]
             rapport[name] = place[:3]
         elif name == "PHOTO" and record.photo is None:
             photo = _photo(prop)

@@ -109,5 +109,6 @@ def _wait_for(process: subprocess.Popen, port: int, folder: Path, timeout: float
                 return
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("Radicale did not start: " + (folder / "radicale.log").read_text()) from None
+                logs = " ".join(path.read_text(errors="replace") for path in folder.glob("*.log"))
+                raise RuntimeError("the server did not start: " + logs) from None
             time.sleep(0.05)

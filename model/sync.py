@@ -1,0 +1,541 @@
+"""Two-way sync of the notebook with a CardDAV address book and a CalDAV calendar.
+
+Rapport is a client of the user's server (Nextcloud, iCloud, Fastmail, Radicale ...); the phone
+syncs with the same server (DAVx5, iOS), and so does a second Rapport. Each resource is matched
+by UID and remembered (table sync_item) by its href and ETag, with the hash of what the notebook
+held at the last sync and, for a card, the card itself: the base of a three-way merge.
+
+One sync of one collection:
+1. Pull: what changed on the server since the last sync token (RFC 6578), or, where the server
+   has no tokens or forgot ours, the whole listing compared by ETag. Changed resources come in by
+   multiget. A person changed only there takes the server's card; changed on both sides, the
+   fields merge (`merge_fields`): each side's changes to different fields are both kept; a field
+   both changed keeps the notebook's value, and the server's is kept beside it as a conflict
+   (table sync_conflict) until the user decides. Deleted there: deleted here, unless it changed
+   here since, when it goes back to the server instead.
+2. Push: every person or meeting whose hash differs from the last sync's is written with
+   If-Match on the ETag it had (a new one with If-None-Match: *), so nothing on the server is
+   overwritten blindly: a 412 means it changed meanwhile, and the next sync merges it. What was
+   deleted here is deleted there, with If-Match too.
+Every local change and the item's new state are written in one transaction, so a sync killed at
+any point repeats at most the requests whose answers it had not recorded, and those are
+idempotent (a PUT of the same card, a DELETE of a gone one).
+
+Cards are written as vCard 3.0, the version every phone reads; a meeting series and its changed
+occurrences are one calendar object (RFC 4791 4.1).
+
+Passwords are never stored here: the system keyring keeps them (`keyring`), or, where there is
+none, RAPPORT_PASSWORD gives one each time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import quote, urlsplit
+
+from model import contacts, dav, ical, meetings, vcard
+from model.contacts import ContactRecord
+from model.history import now_utc, stamp
+from model.schema import database
+
+KEYRING_SERVICE = "Rapport sync"
+PASSWORD_VARIABLE = "RAPPORT_PASSWORD"
+CARD = "card"
+EVENT = "event"
+
+
+class SyncError(Exception):
+    pass
+
+
+@dataclass
+class Account:
+    id: int
+    url: str
+    user: str
+    address_book: str = ""
+    calendar: str = ""
+    card_token: str = ""
+    event_token: str = ""
+    last_synced: str = ""
+    last_error: str = ""
+
+
+@dataclass
+class Report:
+    """What one sync did; `as_json()` is what `--sync --json` prints."""
+
+    pulled: int = 0
+    pushed: int = 0
+    deleted_here: int = 0
+    deleted_there: int = 0
+    conflicts: int = 0
+    errors: list[str] = field(default_factory=list)
+    unreachable: bool = False
+
+    def add(self, other: Report) -> None:
+        for name in ("pulled", "pushed", "deleted_here", "deleted_there", "conflicts"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.errors += other.errors
+        self.unreachable |= other.unreachable
+
+    def as_json(self) -> dict:
+        return {"pulled": self.pulled, "pushed": self.pushed, "deleted_here": self.deleted_here,
+                "deleted_there": self.deleted_there, "conflicts": self.conflicts, "errors": list(self.errors)}
+
+    @property
+    def exit_code(self) -> int:
+        """0: every change is on both sides; 2: some resources failed; 1: a server could not be reached."""
+        return 1 if self.unreachable else 2 if self.errors else 0
+
+
+# -- Passwords -------------------------------------------------------------------------------
+
+
+def _keyring():
+    """The system's keyring, or None where there is none (a bare Linux session, CI)."""
+    try:
+        import keyring
+        from keyring.backends import fail
+    except ImportError:
+        return None
+    try:
+        backend = keyring.get_keyring()
+    except Exception:  # noqa: BLE001 - a broken keyring configuration is no keyring
+        return None
+    return None if isinstance(backend, fail.Keyring) or getattr(backend, "priority", 1) <= 0 else keyring
+
+
+def has_keyring() -> bool:
+    return _keyring() is not None
+
+
+def remember_password(account: Account, password: str) -> bool:
+    """Keep the password in the system's keyring; False when there is none (then RAPPORT_PASSWORD
+    is asked for at each sync: never a file)."""
+    keyring = _keyring()
+    if keyring is None:
+        return False
+    try:
+        keyring.set_password(KEYRING_SERVICE, _keyring_name(account.url, account.user), password)
+    except Exception:  # noqa: BLE001 - a locked or refusing keyring: no keyring
+        return False
+    return True
+
+
+def password_for(account: Account) -> str:
+    """RAPPORT_PASSWORD when set, else the keyring's; "" when neither has one."""
+    if os.environ.get(PASSWORD_VARIABLE):
+        return os.environ[PASSWORD_VARIABLE]
+    keyring = _keyring()
+    if keyring is None:
+        return ""
+    try:
+        return keyring.get_password(KEYRING_SERVICE, _keyring_name(account.url, account.user)) or ""
+    except Exception:  # noqa: BLE001
+        return ""
+
+
+def _keyring_name(url: str, user: str) -> str:
+    return f"{user}@{urlsplit(url).netloc}"
+
+
+def check_url(url: str, allow_http: bool = False) -> str:
+    """The server's URL ("example.org" → https://example.org/); http:// only for this computer
+    or when the user accepted sending the password unencrypted."""
+    url = url.strip()
+    if "://" not in url:
+        url = f"https://{url}"
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SyncError(f"{url} is not a server address (https://...)")
+    if parts.scheme == "http" and parts.hostname not in ("localhost", "127.0.0.1", "::1") and not allow_http:
+        raise SyncError(f"{parts.hostname} would get the password unencrypted over http://: use https://, or"
+                        " allow http explicitly")
+    return url if url.endswith("/") or parts.path not in ("", "/") else url.rstrip("/") + "/"
+
+
+# -- Accounts ----------------------------------------------------------------------------------
+
+
+def accounts() -> list[Account]:
+    rows = database.execute_sql("SELECT id, url, user, address_book, calendar, card_token, event_token, last_synced,"
+                                " last_error FROM sync_account ORDER BY id").fetchall()
+    return [Account(*row) for row in rows]
+
+
+def add_account(url: str, user: str, password: str, allow_http: bool = False,
+                client: dav.Client | None = None) -> Account:
+    """Find the user's address book and calendar on the server (creating "Rapport" ones where
+    the user has none) and remember the account."""
+    url = check_url(url, allow_http)
+    client = client or dav.Client(url, user, password)
+    found = {}
+    for kind, name, title in (("carddav", "rapport-people", "Rapport"), ("caldav", "rapport-meetings", "Meetings")):
+        principal = client.principal(kind)
+        home = client.home(principal, kind)
+        collections = client.collections(home, kind)
+        found[kind] = collections[0][0] if collections else client.make_collection(home, name, kind, title)
+    with database.atomic():
+        cursor = database.execute_sql(
+            "INSERT INTO sync_account (url, user, address_book, calendar, created_at) VALUES (?, ?, ?, ?, ?)",
+            [url, user, found["carddav"], found["caldav"], stamp(now_utc())])
+    account = Account(cursor.lastrowid, url, user, found["carddav"], found["caldav"])
+    return account
+
+
+def remove_account(account_id: int) -> bool:
+    """Forget an account (what it synced stays in the notebook and on the server)."""
+    with database.atomic():
+        cursor = database.execute_sql("DELETE FROM sync_account WHERE id = ?", [account_id])
+    return cursor.rowcount > 0
+
+
+# -- Sync --------------------------------------------------------------------------------------
+
+
+def sync_all(password: Callable[[Account], str] = password_for,
+             client_for: Callable[[Account, str], dav.Client] | None = None) -> Report:
+    """Sync every account; a server that cannot be reached leaves the notebook as it was, to
+    sync the next time."""
+    total = Report()
+    for account in accounts():
+        secret = password(account)
+        if not secret:
+            total.errors.append(f"account {account.id} ({account.user} at {urlsplit(account.url).hostname}): no"
+                                f" password (the system has no keyring: set {PASSWORD_VARIABLE})")
+            continue
+        client = client_for(account, secret) if client_for else dav.Client(account.url, account.user, secret)
+        total.add(sync_account(account, client))
+    return total
+
+
+def sync_account(account: Account, client: dav.Client) -> Report:
+    report = Report()
+    try:
+        if account.address_book:
+            account.card_token = _sync_collection(account, client, CARD, report)
+        if account.calendar:
+            account.event_token = _sync_collection(account, client, EVENT, report)
+    except dav.Unreachable as error:
+        report.unreachable = True
+        report.errors.append(str(error))
+    except dav.DavError as error:
+        report.errors.append(str(error))
+    with database.atomic():
+        database.execute_sql("UPDATE sync_account SET card_token = ?, event_token = ?, last_synced = ?,"
+                             " last_error = ? WHERE id = ?",
+                             [account.card_token, account.event_token,
+                              account.last_synced if report.unreachable else stamp(now_utc()),
+                              "; ".join(report.errors[:3]), account.id])
+    return report
+
+
+@dataclass
+class _Item:
+    id: int
+    href: str
+    etag: str
+    uid: str
+    synced_hash: str
+    base: str
+
+
+def _items(account: Account, kind: str) -> dict[str, _Item]:
+    rows = database.execute_sql("SELECT id, href, etag, uid, synced_hash, base FROM sync_item WHERE account_id = ?"
+                                " AND kind = ?", [account.id, kind]).fetchall()
+    return {row[1]: _Item(*row) for row in rows}
+
+
+def _remember(account: Account, kind: str, href: str, etag: str, uid: str, synced_hash: str, base: str) -> None:
+    database.execute_sql(
+        "INSERT INTO sync_item (account_id, kind, href, etag, uid, synced_hash, base) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (account_id, kind, href) DO UPDATE SET etag = excluded.etag, uid = excluded.uid,"
+        " synced_hash = excluded.synced_hash, base = excluded.base",
+        [account.id, kind, href, etag, uid, synced_hash, base])
+
+
+def _forget(item: _Item) -> None:
+    database.execute_sql("DELETE FROM sync_item WHERE id = ?", [item.id])
+
+
+def _hash(text: str) -> str:
+    # DTSTAMP says when the object was written, not what it says
+    return hashlib.sha256(re.sub(r"(?m)^DTSTAMP:.*\r?\n", "", text).encode()).hexdigest()
+
+
+class _Side:
+    """The notebook's side of one collection: its resources by UID key, as text to hash and push."""
+
+    kind: str
+    content_type: str
+    suffix: str
+
+    def local(self) -> dict:
+        raise NotImplementedError
+
+    def uid_of(self, thing) -> str:
+        raise NotImplementedError
+
+    def pull(self, account: Account, resource: dav.Resource, item: _Item | None, local: dict,
+             report: Report) -> None:
+        raise NotImplementedError
+
+    def delete_local(self, thing) -> None:
+        raise NotImplementedError
+
+
+def _sync_collection(account: Account, client: dav.Client, kind: str, report: Report) -> str:
+    collection = account.address_book if kind == CARD else account.calendar
+    side = _Cards() if kind == CARD else _Events()
+    token = _pull(account, client, side, collection, account.card_token if kind == CARD else account.event_token,
+                  report)
+    if _push(account, client, side, collection, report):
+        # What the server says now: our own writes (their ETags known: nothing to fetch), and
+        # whatever another client wrote meanwhile, which is pulled rather than skipped. (A
+        # server whose token names the collection's content, as Xandikos's does, gives the old
+        # token back when a deletion undoes our write: the token from before our push would hide it.)
+        token = _pull(account, client, side, collection, token, report)
+    return token
+
+
+def _pull(account: Account, client: dav.Client, side: _Side, collection: str, token: str, report: Report) -> str:
+    kind = side.kind
+    items = _items(account, kind)
+    changes = client.changes(collection, token)
+    listed = {resource.href for resource in changes.changed}
+    stale = [resource.href for resource in changes.changed
+             if resource.href not in items or not resource.etag or items[resource.href].etag != resource.etag]
+    removed = list(changes.removed)
+    if changes.full:
+        removed += [href for href in items if href not in listed]
+    local = side.local()
+    for resource in client.fetch(collection, stale, "carddav" if kind == CARD else "caldav"):
+        if resource.status != 200:
+            report.errors.append(f"{resource.href}: the server could not give it ({resource.status}); left as it is"
+                                 " on the server")
+            continue
+        try:
+            side.pull(account, resource, items.get(resource.href), local, report)
+        except _Unreadable as error:
+            report.errors.append(f"{resource.href}: {error} (left as it is on the server)")
+    for href in removed:
+        item = items.get(href)
+        if item is None:
+            continue
+        key = contacts.uid_key(item.uid)
+        here = local.get(key)
+        with database.atomic():
+            if here is not None and _hash(here[1]) == item.synced_hash:
+                side.delete_local(here[0])
+                report.deleted_here += 1
+                local.pop(key)
+            _forget(item)  # changed here since: it goes back as new
+    return changes.token
+
+
+def _push(account: Account, client: dav.Client, side: _Side, collection: str, report: Report) -> bool:
+    """Write what changed here, delete what was deleted here; whether anything was written."""
+    kind = side.kind
+    local = side.local()
+    by_uid = {contacts.uid_key(item.uid): item for item in _items(account, kind).values()}
+    wrote = False
+    for key, (thing, text) in local.items():
+        item = by_uid.get(key)
+        digest = _hash(text)
+        if item is not None and item.synced_hash == digest:
+            continue
+        href = item.href if item else f"{collection.rstrip('/')}/{quote(_safe_name(key), safe='')}{side.suffix}"
+        try:
+            etag = client.put(href, text, side.content_type, item.etag if item and item.etag else "")
+        except dav.DavError as error:
+            if isinstance(error, dav.Unreachable):
+                raise
+            if error.status == 412:
+                report.errors.append(f"{href}: changed on the server meanwhile; merged at the next sync")
+            else:
+                report.errors.append(f"{href}: not written ({error})")
+            continue
+        with database.atomic():
+            _remember(account, kind, href, etag, side.uid_of(thing), digest, text if kind == CARD else "")
+        report.pushed += 1
+        wrote = True
+    for key, item in by_uid.items():
+        if key in local:
+            continue
+        try:
+            client.delete(item.href, item.etag)
+        except dav.DavError as error:
+            if isinstance(error, dav.Unreachable):
+                raise
+            report.errors.append(f"{item.href}: not deleted ({error})")
+            continue
+        with database.atomic():
+            _forget(item)
+        report.deleted_there += 1
+        wrote = True
+    return wrote
+
+
+class _Unreadable(Exception):
+    pass
+
+
+def _safe_name(key: str) -> str:
+    name = re.sub(r"[^A-Za-z0-9._-]", "-", key.removeprefix("urn:uuid:"))[:120]
+    return name or hashlib.sha1(key.encode()).hexdigest()
+
+
+# -- People ------------------------------------------------------------------------------------
+
+# The fields of a person a three-way merge compares (the rest is the notebook's own bookkeeping).
+_MERGED = [f.name for f in dataclasses.fields(ContactRecord)
+           if f.name not in ("id", "uid", "revision", "created_at", "updated_at", "display_name", "sort_key",
+                             "introduced_by", "attached", "photo_type")]
+
+
+def merge_fields(base: ContactRecord, here: ContactRecord, there: ContactRecord) -> tuple[ContactRecord,
+                                                                                            dict[str, object]]:
+    """The person with both sides' changes since `base`: a field only one side changed takes
+    that side's value; a field both changed differently keeps ours, and theirs is returned, to
+    keep as a conflict. (Lists: phones, emails, tags ... count as one field each.)"""
+    values, conflicts = {}, {}
+    for name in _MERGED:
+        old, mine, theirs = _value(base, name), _value(here, name), _value(there, name)
+        if mine == theirs or theirs == old:
+            continue
+        if mine == old:
+            values[name] = getattr(there, name)
+            if name == "photo":
+                values["photo_type"] = there.photo_type
+        else:
+            conflicts[name] = getattr(there, name)
+    return dataclasses.replace(here, **values), conflicts
+
+
+def _value(record: ContactRecord, name: str):
+    value = getattr(record, name)
+    if name == "points":
+        return sorted((p.kind, p.label, p.value, p.service) for p in value)
+    if isinstance(value, list):
+        return sorted(map(repr, value))
+    return value
+
+
+def _card(text: str, name: str) -> ContactRecord:
+    cards = list(vcard.read_stream(io.BytesIO(text.encode("utf-8")), name))
+    if len(cards) != 1 or cards[0].record is None:
+        raise _Unreadable(cards[0].error if cards and cards[0].error else "not one vCard")
+    record = cards[0].record
+    if not record.uid:
+        raise _Unreadable("the card has no UID")
+    return record
+
+
+class _Cards(_Side):
+    kind, content_type, suffix = CARD, "text/vcard", ".vcf"
+
+    def local(self) -> dict[str, tuple[ContactRecord, str]]:
+        return {contacts.uid_key(record.uid): (record, vcard.serialize(record, "3.0"))
+                for record in contacts.iter_contacts() if record.uid}
+
+    def uid_of(self, record: ContactRecord) -> str:
+        return record.uid
+
+    def pull(self, account: Account, resource: dav.Resource, item: _Item | None,
+             local: dict[str, tuple[ContactRecord, str]], report: Report) -> None:
+        there = _card(resource.data, resource.href)
+        key = contacts.uid_key(there.uid)
+        here = local.get(key)
+        conflicts: dict[str, object] = {}
+        with database.atomic():
+            if here is None:
+                contact_id = contacts.add_contact(there)
+            else:
+                record, text = here
+                changed_here = item is None or _hash(text) != item.synced_hash
+                if not changed_here:
+                    merged = dataclasses.replace(there, id=record.id, created_at=record.created_at)
+                elif item is not None and item.base:
+                    merged, conflicts = merge_fields(_card(item.base, resource.href), record, there)
+                else:  # on both sides before they ever synced: as an import merges them
+                    from model import importer
+
+                    merged, _changes = importer.merge(record, there)
+                contacts.update_contact(merged)
+                contact_id = record.id or 0
+            # (prep lines and the introducer are not saved with the person: added where new)
+            contacts.add_prep_and_introducers([(contact_id, contacts.stored_form(there))])
+            for name, theirs in conflicts.items():
+                database.execute_sql("INSERT INTO sync_conflict (contact_id, field, theirs, created_at)"
+                                     " VALUES (?, ?, ?, ?)", [contact_id, name, repr(theirs), stamp(now_utc())])
+            saved = contacts.get_contact(contact_id)
+            assert saved is not None  # written just above, in this transaction
+            text = vcard.serialize(saved, "3.0")
+            # merged with changes of ours: the hash of the card as it was, so that it is pushed
+            digest = _hash(text) if not conflicts and (here is None or not changed_here) else ""
+            _remember(account, CARD, resource.href, resource.etag, there.uid, digest, resource.data)
+        report.pulled += 1
+        report.conflicts += len(conflicts)
+        local[key] = (saved, text)
+
+    def delete_local(self, record: ContactRecord) -> None:
+        contacts.delete_contacts([record.id or 0])
+
+
+# -- Meetings ----------------------------------------------------------------------------------
+
+
+class _Events(_Side):
+    kind, content_type, suffix = EVENT, "text/calendar", ".ics"
+
+    def local(self) -> dict[str, tuple[list[meetings.MeetingRecord], str]]:
+        groups: dict[str, list[meetings.MeetingRecord]] = {}
+        for record in meetings.all_meetings():
+            if record.uid:
+                groups.setdefault(record.uid, []).append(record)
+        objects = ical.calendar_objects([r for group in groups.values() for r in group])
+        return {contacts.uid_key(uid): (group, objects[uid]) for uid, group in groups.items() if uid in objects}
+
+    def uid_of(self, group: list[meetings.MeetingRecord]) -> str:
+        return group[0].uid
+
+    def pull(self, account: Account, resource: dav.Resource, item: _Item | None,
+             local: dict[str, tuple[list[meetings.MeetingRecord], str]], report: Report) -> None:
+        events = ical.read_text(resource.data, resource.href)
+        records = [event.record for event in events if event.record is not None]
+        if not records:
+            raise _Unreadable(next((event.error for event in events if event.error), "no event"))
+        uid = records[0].uid
+        key = contacts.uid_key(uid)
+        here = local.get(key)
+        with database.atomic():
+            if here is not None and item is not None and _hash(here[1]) != item.synced_hash:
+                report.conflicts += 1  # changed on both sides: the server's version wins, ours is reported
+                report.errors.append(f"{resource.href}: the meeting “{records[0].title}” changed on both sides;"
+                                     " the server's version was kept")
+            wanted = {(r.uid, r.recurrence_id) for r in records}
+            for old in (here[0] if here else []):
+                if (old.uid, old.recurrence_id) not in wanted and old.id is not None:
+                    meetings.delete([old.id])
+            for record in records:
+                existing = meetings.by_uid(record.uid, record.recurrence_id)
+                if existing is not None:
+                    record.id, record.outcome = existing.id, existing.outcome
+                    if existing.status == "done" and record.status == "planned":
+                        record.status = "done"
+                meetings.save(record)
+            group = [found for found in (meetings.by_uid(r.uid, r.recurrence_id) for r in records) if found]
+            text = ical.calendar_objects(group)[uid]
+            _remember(account, EVENT, resource.href, resource.etag, uid, _hash(text), "")
+        report.pulled += 1
+        local[key] = (group, text)
+
+    def delete_local(self, group: list[meetings.MeetingRecord]) -> None:
+        meetings.delete([record.id for record in group if record.id is not None])

@@ -86,11 +86,18 @@ filesystem_folder = {folder / "collections"}
 [logging]
 level = warning
 """, encoding="utf-8")
-    with open(folder / "radicale.log", "wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "radicale", "--config", str(config)], stdout=log,
-                                   stderr=log)
+    with serving([sys.executable, "-m", "radicale", "--config", str(config)], folder / "radicale.log", port,
+                 timeout) as server:
+        yield server
+
+
+@contextlib.contextmanager
+def serving(command: list[str], log_path: Path, port: int, timeout: float) -> Iterator[Server]:
+    """Run a server's command, logging beside its folder, until it listens on `port`; stop it after."""
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=log)
         try:
-            _wait_for(process, port, folder, timeout)
+            _wait_for(process, port, log_path.parent, timeout)
             yield Server(port)
         finally:
             process.terminate()

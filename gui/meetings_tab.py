@@ -46,10 +46,12 @@ class MeetingsTab(QWidget):
         now = now or clock.now()
         records = meetings.for_contact(contact_id)
         # each as the user's zone places it; a series by its next occurrence
-        shown = {id(r): meetings.occurrence_of(r, after=now) for r in records}
-        coming = [shown[id(r)] for r in records
-                  if shown[id(r)].ends_at > now or (r.recurrence and r.status == "planned")]
-        past = [shown[id(r)] for r in records if shown[id(r)] not in coming]
+        coming: list[meetings.Occurrence] = []
+        past: list[meetings.Occurrence] = []
+        for record in records:
+            occurrence = meetings.occurrence_of(record, after=now)
+            later = occurrence.ends_at > now or (record.recurrence and record.status == "planned")
+            (coming if later else past).append(occurrence)
         coming.sort(key=lambda o: o.starts_at)
         self.coming.show_occurrences(coming,
                                      empty="Nothing planned. Plan a call: it is how online turns into offline.")

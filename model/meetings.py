@@ -347,8 +347,10 @@ def _at(clock_time: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
 
 def shown(record: MeetingRecord, viewer: dt.tzinfo | None = None) -> Occurrence:
     """A meeting's first occurrence as the viewer's zone places it (an all-day one from local
-    midnight, a floating one at its clock time there; a zoned one as it is)."""
-    return _occurrence(record, record.starts_at, viewer or clock.local_zone())
+    midnight, a floating one at its clock time there; a zoned one at its instant), in that zone."""
+    viewer = viewer or clock.local_zone()
+    found = _occurrence(record, record.starts_at, viewer)
+    return Occurrence(record, found.starts_at.astimezone(viewer), found.ends_at.astimezone(viewer))
 
 
 _series_cache: tuple[object, list[MeetingRecord], dict[str, set[dt.datetime]]] | None = None
@@ -359,7 +361,8 @@ def _series_before(end: dt.datetime, include_cancelled: bool) -> tuple[list[Meet
     """The series that start before `end`, and the starts their changed occurrences replace.
     Every series is read once and kept until the notebook changes (a write here, or one by
     another program: SQLite's total_changes and data_version), so that switching months does
-    not read 2,000 series again each time (the month view's query from 61 to 35 ms)."""
+    not read 2,000 series again each time (with the walks that start at the window, see
+    recurrence._from_rule, the bench's month query went from 115 to 73 ms)."""
     global _series_cache
     connection = database.connection()
     # (the connection itself, not its id: a later notebook's connection may be given the same id)
@@ -480,43 +483,34 @@ def for_contact(contact_id: int) -> list[MeetingRecord]:
 def occurrence_of(record: MeetingRecord, on: dt.date | None = None,
                   after: dt.datetime | None = None) -> Occurrence:
     """The occurrence of a meeting to show on its own (a call sheet): for a series, the one on
-    the user's day `on`, else the next not ended after `after`; else (or for a single meeting)
-    its first, as the user's zone places it."""
+    the user's day `on`, else the next not ended after `after` (within a year); else (or for a
+    single meeting) its first, as the user's zone places it."""
     viewer = clock.local_zone()
     if record.recurrence and record.recurrence_id is None and (on or after):
         moved = _changed_occurrences([record.uid]).get(record.uid, set())
         if on is not None:
-            start, end = local_days(on, on, viewer)
+            found = _occurrences_of(record, *local_days(on, on, viewer), viewer, moved)
+            if found:
+                return found[0]
         else:
-            start, end = after, after + dt.timedelta(days=366)
-        ahead = [o for o in _occurrences_of(record, start, end, viewer, moved) if on is not None or o.ends_at > start]
-        if ahead:
-            return ahead[0]
-    return _occurrence(record, record.starts_at, viewer)
+            for days in (31, 366):  # most series meet within a month: a year is expanded only when not
+                ahead = [o for o in _occurrences_of(record, after, after + dt.timedelta(days=days), viewer, moved)
+                         if o.ends_at > after]
+                if ahead:
+                    return ahead[0]
+    return shown(record, viewer)
 
 
 def next_meeting(contact_id: int, now: dt.datetime | None = None) -> Occurrence | None:
     """The contact's next planned meeting that has not ended: a series' next occurrence (within
     a year), an all-day or floating one as the user's zone places it."""
     now = now or history.now_utc()
-    viewer = clock.local_zone()
-    found = []
-    for record in _select("a.contact_id = ? AND m.status = 'planned' AND ((m.recurrence != '' AND m.recurrence_id = ''"
-                          " AND m.starts_at < ?) OR m.ends_at > ?)",
-                          [contact_id, stamp(now + dt.timedelta(days=366)), stamp(now - _MARGIN)],
-                          "m.starts_at, m.id", "JOIN meeting_attendee a ON a.meeting_id = m.id"):
-        if record.recurrence and record.recurrence_id is None:
-            moved = _changed_occurrences([record.uid]).get(record.uid, set())
-            for days in (31, 366):  # most series meet within a month: a year is expanded only when not
-                ahead = [o for o in _occurrences_of(record, now, now + dt.timedelta(days=days), viewer, moved)
-                         if o.ends_at > now]
-                if ahead:
-                    found.append(ahead[0])
-                    break
-        else:
-            occurrence = _occurrence(record, record.starts_at, viewer)
-            if occurrence.ends_at > now:
-                found.append(occurrence)
+    records = _select("a.contact_id = ? AND m.status = 'planned' AND ((m.recurrence != '' AND m.recurrence_id = ''"
+                      " AND m.starts_at < ?) OR m.ends_at > ?)",
+                      [contact_id, stamp(now + dt.timedelta(days=366)), stamp(now - _MARGIN)],
+                      "m.starts_at, m.id", "JOIN meeting_attendee a ON a.meeting_id = m.id")
+    found = [occurrence for occurrence in (occurrence_of(record, after=now) for record in records)
+             if occurrence.ends_at > now]
     return min(found, key=lambda o: (o.starts_at, o.meeting.id), default=None)
 
 

@@ -122,9 +122,9 @@ def _from_rule(rule: str, first: dt.datetime, all_day: bool, start: dt.datetime,
         origin += dt.timedelta(seconds=int((start - first).total_seconds() // step) * step)
     days = _DAYS.get(parts.get("FREQ", ""))
     if days and "COUNT" not in parts and "BYSETPOS" not in parts and start > first:
-        # The same, in whole periods of the wall clock (a series that began years ago is not walked
-        # from its first week: 2,000 weekly series, the month view's query from 141 to 61 ms). One
-        # period less, so that a BYDAY before the origin's own day in its week is still found.
+        # The same, in whole periods of the wall clock: a series that began years ago is not walked
+        # from its first week. One period less, so that a BYDAY before the origin's own day in its
+        # week is still found.
         step = days * max(1, int(parts.get("INTERVAL", "1") or 1))
         wall = (start.astimezone(zone) if start.tzinfo else start).replace(tzinfo=None)
         periods = (wall - first.replace(tzinfo=None)).days // step - 1
@@ -149,8 +149,8 @@ def _plain(parts: dict[str, str], first: dt.datetime, all_day: bool, start: dt.d
            end: dt.datetime) -> list[dt.datetime]:
     """A daily or weekly rule with no BY part and no COUNT (most series: "every week"), by
     arithmetic on the wall clock instead of dateutil's walk: the same starts (a test compares
-    them), at about a quarter of the cost (2,000 series in the month view: 24 to 6 ms). A time
-    that daylight saving skips keeps the offset before the change, as dateutil gives it."""
+    them), and the bench's month query of 2,000 series from 73 to 43 ms. A time that daylight
+    saving skips keeps the offset before the change, as dateutil gives it."""
     zone = None if all_day else first.tzinfo
     interval = max(1, int(parts.get("INTERVAL", "1") or 1))
     until = parts.get("UNTIL")

@@ -170,12 +170,11 @@ def accounts() -> list[Account]:
     return [Account(*row) for row in rows]
 
 
-def add_account(url: str, user: str, password: str, allow_http: bool = False,
-                client: dav.Client | None = None) -> Account:
+def add_account(url: str, user: str, password: str, allow_http: bool = False) -> Account:
     """Find the user's address book and calendar on the server (creating "Rapport" ones where
     the user has none) and remember the account."""
     url = check_url(url, allow_http)
-    client = client or dav.Client(url, user, password)
+    client = dav.Client(url, user, password)
     found = {}
     for kind, name, title in (("carddav", "rapport-people", "Rapport"), ("caldav", "rapport-meetings", "Meetings")):
         principal = client.principal(kind)
@@ -200,8 +199,7 @@ def remove_account(account_id: int) -> bool:
 # -- Sync --------------------------------------------------------------------------------------
 
 
-def sync_all(password: Callable[[Account], str] = password_for,
-             client_for: Callable[[Account, str], dav.Client] | None = None) -> Report:
+def sync_all(password: Callable[[Account], str] = password_for) -> Report:
     """Sync every account; a server that cannot be reached leaves the notebook as it was, to
     sync the next time."""
     total = Report()
@@ -211,8 +209,7 @@ def sync_all(password: Callable[[Account], str] = password_for,
             total.errors.append(f"account {account.id} ({account.user} at {urlsplit(account.url).hostname}): no"
                                 f" password (the system has no keyring: set {PASSWORD_VARIABLE})")
             continue
-        client = client_for(account, secret) if client_for else dav.Client(account.url, account.user, secret)
-        total.add(sync_account(account, client))
+        total.add(sync_account(account, dav.Client(account.url, account.user, secret)))
     return total
 
 
@@ -294,18 +291,20 @@ class _Side:
 def _sync_collection(account: Account, client: dav.Client, kind: str, report: Report) -> str:
     collection = account.address_book if kind == CARD else account.calendar
     side = _Cards() if kind == CARD else _Events()
+    local = side.local()  # the notebook's side, written out once; the pull keeps it up to date
     token = _pull(account, client, side, collection, account.card_token if kind == CARD else account.event_token,
-                  report)
-    if _push(account, client, side, collection, report):
+                  local, report)
+    if _push(account, client, side, collection, local, report):
         # What the server says now: our own writes (their ETags known: nothing to fetch), and
         # whatever another client wrote meanwhile, which is pulled rather than skipped. (A
         # server whose token names the collection's content, as Xandikos's does, gives the old
         # token back when a deletion undoes our write: the token from before our push would hide it.)
-        token = _pull(account, client, side, collection, token, report)
+        token = _pull(account, client, side, collection, token, local, report)
     return token
 
 
-def _pull(account: Account, client: dav.Client, side: _Side, collection: str, token: str, report: Report) -> str:
+def _pull(account: Account, client: dav.Client, side: _Side, collection: str, token: str, local: dict,
+          report: Report) -> str:
     kind = side.kind
     items = _items(account, kind)
     changes = client.changes(collection, token)
@@ -315,7 +314,6 @@ def _pull(account: Account, client: dav.Client, side: _Side, collection: str, to
     removed = list(changes.removed)
     if changes.full:
         removed += [href for href in items if href not in listed]
-    local = side.local()
     for resource in client.fetch(collection, stale, "carddav" if kind == CARD else "caldav"):
         if resource.status != 200:
             report.errors.append(f"{resource.href}: the server could not give it ({resource.status}); left as it is"
@@ -340,10 +338,9 @@ def _pull(account: Account, client: dav.Client, side: _Side, collection: str, to
     return changes.token
 
 
-def _push(account: Account, client: dav.Client, side: _Side, collection: str, report: Report) -> bool:
+def _push(account: Account, client: dav.Client, side: _Side, collection: str, local: dict, report: Report) -> bool:
     """Write what changed here, delete what was deleted here; whether anything was written."""
     kind = side.kind
-    local = side.local()
     by_uid = {contacts.uid_key(item.uid): item for item in _items(account, kind).values()}
     wrote = False
     for key, (thing, text) in local.items():
@@ -454,6 +451,7 @@ class _Cards(_Side):
         key = contacts.uid_key(there.uid)
         here = local.get(key)
         conflicts: dict[str, object] = {}
+        changed_here = False
         with database.atomic():
             if here is None:
                 contact_id = contacts.add_contact(there)
@@ -479,7 +477,7 @@ class _Cards(_Side):
             assert saved is not None  # written just above, in this transaction
             text = vcard.serialize(saved, "3.0")
             # merged with changes of ours: the hash of the card as it was, so that it is pushed
-            digest = _hash(text) if not conflicts and (here is None or not changed_here) else ""
+            digest = "" if conflicts or changed_here else _hash(text)
             _remember(account, CARD, resource.href, resource.etag, there.uid, digest, resource.data)
         report.pulled += 1
         report.conflicts += len(conflicts)

@@ -247,6 +247,7 @@ class MeetingEditor(QDialog):
         self.days.setVisible(on)
         self.zone.setEnabled(not on)
         self.ends_label.setVisible(not on)
+        self.both_label.setVisible(not on)  # no hour here or there
 
     # -- Reading ----------------------------------------------------------------------------
 

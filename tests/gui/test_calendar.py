@@ -325,6 +325,7 @@ def test_the_editor_plans_an_all_day_meeting_and_a_floating_one(qtbot, sample_no
     editor.days.setValue(2)
     assert editor.days.isVisibleTo(editor) and not editor.duration.isVisibleTo(editor)
     assert not editor.zone.isEnabled() and editor.start.displayFormat() == "ddd d MMM yyyy"
+    assert not editor.both_label.isVisibleTo(editor)  # no "00:00 here, 19:00 in Savannah"
     record = editor.record()
     assert record.all_day and record.time_zone == "" and not record.problems()
     assert (record.starts_at, record.ends_at) == (dt.datetime.combine(day, dt.time(0), dt.UTC),

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import lzma
-import os
 from pathlib import Path
 
 from PySide6.QtGui import QFontDatabase
@@ -31,24 +30,9 @@ FAMILIES = ["DejaVu Sans", "Droid Sans Fallback", "Rapport Hangul", "Noto Sans D
 _registered: set[str] = set()
 
 
-def _cache_folder() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("Rapport", appauthor=False)) / "fonts"
-
-
 def unpacked(name: str) -> Path:
-    """The font file `name`, unpacked into the cache folder if it is not there yet (the packed
-    file's size is part of the name, so a new release's font replaces an old one)."""
-    source = resources.path("fonts", f"{name}.xz")
-    stem, suffix = os.path.splitext(name)
-    target = _cache_folder() / f"{stem}-{source.stat().st_size}{suffix}"
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
-        partial.write_bytes(lzma.decompress(source.read_bytes()))
-        os.replace(partial, target)  # another Rapport starting at the same time finds it whole
-    return target
+    """The font file `name`, unpacked into the cache folder if it is not there yet."""
+    return resources.unpacked(resources.path("fonts", f"{name}.xz"), "fonts")
 
 
 def register(names: list[str] | None = None) -> None:

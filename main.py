@@ -25,14 +25,15 @@ EXIT_OK, EXIT_ERROR, EXIT_PARTIAL = 0, 1, 2
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="rapport", description="A contact notebook for taking relationships offline.")
-    parser.add_argument("files", nargs="*", metavar="FILE", help=".vcf or .ics files to import")
+    parser.add_argument("files", nargs="*", metavar="FILE", help=".vcf, .ics or history export files to import")
     parser.add_argument("--db", metavar="PATH", help="open this notebook (created if missing); "
                         "the RAPPORT_DB environment variable does the same")
     parser.add_argument("--demo", action="store_true", help="open a fresh copy of the sample notebook")
     parser.add_argument("--screenshot", metavar="OUT.png", help="save a picture of the window and exit")
     parser.add_argument("--stats", action="store_true", help="print what the notebook holds and exit")
     parser.add_argument("--import", dest="import_files", nargs="+", metavar="FILE",
-                        help="import .vcf files (or folders of them) without a window")
+                        help="import vCards, calendars and history exports (WhatsApp, SMS backups, mbox, Messenger,"
+                             " Instagram, Telegram, X, LinkedIn, contacts CSV; folders and zips too) without a window")
     parser.add_argument("--export-vcard", metavar="OUT.vcf", help="write every contact to a .vcf file and exit")
     parser.add_argument("--vcard-version", default="3.0", choices=["3.0", "4.0"],
                         help="the vCard version --export-vcard writes (default 3.0)")
@@ -124,16 +125,54 @@ def print_stats(notebook, as_json: bool) -> None:
 
 def import_files(paths: list[str], as_json: bool) -> int:
     """`--import`: vCards through the safe default plan, calendars event by event; print what happened."""
-    from model.file_kinds import CALENDAR_SUFFIXES
+    from model.exports import has_history, is_history_file
+    from model.file_kinds import CALENDAR_SUFFIXES, CARD_SUFFIXES
 
     calendars = [path for path in paths if Path(path).suffix.lower() in CALENDAR_SUFFIXES]
-    cards = [path for path in paths if path not in calendars]
+    exports = [path for path in paths if path not in calendars and Path(path).suffix.lower() not in CARD_SUFFIXES
+               and (is_history_file(path) or has_history(path))]
+    cards = [path for path in paths if path not in calendars and (path not in exports or Path(path).is_dir())]
+    cards = [path for path in cards if not Path(path).is_dir() or _has_cards(path)] if exports else cards
     codes = []
-    if cards or not calendars:
+    if cards or not (calendars or exports):
         codes.append(import_vcards(cards, as_json))
     if calendars:
         codes.append(import_calendars(calendars, as_json))
+    if exports:
+        codes.append(import_history(exports, as_json))
     return max(codes)
+
+
+def _has_cards(folder: str) -> bool:
+    from model.file_kinds import CARD_SUFFIXES
+
+    return any(p.suffix.lower() in CARD_SUFFIXES for p in Path(folder).rglob("*"))
+
+
+def import_history(paths: list[str], as_json: bool) -> int:
+    """Exports of chats, messages, calls and connections: the people in them matched or added,
+    their exchanges gathered by day, only what the notebook does not have yet written."""
+    from model import exchange_import
+
+    plan, applied = exchange_import.import_paths(paths)
+    summary = plan.summary()
+    if as_json:
+        print(json.dumps(summary, ensure_ascii=False))
+    else:
+        print(f"{summary['files']} export(s): {summary['exchanges_new']} new exchange(s), "
+              f"{summary['exchanges_unchanged']} already in the notebook; {summary['people_matched']} "
+              f"people matched, {summary['people_new']} new, {summary['people_left_out']} left out, "
+              f"{len(summary['rejected'])} rejected")
+        for line in exchange_import.iter_summaries(plan):
+            print(line)
+        for question in summary["questions"]:
+            print(f"  {question['file']}: {question['question']}", file=sys.stderr)
+        for rejected in summary["rejected"]:
+            print(f"  {rejected['file']}, line {rejected['line']}: {rejected['reason']}", file=sys.stderr)
+    del applied  # the command line does not undo
+    if summary["rejected"] and not (summary["exchanges_new"] or summary["exchanges_unchanged"] or plan.rows):
+        return EXIT_ERROR  # nothing could be read
+    return EXIT_PARTIAL if summary["rejected"] else EXIT_OK
 
 
 def import_calendars(paths: list[str], as_json: bool) -> int:

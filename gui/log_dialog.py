@@ -193,7 +193,8 @@ class LogDialog(QDialog):
             contact_id=ids[0] if ids else 0, channel_key=self.channel_box.currentData() or "",
             occurred_at=from_qdatetime(self.when.dateTime()), direction=self.direction_box.currentData(),
             duration_minutes=duration, summary=self.summary.text().strip(), notes=self.notes.toPlainText().strip(),
-            meeting_id=base.meeting_id if base else None, id=base.id if base else None)
+            meeting_id=base.meeting_id if base else None, id=base.id if base else None,
+            messages=base.messages if base else 1, source=base.source if base else "")
 
     def contact_ids(self) -> list[int]:
         return self.people.ids()

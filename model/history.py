@@ -164,6 +164,8 @@ class InteractionRecord:
     notes: str = ""
     meeting_id: int | None = None
     id: int | None = None
+    messages: int = 1  # an imported day of conversation stands for this many messages
+    source: str = ""  # and names the day it gathers (see model/exchange_import.py)
     # Filled in when read back:
     channel_name: str = field(default="", compare=False)
     channel_step: int = field(default=0, compare=False)
@@ -199,7 +201,8 @@ def _row(record: InteractionRecord, channel_ids: dict[str, int]) -> dict:
     return {"contact": record.contact_id, "channel": channel_ids[record.channel_key],
             "occurred_at": stamp(record.occurred_at), "direction": record.direction,
             "duration_minutes": record.duration_minutes, "summary": record.summary.strip(),
-            "notes": record.notes.strip(), "meeting": record.meeting_id}
+            "notes": record.notes.strip(), "meeting": record.meeting_id, "messages": record.messages,
+            "source": record.source}
 
 
 @dataclass
@@ -256,7 +259,8 @@ def restore(records: Iterable[InteractionRecord]) -> None:
 
 _SELECT = (
     "SELECT i.contact_id, ch.key, i.occurred_at, i.direction, i.duration_minutes, i.summary, i.notes,"
-    " i.meeting_id, i.id, ch.name, ch.step FROM interaction i JOIN channel ch ON ch.id = i.channel_id WHERE "
+    " i.meeting_id, i.id, i.messages, i.source, ch.name, ch.step"
+    " FROM interaction i JOIN channel ch ON ch.id = i.channel_id WHERE "
 )
 
 
@@ -291,7 +295,7 @@ _REFRESH_SQL = (
     " last_contact_at = coalesce((SELECT max(occurred_at) FROM interaction i WHERE i.contact_id = contact.id), ''),"
     " step = coalesce((SELECT max(ch.step) FROM interaction i JOIN channel ch ON ch.id = i.channel_id"
     "                  WHERE i.contact_id = contact.id), -1),"
-    " exchanges = (SELECT count(*) FROM interaction i WHERE i.contact_id = contact.id)"
+    " exchanges = coalesce((SELECT sum(messages) FROM interaction i WHERE i.contact_id = contact.id), 0)"
 )
 
 

@@ -344,6 +344,19 @@ CREATE TABLE "sync_conflict" (
 CREATE INDEX "sync_conflict_contact_id" ON "sync_conflict" ("contact_id");
 """
 
+# Version 11: history imported from what the services hand out (model/exchange_import.py). An
+# imported exchange is a day's conversation with one person on one channel: `messages` counts
+# the messages it stands for (1 for one logged by hand), `source` names the day it gathers
+# ("whatsapp:2026-03-01") so a later import adds to it; `exchange_key` remembers each imported
+# message by a digest of its identity in its export, so importing the same file twice, or a newer
+# export that overlaps an older one, adds only what is new.
+_VERSION_11 = """
+ALTER TABLE "interaction" ADD COLUMN "messages" INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE "interaction" ADD COLUMN "source" TEXT NOT NULL DEFAULT '';
+CREATE INDEX "interaction_source" ON "interaction" ("contact_id", "source") WHERE "source" != '';
+CREATE TABLE "exchange_key" ("key" TEXT NOT NULL PRIMARY KEY) WITHOUT ROWID;
+"""
+
 # MIGRATIONS[n] brings a notebook from version n to version n + 1.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _script(_VERSION_1),
@@ -356,5 +369,6 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _version_8,
     _version_9,
     _script(_VERSION_10),
+    _script(_VERSION_11),
 ]
 CURRENT_VERSION = len(MIGRATIONS)

@@ -163,9 +163,21 @@ class Interaction(BaseModel):
     summary = pw.TextField(default="")
     notes = pw.TextField(default="")
     meeting = pw.ForeignKeyField(Meeting, null=True, on_delete="SET NULL", backref="interactions")
+    messages = pw.IntegerField(default=1)  # an imported day of conversation: how many messages
+    source = pw.TextField(default="")  # and which day it gathers ("whatsapp:2026-03-01")
 
     class Meta:
         indexes = ((("contact", "occurred_at"), False), (("occurred_at",), False))
+
+
+class ExchangeKey(BaseModel):
+    """An imported message, remembered by a digest of its identity in its export."""
+
+    key = pw.TextField(primary_key=True)
+
+    class Meta:
+        table_name = "exchange_key"
+        without_rowid = True
 
 
 class PrepItem(BaseModel):
@@ -188,5 +200,5 @@ class Relationship(BaseModel):
 
 
 CONTACT_TABLES = [Contact, ContactPoint, Tag, ContactTag, VCardProperty]
-HISTORY_TABLES = [Channel, Meeting, MeetingAttendee, Interaction, PrepItem, Relationship]
+HISTORY_TABLES = [Channel, Meeting, MeetingAttendee, Interaction, ExchangeKey, PrepItem, Relationship]
 ALL_TABLES = CONTACT_TABLES + HISTORY_TABLES

@@ -1,0 +1,300 @@
+"""WhatsApp's "Export chat" text files, from Android and iOS, in any locale.
+
+WhatsApp writes no fixed grammar. A message starts a line with its time, in the phone's
+locale: `12/9/20, 23:55 - Name: text` on Android, `[8/15/23, 9:12:33 AM] Name: text` on iOS,
+with dots, dashes or slashes between the date's parts, 2- or 4-digit years (or Buddhist-era
+`2565 BE`), 12 or 24 hours (`AM`, `am`, `a. m.`, after a space, U+202F or `_`), seconds or not,
+the time before the date (Vietnamese), and direction marks (U+200E, U+200F) anywhere. Every
+other line continues the message before it.
+
+A line says `3/4/22`, not which of 3 and 4 is the day. The whole chat decides: a first part over
+12 means day first, a second part over 12 month first; where no part is over 12, the order that
+keeps the messages in time order wins, then what the separators suggest (dots and dashes are
+written day first). Only a chat that none of that settles is a question (`Found.question`),
+read day first until the user answers.
+
+The user is recognised as the sender who appears in every chat of the import, else as the one
+who is not the chat's other side (the file's name "WhatsApp Chat with Anna.txt", or iOS's
+first line, which names the chat), else, in a chat of two, as the more frequent sender, said in
+a question. In a group, the others' messages are exchanges with each of them; the user's own go
+to no one in particular and are not counted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from model import normalise
+from model.exchange_import import CALL, MISSED_CALL, Found, Identity, Message
+
+_MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"))
+_DATE = r"(?P<a>\d{1,4})(?P<sep>[./\-])(?P<b>\d{1,2})[./\-](?P<c>\d{1,4})(?P<be>\s*BE)?"
+_TIME = (r"(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?"
+         r"(?:[\s_\u202f\u00a0]*(?P<ampm>[AaPp])\.?[\s\u202f\u00a0]?[Mm]\.?|[\s\u202f\u00a0]*(?P<ar>[صم]))?")
+_STAMP = re.compile(rf"^(?:{_DATE}[\s,\u060c]*{_TIME}|{_TIME.replace('?P<', '?P<t_')}[\s,\u060c]+"
+                    rf"{_DATE.replace('?P<', '?P<d_')})$")
+_IOS = re.compile(r"^\[([^\]]{6,40})\][\s\u202f\u00a0]?(.*)$")
+_ANDROID = re.compile(r"^(\d[\d./\-,\s\u060c:\u202f\u00a0\u200e\u200f_APMapm.]{5,38}?) - (.*)$")
+_SENDER = re.compile(r"^(?P<sender>[^:]{1,80}?):(?:\s|$)(?P<text>.*)$", re.DOTALL)
+_FILE_NAME = re.compile(
+    r"^(?:WhatsApp Chat (?:with|mit|con|avec|met|com) |WhatsApp Chat - |Чат WhatsApp с (?:контактом )?|"
+    r"Conversa do WhatsApp com |Chat de WhatsApp con |_chat)(?P<name>.*)$", re.IGNORECASE)
+_CALLS = re.compile(r"^(?:(?P<missed>Missed|Silenced) (?P<kind>voice|video) call|(?P<kind2>Voice|Video) call)"
+                    r"(?:,\s*(?P<minutes>\d+)\s*min|,\s*(?P<seconds>\d+)\s*sec)?", re.IGNORECASE)
+_SYSTEM = ("end-to-end", "changed their phone number", "changed the subject", "created group", "security code")
+
+
+@dataclass(slots=True)
+class _Line:
+    stamp: re.Match
+    sender: str  # "" for a system line
+    text: str
+    line: int
+    media: bool  # iOS marks media and events with a mark before the line
+
+
+def decode(data: bytes) -> str:
+    """A chat's text: UTF-8 (with or without BOM; a damaged byte loses only its character), else UTF-16."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    return data.decode("utf-8-sig", errors="replace")
+
+
+def looks_like_chat(text: str) -> bool:
+    return any(_parse_line(line.strip("\r")) for line in text.split("\n", 20)[:20])
+
+
+def _parse_line(line: str) -> tuple[re.Match, str] | None:
+    """(the time, the rest with its direction marks) of a line that starts a message."""
+    line = line.lstrip("\u200e\u200f\ufeff")
+    for form in (_IOS, _ANDROID):
+        found = form.match(line)
+        if found:
+            stamp = _STAMP.match(found.group(1).translate(_MARKS).strip().rstrip(","))
+            if stamp:
+                return stamp, found.group(2)
+    return None
+
+
+def _lines(text: str) -> tuple[list[_Line], list[tuple[int, str]]]:
+    lines: list[_Line] = []
+    warnings: list[tuple[int, str]] = []
+    for number, raw in enumerate(text.split("\n"), start=1):
+        raw = raw.rstrip("\r")
+        parsed = _parse_line(raw)
+        if parsed is None:
+            clean = raw.translate(_MARKS)
+            if lines:
+                lines[-1].text += "\n" + clean
+            elif clean.strip():
+                warnings.append((number, "a line before the first message was left out"))
+            continue
+        stamp, rest = parsed
+        media = raw[:1] in ("\u200e", "\u200f")
+        found = _SENDER.match(rest)
+        sender, body = (found.group("sender"), found.group("text")) if found else ("", rest)
+        sender = sender.translate(_MARKS).strip().lstrip("~").strip("\u202f\u00a0 ")
+        if sender and ('"' in sender or "\u201c" in sender):  # 'Alice changed the subject to "x: y"'
+            sender, body = "", rest
+        lines.append(_Line(stamp, sender, body, number, media))
+    return lines, warnings
+
+
+def _parts(stamp: re.Match) -> tuple[str, str, str, bool]:
+    group = stamp.groupdict()
+    if group.get("a") is not None:
+        return group["a"], group["b"], group["c"], bool(group["be"])
+    return group["d_a"], group["d_b"], group["d_c"], bool(group["d_be"])
+
+
+def _time(stamp: re.Match) -> tuple[int, int, int, str]:
+    group = stamp.groupdict()
+    prefix = "" if group.get("h") is not None else "t_"
+    hour, minute = int(group[prefix + "h"]), int(group[prefix + "m"])
+    second = int(group[prefix + "s"] or 0)
+    marker = (group[prefix + "ampm"] or "").lower()
+    if group[prefix + "ar"]:
+        marker = "a" if group[prefix + "ar"] == "ص" else "p"
+    return hour, minute, second, marker
+
+
+def _moment(stamp: re.Match, day_first: bool) -> dt.datetime:
+    a, b, c, buddhist = _parts(stamp)
+    if len(a) == 4:
+        year, month, day = int(a), int(b), int(c)
+    else:
+        year = int(c) + (2000 if len(c) <= 2 else 0)
+        day, month = (int(a), int(b)) if day_first else (int(b), int(a))
+    if buddhist:
+        year -= 543
+    hour, minute, second, marker = _time(stamp)
+    if marker:
+        hour = hour % 12 + (12 if marker == "p" else 0)
+    return dt.datetime(year, month, day, hour, minute, second)
+
+
+def _date_order(lines: list[_Line]) -> tuple[bool, str]:
+    """(day first, a question when the chat does not say)."""
+    firsts: list[int] = []
+    seconds: list[int] = []
+    separators: Counter[str] = Counter()
+    twelve = False
+    for line in lines:
+        a, b, _c, _be = _parts(line.stamp)
+        if len(a) == 4:
+            continue
+        firsts.append(int(a))
+        seconds.append(int(b))
+        separators[line.stamp.group("sep") or line.stamp.group("d_sep")] += 1
+        twelve = twelve or bool(_time(line.stamp)[3])
+    if not firsts:
+        return True, ""
+    if max(firsts) > 12 and max(seconds) <= 12:
+        return True, ""
+    if max(seconds) > 12 and max(firsts) <= 12:
+        return False, ""
+    if max(firsts) > 12 and max(seconds) > 12:
+        return True, ""  # lines of several phones: each line that can say, says (see _moment_of)
+    ordered = {}
+    for day_first in (True, False):
+        try:
+            moments = [_moment(line.stamp, day_first) for line in lines if len(_parts(line.stamp)[0]) != 4]
+        except ValueError:
+            ordered[day_first] = -1
+            continue
+        ordered[day_first] = sum(1 for x, y in zip(moments, moments[1:], strict=False) if y >= x)
+    if ordered[True] != ordered[False]:
+        return ordered[True] > ordered[False], ""
+    separator = separators.most_common(1)[0][0]
+    if separator in ".-":
+        return True, ""
+    if set(firsts) == set(seconds) or len(set(zip(firsts, seconds, strict=True))) == 1:
+        return True, ""  # every date reads the same either way
+    if twelve:
+        return False, "the dates could be month/day or day/month; read as month/day (12-hour times)"
+    return True, "the dates could be day/month or month/day; read as day/month"
+
+
+def _moment_of(line: _Line, day_first: bool) -> dt.datetime:
+    a, b, _c, _be = _parts(line.stamp)
+    if len(a) != 4 and int(a) > 12:
+        day_first = True
+    elif len(a) != 4 and int(b) > 12:
+        day_first = False
+    return _moment(line.stamp, day_first)
+
+
+def _chat_name(file: str) -> str:
+    stem = PurePosixPath(file.replace("\\", "/").split("!")[-1]).stem
+    found = _FILE_NAME.match(stem.replace("\u00a0", " "))
+    return found.group("name").strip() if found else ""
+
+
+def _is_system(line: _Line, first: bool) -> bool:
+    if not line.sender:
+        return True
+    text = line.text.translate(_MARKS).lower()
+    if first and not line.media and line.text[:1] in ("\u200e", "\u200f"):
+        return True  # iOS's first line: the encryption notice, in the phone's language
+    if first and ("whatsapp" in text or "واتساب" in text):
+        return True  # Android's, given as sent by the group
+    return not line.media and line.text[:1] in ("\u200e", "\u200f") and any(s in text for s in _SYSTEM)
+
+
+@dataclass(slots=True)
+class _Chat:
+    file: str
+    lines: list[_Line]
+    warnings: list[tuple[int, str]]
+    name: str  # the chat's other side or group, as far as the file says
+    senders: Counter
+
+
+def _chat(file: str, text: str) -> _Chat:
+    lines, warnings = _lines(text)
+    name = _chat_name(file)
+    if lines and lines[0].sender and lines[0].text[:1] in ("\u200e", "\u200f") and not lines[0].media:
+        name = name or lines[0].sender  # iOS names the chat as the sender of its first line
+    kept = [line for n, line in enumerate(lines) if not _is_system(line, n == 0)]
+    return _Chat(file, kept, warnings, name, Counter(line.sender for line in kept))
+
+
+def _same(a: str, b: str) -> bool:
+    a, b = normalise.fold(a), normalise.fold(b)
+    return bool(a and b) and (a == b or b.startswith(a + " ") or a.startswith(b + " "))
+
+
+def read_chats(chats: list[tuple[str, str]], day_first: dict[str, bool], me: dict[str, str]) -> Iterator[Found]:
+    """What each chat holds; who the user is decided across all of them."""
+    parsed = [_chat(file, text) for file, text in chats]
+    everywhere = set.intersection(*(set(chat.senders) for chat in parsed)) if len(parsed) > 1 else set()
+    for chat in parsed:
+        yield _found(chat, everywhere, day_first.get(chat.file), me.get(chat.file))
+
+
+def _found(chat: _Chat, everywhere: set[str], day_first: bool | None, me: str | None) -> Found:
+    found = Found(chat.file, "WhatsApp chat", warnings=chat.warnings)
+    if not chat.lines:
+        if not chat.warnings:
+            found.rejected.append((1, "no WhatsApp messages found (not an exported chat?)"))
+        return found
+    order, question = _date_order(chat.lines)
+    if day_first is not None:
+        order, question = day_first, ""
+    senders = chat.senders
+    group = len(senders) > 2
+    other = next((s for s in senders if chat.name and _same(s, chat.name)), "") if not group else ""
+    if me is None:
+        common = [s for s in everywhere if s != other]
+        if len(common) == 1:
+            me = common[0]
+        elif other and len(senders) == 2:
+            me = next(s for s in senders if s != other)
+        elif len(senders) == 2:
+            me = senders.most_common(1)[0][0]
+            question = "; ".join(filter(None, [question, f"took {me} to be you (the more frequent sender)"]))
+    if me and not group:
+        other = other or next((s for s in senders if s != me), "")
+    found.me, found.question = me or "", question
+    for line in chat.lines:
+        try:
+            moment = _moment_of(line, order)
+        except ValueError as error:
+            found.rejected.append((line.line, f"cannot read the date ({error})"))
+            continue
+        mine = bool(me) and line.sender == me
+        who = other if mine else line.sender
+        if not who or (mine and group):
+            continue
+        found.messages.append(_message(line, moment, who, "out" if mine else "in"))
+    return found
+
+
+def _identity(sender: str) -> Identity:
+    digits = re.sub(r"[\s\-()\u00a0\u202f]", "", sender)
+    if re.fullmatch(r"\+\d{6,15}", digits):
+        return Identity(phones=(sender,))
+    return Identity(name=sender)
+
+
+def _message(line: _Line, moment: dt.datetime, who: str, direction: str) -> Message:
+    from model.exports import local
+
+    text = line.text.translate(_MARKS).strip()
+    key = f"whatsapp|{moment.isoformat()}|{line.sender}|{text[:200]}"
+    call = _CALLS.match(text)
+    if call and line.text[:1] in ("\u200e", "\u200f"):
+        video = (call.group("kind") or call.group("kind2") or "").lower() == "video"
+        minutes = int(call.group("minutes")) if call.group("minutes") else (
+            max(1, round(int(call.group("seconds")) / 60)) if call.group("seconds") else None)
+        if call.group("missed"):
+            return Message("whatsapp", local(moment), "in" if direction == "in" else "out", _identity(who), key,
+                           MISSED_CALL, label=f"Missed WhatsApp {'video' if video else 'voice'} call", line=line.line)
+        return Message("video" if video else "phone", local(moment), direction, _identity(who), key, CALL,
+                       duration_minutes=minutes, label=f"WhatsApp {'video' if video else 'voice'} call", line=line.line)
+    return Message("whatsapp", local(moment), direction, _identity(who), key, text=text, line=line.line)

@@ -37,7 +37,7 @@ from gui.undo_commands import (
 from gui.widgets.worker import BackgroundError, run_in_background
 from model import backups, clock, contacts, meetings, storage
 from model.faults import Damaged
-from model.file_kinds import CALENDAR_SUFFIXES, CARD_SUFFIXES
+from model.file_kinds import CALENDAR_SUFFIXES, CARD_SUFFIXES, HISTORY_SUFFIXES
 from model.meetings import MeetingRecord
 from model.storage import Notebook, NotebookError
 
@@ -721,8 +721,12 @@ class MainWindow(QMainWindow):
 
     def choose_import(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(
-            self, "Import contacts or meetings", str(Path.home()),
-            "vCards and calendars (*.vcf *.vcard *.ics *.vcs);;vCards (*.vcf *.vcard);;Calendars (*.ics *.vcs);;"
+            self, "Import contacts, meetings or history", str(Path.home()),
+            "Contacts, calendars and history (*.vcf *.vcard *.ics *.vcs *.txt *.xml *.mbox *.mbx *.json *.js *.csv"
+            " *.zip);;"
+            "vCards (*.vcf *.vcard);;Calendars (*.ics *.vcs);;"
+            "History exports: WhatsApp, SMS backups, mail, Messenger, Telegram, X, LinkedIn, CSV"
+            " (*.txt *.xml *.mbox *.mbx *.json *.js *.csv *.zip);;"
             "All files (*)")
         if names:
             self.import_files(names)
@@ -731,13 +735,21 @@ class MainWindow(QMainWindow):
         """Import vCards (a plan is shown first; the dialog applies it when confirmed) and
         calendars (.ics: meetings are added or updated by UID, then new attendees are offered)."""
         from gui.import_dialog import ImportDialog  # loaded on first use (vobject): faster start-up
+        from model.exports import has_history, is_history_file
 
         calendars = [str(p) for p in paths if Path(p).suffix.lower() in CALENDAR_SUFFIXES]
         for folder in (Path(p) for p in paths if Path(p).is_dir()):
             calendars += sorted(str(p) for p in folder.iterdir() if p.suffix.lower() in CALENDAR_SUFFIXES)
         if calendars:
             self.import_calendars(calendars)
-        cards = [str(p) for p in paths if Path(p).suffix.lower() not in CALENDAR_SUFFIXES]
+        exports = [str(p) for p in paths if Path(p).suffix.lower() not in CALENDAR_SUFFIXES + CARD_SUFFIXES
+                   and (is_history_file(p) or has_history(p))]
+        cards = [str(p) for p in paths if Path(p).suffix.lower() not in CALENDAR_SUFFIXES
+                 and (str(p) not in exports or any(Path(p).rglob("*.vcf")))]
+        if exports:
+            history_dialog = self.import_history(exports)
+            if not cards:
+                return history_dialog
         if not cards:
             return None
         dialog = ImportDialog(cards, self)
@@ -746,6 +758,28 @@ class MainWindow(QMainWindow):
         dialog.open()
         dialog.start()
         return dialog
+
+    def import_history(self, paths: list[str]):
+        """Exports of chats, messages, calls and connections: a plan per person, shown first."""
+        from gui.history_import import HistoryImportDialog
+
+        dialog = HistoryImportDialog(paths, self)
+        dialog.imported.connect(self._history_imported)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.open()
+        dialog.start()
+        return dialog
+
+    def _history_imported(self, result) -> None:
+        from gui.history_import import ImportHistory
+
+        plan, applied = result
+        keep_text = self.sender().keep_text.isChecked() if self.sender() else False
+        self.undo_stack.push(ImportHistory(plan, applied, keep_text, self._changed))
+        self._changed(applied.contact_ids[0] if applied.contact_ids else self.contact_list.current_id())
+        keys = QKeySequence(QKeySequence.Undo).toString(QKeySequence.NativeText)
+        self.statusBar().showMessage(
+            f"Imported {applied.exchanges} exchange(s): {len(applied.added)} new people. Undo with {keys}.", 10000)
 
     def _imported(self, result) -> None:
         self.undo_stack.clear()  # an import is not undoable step by step; the notebook changed under it
@@ -763,7 +797,8 @@ class MainWindow(QMainWindow):
     def _importable(event) -> list[str]:
         paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
         return [path for path in paths
-                if Path(path).is_dir() or Path(path).suffix.lower() in CARD_SUFFIXES + CALENDAR_SUFFIXES]
+                if Path(path).is_dir()
+                or Path(path).suffix.lower() in CARD_SUFFIXES + CALENDAR_SUFFIXES + HISTORY_SUFFIXES]
 
     def dragEnterEvent(self, event) -> None:
         if self._importable(event):

@@ -494,14 +494,17 @@ def take_it_offline(now: dt.datetime | None = None, limit: int = 50, window_days
 
     The score sums every online or email exchange in the window, each weighted by how recent it
     is (an exchange a month old counts half as much as one today), so frequent and recent
-    exchanges both raise a person; the reason says what the score is made of.
+    exchanges both raise a person; an imported day of conversation counts as many exchanges as it
+    has messages, up to 20 (one long chat should not outweigh months of steady contact). The
+    reason says what the score is made of.
     """
     now = now or now_utc()
     since = stamp(now - dt.timedelta(days=window_days))
     # Scored from the contact_step index alone (ties by id): reading each candidate's row for
     # its name or sort key doubled the time at 100,000 people. The winners are read after.
     scores = database.execute_sql(
-        "SELECT c.id, (SELECT sum(1.0 / (1.0 + max(julianday(:now) - julianday(i.occurred_at), 0) / 30.0))"
+        "SELECT c.id, (SELECT sum(min(i.messages, 20)"
+        "                  / (1.0 + max(julianday(:now) - julianday(i.occurred_at), 0) / 30.0))"
         "              FROM interaction i WHERE i.contact_id = c.id AND i.occurred_at >= :since) AS score"
         " FROM contact c WHERE c.step IN (0, 1) AND c.last_contact_at >= :since"
         " ORDER BY score DESC, c.id LIMIT :limit", {"now": stamp(now), "since": since, "limit": limit}).fetchall()
@@ -510,12 +513,14 @@ def take_it_offline(now: dt.datetime | None = None, limit: int = 50, window_days
     ids = [contact_id for contact_id, _ in scores]
     marks = ",".join("?" * len(ids))
     details = {row[0]: row[1:] for row in database.execute_sql(
-        "SELECT c.id, c.display_name, count(*), max(i.occurred_at), c.step FROM contact c"
+        "SELECT c.id, c.display_name, sum(i.messages), max(i.occurred_at), c.step,"
+        " max(i.direction IN ('in', 'both')), max(i.direction IN ('out', 'both')), max(i.source != '') FROM contact c"
         f" JOIN interaction i ON i.contact_id = c.id WHERE c.id IN ({marks}) AND i.occurred_at >= ? GROUP BY c.id",
         [*ids, since]).fetchall()}
     channel_counts: dict[int, list[tuple[str, int]]] = {}
     for contact_id, name, n in database.execute_sql(
-            "SELECT i.contact_id, ch.name, count(*) AS n FROM interaction i JOIN channel ch ON ch.id = i.channel_id"
+            "SELECT i.contact_id, ch.name, sum(i.messages) AS n"
+            " FROM interaction i JOIN channel ch ON ch.id = i.channel_id"
             f" WHERE i.contact_id IN ({marks}) AND i.occurred_at >= ? GROUP BY i.contact_id, ch.id"
             " ORDER BY n DESC, ch.position", [*ids, since]).fetchall():
         channel_counts.setdefault(contact_id, []).append((name, n))
@@ -523,11 +528,14 @@ def take_it_offline(now: dt.datetime | None = None, limit: int = 50, window_days
     for contact_id, score in scores:
         if contact_id not in details:  # nothing in the window after all
             continue
-        name, count, last, step = details[contact_id]
+        name, count, last, step, came_in, went_out, imported = details[contact_id]
         names = [channel for channel, _ in channel_counts.get(contact_id, [])]
         where = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        noun = "exchange" if count == 1 else "exchanges"
-        reason = (f"{count} {where} {noun} in {describe_days(window_days)}, "
+        # Imported history counts messages, and a long two-way conversation is the best reason to call.
+        noun = "message" if imported else "exchange"
+        noun += "" if count == 1 else "s"
+        ways = " both ways" if imported and came_in and went_out else ""
+        reason = (f"{count} {where} {noun}{ways} in {describe_days(window_days)}, "
                   f"last {describe_ago(parse_stamp(last), now)}; {'emailed but ' if step == 1 else ''}never called")
         lines.append(PersonLine(contact_id, name, reason, score))
     return lines

@@ -26,11 +26,12 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from model.exchange_import import Found
+from model.file_kinds import HISTORY_SUFFIXES
 
 # What one file's bytes may be at most: a chat, an SMS backup or an archive member is read whole
 # (an mbox is streamed from its file and has no limit).
 MAX_BYTES = 1 << 30
-SUFFIXES = (".txt", ".xml", ".mbox", ".mbx", ".json", ".js", ".csv", ".zip")
+SUFFIXES = HISTORY_SUFFIXES
 
 
 def is_history_file(path: str | Path) -> bool:

@@ -1,0 +1,254 @@
+"""Importing history exports through the window: the plan, person by person, before anything is written.
+
+The files are read on a worker thread. The plan lists each person found: whom in the notebook
+they are and why ("same phone +1 912 555 0123", "same name") or new, their channels, how many
+messages are new, and the first and last date. The user can leave a person out, match them to
+someone else (type a name), or merge two rows; the questions a file could not settle alone
+(which date order, which sender is the user) are shown above the table. Import writes it all in
+one transaction, off the UI thread; Edit → Undo takes it back.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QThread, Signal
+from PySide6.QtGui import QUndoCommand
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.widgets.person_field import PersonField
+from gui.widgets.worker import Worker
+from model import contacts, exchange_import
+from model.exchange_import import Applied, HistoryPlan
+
+KEEP_TEXT_SETTING = "history/keep_text"
+COLUMNS = ["Import", "Person", "In your notebook", "Channels", "New", "First", "Last"]
+
+
+class HistoryImportDialog(QDialog):
+    imported = Signal(object)  # (the plan, what was written)
+
+    def __init__(self, paths: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Import history")
+        self.resize(900, 560)
+        self.paths = paths
+        self.plan: HistoryPlan | None = None
+        self._thread: QThread | None = None
+        self._worker: Worker | None = None
+        self.status = QLabel("Reading…")
+        self.status.setWordWrap(True)
+        self.questions = QLabel()
+        self.questions.setWordWrap(True)
+        self.questions.setTextFormat(Qt.TextFormat.RichText)
+        self.progress = QProgressBar()
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.itemChanged.connect(self._include_changed)
+        self.match = PersonField("Match the selected person to someone in your notebook…")
+        self.match.picked.connect(self._repoint)
+        self.new_button = QPushButton("Make a new person")
+        self.new_button.clicked.connect(lambda: self._repoint(None, ""))
+        self.merge_button = QPushButton("Merge selected")
+        self.merge_button.setToolTip("The selected rows are one person: their history goes together")
+        self.merge_button.clicked.connect(self._merge_selected)
+        self.keep_text = QCheckBox("Keep a one-line summary of each message (the first line, up to 120 characters)")
+        self.keep_text.setChecked(bool(QSettings().value(KEEP_TEXT_SETTING, False, type=bool)))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.import_button = buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button.setEnabled(False)
+        self.import_button.clicked.connect(self.apply)
+        buttons.rejected.connect(self.reject)
+        tools = QHBoxLayout()
+        tools.addWidget(self.match, 1)
+        tools.addWidget(self.new_button)
+        tools.addWidget(self.merge_button)
+        layout = QVBoxLayout(self)
+        for widget in (self.status, self.questions, self.progress, self.table):
+            layout.addWidget(widget)
+        layout.addLayout(tools)
+        layout.addWidget(self.keep_text)
+        layout.addWidget(buttons)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self._selection_changed()
+
+    # -- Reading
+
+    def start(self) -> None:
+        paths = self.paths
+        self._run(lambda progress, _cancelled: exchange_import.read_plan(paths, progress), self._show_plan)
+
+    def _run(self, job, on_done) -> None:
+        self._thread = QThread(self)
+        self._worker = Worker(job)
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.run)
+        self._on_done = on_done
+        self._worker.progress.connect(self._show_progress)
+        self._worker.done.connect(self._worker_done)
+        self._worker.failed.connect(self._worker_failed)
+        self._thread.start()
+
+    def _join(self) -> None:
+        if self._thread is not None:
+            self._thread.quit()
+            self._thread.wait()
+
+    def _worker_done(self, result) -> None:
+        self._join()
+        self._on_done(result)
+
+    def _worker_failed(self, message: str) -> None:
+        self._join()
+        self.status.setText(f"Nothing was imported: {message}" if message else "Cancelled; nothing was imported.")
+        self.progress.hide()
+
+    def _show_progress(self, done: int, total: int) -> None:
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(done)
+
+    def planned(self) -> bool:
+        return self.plan is not None and not (self._thread is not None and self._thread.isRunning())
+
+    def _show_plan(self, plan: HistoryPlan) -> None:
+        self.plan = plan
+        self.progress.hide()
+        self._fill()
+        notes = [f"<b>{_short(q['file'])}</b>: {q['question']}" for q in plan.summary()["questions"]]
+        notes += [f"<b>{_short(file)}</b>, line {line}: {reason}" for file, line, reason in plan.rejected]
+        self.questions.setText("<br>".join(notes))
+        self.questions.setVisible(bool(notes))
+        self.import_button.setEnabled(bool(plan.people))
+
+    def _fill(self) -> None:
+        plan = self.plan
+        assert plan is not None
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(plan.people))
+        for row, person in enumerate(plan.people):
+            include = QTableWidgetItem()
+            include.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            include.setCheckState(Qt.CheckState.Checked if person.include else Qt.CheckState.Unchecked)
+            self.table.setItem(row, 0, include)
+            match = "New person" if person.match_id is None else _matched(person.match_id, person.reason)
+            channels = ", ".join(person.channels) or "no history (a connection)"
+            new = f"{person.new_messages} of {person.messages}" if person.messages else "–"
+            first, last = person.first, person.last
+            for column, text in enumerate([person.name, match, channels, new,
+                                           f"{first.astimezone():%d %b %Y}".lstrip("0") if first else "",
+                                           f"{last.astimezone():%d %b %Y}".lstrip("0") if last else ""], start=1):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.table.setItem(row, column, item)
+        self.table.blockSignals(False)
+        summary = plan.summary()
+        self.status.setText(
+            f"{summary['files']} file(s): {summary['exchanges_new']} new exchange(s) "
+            f"({summary['exchanges_unchanged']} already in your notebook), {summary['people_matched']} "
+            f"people matched, {summary['people_new']} new, {summary['people_left_out']} left out.")
+
+    # -- The user's decisions
+
+    def _selected_rows(self) -> list[int]:
+        return sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+
+    def _selection_changed(self) -> None:
+        rows = self._selected_rows()
+        self.match.setEnabled(len(rows) == 1)
+        self.new_button.setEnabled(len(rows) == 1)
+        self.merge_button.setEnabled(len(rows) > 1)
+
+    def _include_changed(self, item: QTableWidgetItem) -> None:
+        if self.plan is None or item.column() != 0:
+            return
+        self.plan.leave_out(item.row(), item.checkState() != Qt.CheckState.Checked)
+        self._fill()
+
+    def repoint(self, row: int, contact_id: int | None) -> None:
+        """Match the person in `row` to `contact_id` (None: a new person)."""
+        assert self.plan is not None
+        self.plan.repoint(row, contact_id)
+        self._fill()
+        self.table.selectRow(row)
+
+    def _repoint(self, contact_id: int | None, _name: str) -> None:
+        rows = self._selected_rows()
+        if len(rows) == 1:
+            self.repoint(rows[0], contact_id)
+            self.match.clear()
+
+    def _merge_selected(self) -> None:
+        rows = self._selected_rows()
+        assert self.plan is not None
+        for other in reversed(rows[1:]):
+            self.plan.merge(rows[0], other)
+        self._fill()
+        self.table.selectRow(rows[0])
+
+    # -- Writing
+
+    def apply(self) -> None:
+        assert self.plan is not None
+        keep = self.keep_text.isChecked()
+        QSettings().setValue(KEEP_TEXT_SETTING, keep)
+        self.import_button.setEnabled(False)
+        self.status.setText("Importing…")
+        plan = self.plan
+        self._run(lambda progress, _cancelled: exchange_import.apply_plan(plan, keep, progress), self._applied)
+
+    def _applied(self, applied: Applied) -> None:
+        self.imported.emit((self.plan, applied))
+        self.accept()
+
+    def reject(self) -> None:
+        self._join()
+        super().reject()
+
+
+def _short(file: str) -> str:
+    return Path(file.split("!")[0]).name + (f" ▸ {file.split('!', 1)[1]}" if "!" in file else "")
+
+
+def _matched(contact_id: int, reason: str) -> str:
+    record = contacts.get_contact(contact_id)
+    return f"{record.display_name if record else '?'} ({reason})"
+
+
+class ImportHistory(QUndoCommand):
+    """An import of history exports, done by the dialog; undone and redone as a whole."""
+
+    def __init__(self, plan: HistoryPlan, applied: Applied, keep_text: bool, changed) -> None:
+        super().__init__(f"Import {applied.exchanges} exchange(s)")
+        self._plan, self._applied, self._keep_text, self._changed = plan, applied, keep_text, changed
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:  # the dialog has written it already
+            self._first = False
+            return
+        self._applied = exchange_import.apply_plan(self._plan, self._keep_text)
+        self._changed(None)
+
+    def undo(self) -> None:
+        exchange_import.undo_import(self._applied)
+        self._changed(None)

@@ -282,7 +282,9 @@ def _x_messages(name: str, value: object, me: str) -> Found:
         conversation = entry.get("dmConversation", {}) if isinstance(entry, dict) else {}
         ids = str(conversation.get("conversationId", "")).split("-")
         mine_here = me
-        if me not in ids:  # no account.js that names a side of this conversation
+        sides = {str(m.get("messageCreate", {}).get(side, "")) for m in conversation.get("messages", [])
+                 for side in ("senderId", "recipientId")}
+        if me not in ids and me not in sides:  # no account.js that names a side of this conversation
             senders = Counter(str(m.get("messageCreate", {}).get("senderId", ""))
                               for m in conversation.get("messages", []))
             mine_here = senders.most_common(1)[0][0] if len(ids) == 2 and senders else ""

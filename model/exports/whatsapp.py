@@ -173,7 +173,7 @@ def _date_order(lines: list[_Line]) -> tuple[bool, str]:
     separator = separators.most_common(1)[0][0]
     if separator in ".-":
         return True, ""
-    if set(firsts) == set(seconds) or len(set(zip(firsts, seconds, strict=True))) == 1:
+    if all(a == b for a, b in zip(firsts, seconds, strict=True)):
         return True, ""  # every date reads the same either way
     if twelve:
         return False, "the dates could be month/day or day/month; read as month/day (12-hour times)"
@@ -240,8 +240,7 @@ def read_chats(chats: list[tuple[str, str]], day_first: dict[str, bool], me: dic
 def _found(chat: _Chat, everywhere: set[str], day_first: bool | None, me: str | None) -> Found:
     found = Found(chat.file, "WhatsApp chat", warnings=chat.warnings)
     if not chat.lines:
-        if not chat.warnings:
-            found.rejected.append((1, "no WhatsApp messages found (not an exported chat?)"))
+        found.rejected.append((1, "no WhatsApp messages found (not an exported chat?)"))
         return found
     order, question = _date_order(chat.lines)
     if day_first is not None:

@@ -1,0 +1,36 @@
+"""Importing history through the window: the plan, a match re-pointed, the import, then undo."""
+
+from model import contacts, history, search
+from tests.conftest import CORPUS
+
+
+def test_a_chat_is_planned_re_pointed_imported_and_undone(window, qtbot, tmp_path):
+    chat = tmp_path / "WhatsApp Chat with Cathy R.txt"
+    chat.write_text("[3/1/26, 09:00:00] Cathy R: are you free to talk?\n[3/1/26, 09:02:00] Me: tomorrow?\n"
+                    "[3/2/26, 10:00:00] Cathy R: yes!\n")
+    before = contacts.count_contacts()
+    mail = CORPUS / "history" / "mbox" / "thunderbird-unquoted-from-in-body.mbox"
+    dialog = window.import_files([str(chat), str(mail)])
+    qtbot.waitUntil(dialog.planned, timeout=10000)
+    names = [dialog.table.item(row, 1).text() for row in range(dialog.table.rowCount())]
+    assert sorted(names) == ["Author", "Cathy R"]
+    row, other = names.index("Cathy R"), names.index("Author")
+    assert dialog.table.item(row, 2).text() == "New person" and dialog.table.item(row, 4).text() == "3 of 3"
+    cathy = search.search("Cathy Rogers", limit=1)[0]
+    dialog.repoint(row, cathy)
+    assert "Cathy Rogers (chosen by you)" in dialog.table.item(row, 2).text()
+    dialog.table.item(other, 0).setCheckState(dialog.table.item(other, 0).checkState().Unchecked)  # leave Author out
+    assert not dialog.plan.people[other].include
+    exchanges_before = len(history.history(cathy))
+    with qtbot.waitSignal(dialog.imported, timeout=10000):
+        dialog.import_button.click()
+    entries = history.history(cathy)
+    assert len(entries) == exchanges_before + 2
+    assert sorted(e.summary for e in entries if e.source) == ["1 WhatsApp message, from them",
+                                                              "2 WhatsApp messages, both ways"]
+    assert contacts.count_contacts() == before  # Author left out, Cathy matched
+    assert "Imported 3 exchange(s)" in window.statusBar().currentMessage()
+    window.undo_stack.undo()
+    assert len(history.history(cathy)) == exchanges_before
+    window.undo_stack.redo()
+    assert len(history.history(cathy)) == exchanges_before + 2

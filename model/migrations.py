@@ -354,7 +354,7 @@ _VERSION_11 = """
 ALTER TABLE "interaction" ADD COLUMN "messages" INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE "interaction" ADD COLUMN "source" TEXT NOT NULL DEFAULT '';
 CREATE INDEX "interaction_source" ON "interaction" ("contact_id", "source") WHERE "source" != '';
-CREATE TABLE "exchange_key" ("key" TEXT NOT NULL PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE "exchange_key" ("key" TEXT NOT NULL PRIMARY KEY);
 """
 
 # MIGRATIONS[n] brings a notebook from version n to version n + 1.

@@ -177,7 +177,6 @@ class ExchangeKey(BaseModel):
 
     class Meta:
         table_name = "exchange_key"
-        without_rowid = True
 
 
 class PrepItem(BaseModel):

@@ -125,3 +125,22 @@ def test_agenda_lists_occurrences_with_exactly_the_documented_keys(tmp_path):
     assert moved["zone"] == "Europe/London" and moved["all_day"] is False
     bad = rapport("--db", db, "--agenda", "2023-12-28", "yesterday")
     assert bad.returncode == 1 and bad.stderr.startswith("rapport: ")
+
+
+def test_import_of_history_exports_prints_its_summary_and_is_idempotent(tmp_path):
+    notebook = tmp_path / "mine.rapport"
+    folder = CORPUS / "history" / "whatsapp"
+    result = rapport("--db", str(notebook), "--import", str(folder), "--json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert {"files", "cards", "new", "updated", "unchanged", "possible_duplicates", "rejected", "warnings",
+            "exchanges_new", "exchanges_unchanged", "people_matched", "people_new"} <= set(summary)
+    assert summary["files"] == 18 and summary["exchanges_new"] == 387 and summary["rejected"] == []
+    again = json.loads(rapport("--db", str(notebook), "--import", str(folder), "--json").stdout)
+    assert (again["exchanges_new"], again["exchanges_unchanged"]) == (0, summary["exchanges_new"])
+    assert again["people_new"] == 0 and again["people_matched"] == summary["people_new"]
+    broken = tmp_path / "export.zip"
+    broken.write_bytes(b"PK\x03\x04 truncated")
+    result = rapport("--db", str(notebook), "--import", str(broken), "--json")
+    assert result.returncode == 1
+    assert "not a readable zip archive" in json.loads(result.stdout)["rejected"][0]["reason"]

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from gui.widgets.person_field import PersonField
 from gui.widgets.worker import Worker
-from model import contacts, exchange_import
+from model import contacts, exchange_import, history
 from model.exchange_import import Applied, HistoryPlan
 
 KEEP_TEXT_SETTING = "history/keep_text"
@@ -143,6 +143,7 @@ class HistoryImportDialog(QDialog):
     def _fill(self) -> None:
         plan = self.plan
         assert plan is not None
+        names = {channel.key: channel.name for channel in history.channels(include_hidden=True)}
         self.table.blockSignals(True)
         self.table.setRowCount(len(plan.people))
         for row, person in enumerate(plan.people):
@@ -151,7 +152,7 @@ class HistoryImportDialog(QDialog):
             include.setCheckState(Qt.CheckState.Checked if person.include else Qt.CheckState.Unchecked)
             self.table.setItem(row, 0, include)
             match = "New person" if person.match_id is None else _matched(person.match_id, person.reason)
-            channels = ", ".join(person.channels) or "no history (a connection)"
+            channels = ", ".join(names.get(key, key) for key in person.channels) or "no history (a connection)"
             new = f"{person.new_messages} of {person.messages}" if person.messages else "–"
             first, last = person.first, person.last
             for column, text in enumerate([person.name, match, channels, new,

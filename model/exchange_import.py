@@ -421,10 +421,10 @@ def read_plan(paths: Sequence[str | Path], progress: Progress | None = None,
               day_first: dict[str, bool] | None = None, me: dict[str, str] | None = None) -> HistoryPlan:
     """Read history exports (files, folders and zips) into a plan; `day_first` and `me` answer,
     per chat file, the questions the plan asked (the date order; which sender is the user)."""
-    from model import exports
+    from model import clock, exports
 
-    files = [str(path) for path in paths]
-    return plan_found(files, exports.read_paths(files, progress, day_first=day_first, me=me))
+    files, zone = [str(path) for path in paths], clock.local_zone()
+    return plan_found(files, exports.read_paths(files, progress, day_first=day_first, me=me, zone=zone), zone)
 
 
 # -- Applying ---------------------------------------------------------------------------------

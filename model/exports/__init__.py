@@ -17,6 +17,7 @@ yields what they found; a file no reader knows is reported, never guessed at.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import functools
 import typing
@@ -120,10 +121,14 @@ def kind_of(name: str, head: bytes) -> str:
 
 
 def read_paths(paths: Sequence[str], progress: Callable[[int, int], None] | None = None,
-               day_first: dict[str, bool] | None = None, me: dict[str, str] | None = None) -> Iterator[Found]:
+               day_first: dict[str, bool] | None = None, me: dict[str, str] | None = None,
+               zone: dt.tzinfo | None = None) -> Iterator[Found]:
     """What every file among `paths` holds, file by file (`day_first` and `me` answer, per file,
-    the questions a chat could not settle alone)."""
+    the questions a chat could not settle alone). Times an export gives without a zone (a
+    WhatsApp chat's) are clock times in `zone`, by default the user's."""
     from model.exports import contacts_csv, mbox, phone_backup, social, whatsapp
+
+    _ZONE.set(zone)
 
     rejected: list[Found] = []
     sources = list(_sources(paths, rejected))
@@ -166,8 +171,12 @@ def read_paths(paths: Sequence[str], progress: Callable[[int, int], None] | None
         yield from social.read_x(archive)
 
 
-def local(moment: dt.datetime, zone: dt.tzinfo | None = None) -> dt.datetime:
-    """A time the export gives without a zone, as the user's own clock time then."""
+_ZONE: contextvars.ContextVar[dt.tzinfo | None] = contextvars.ContextVar("export_zone", default=None)
+
+
+def local(moment: dt.datetime) -> dt.datetime:
+    """A time the export gives without a zone, as a clock time in the zone of the reading
+    (`read_paths`' zone, else the user's own)."""
     from model import clock
 
-    return moment.replace(tzinfo=zone or clock.local_zone())
+    return moment.replace(tzinfo=_ZONE.get() or clock.local_zone())

@@ -79,7 +79,7 @@ FILES = [
 
 
 def _plan(paths, zone=dt.UTC):
-    found = list(read_paths([str(path) for path in paths]))
+    found = list(read_paths([str(path) for path in paths], zone=zone))
     return found, plan_found([str(path) for path in paths], found, zone=zone)
 
 

@@ -331,7 +331,17 @@ def plan_found(files: Sequence[str], found: Iterable[Found], zone: dt.tzinfo | N
     by_key: dict[str, PlannedPerson] = {}
     by_name: dict[str, list[PlannedPerson]] = defaultdict(list)
 
+    seen: dict[tuple, PlannedPerson] = {}  # an identity met before: its person, without matching again
+
     def person_for(identity: Identity) -> PlannedPerson:
+        known = seen.get((identity.name, identity.phones, identity.emails, identity.handles))
+        if known is not None:
+            return known
+        person = _person_for(identity)
+        seen[(identity.name, identity.phones, identity.emails, identity.handles)] = person
+        return person
+
+    def _person_for(identity: Identity) -> PlannedPerson:
         keys = identity.keys()
         name = identity.name_key()
         lookups = keys or ([f"name:{name}"] if name else [])
@@ -485,7 +495,7 @@ def apply_plan(plan: HistoryPlan, keep_text: bool = False, progress: Progress | 
             contact_id = written.get(id(person)) or person.match_id or 0
             for day in person.days.values():
                 if day.new:
-                    _write_day(contact_id, day, channel_ids, keep_text, applied)
+                    _write_day(contact_id, day, channel_ids, keep_text, applied, id(person) in written)
             if progress:
                 progress(done + 1, len(people))
         if applied.keys:
@@ -495,12 +505,14 @@ def apply_plan(plan: HistoryPlan, keep_text: bool = False, progress: Progress | 
     return applied
 
 
-def _write_day(contact_id: int, day: Day, channel_ids: dict[str, int], keep_text: bool, applied: Applied) -> None:
+def _write_day(contact_id: int, day: Day, channel_ids: dict[str, int], keep_text: bool, applied: Applied,
+               new_person: bool = False) -> None:
     connection = database.connection()
     channel_id = channel_ids.get(day.channel) or channel_ids["other"]
     texts = "\n".join(text for text in day.texts if text) if keep_text else ""
-    row = connection.execute("SELECT id, messages, direction, summary, notes, occurred_at FROM interaction"
-                             " WHERE contact_id = ? AND source = ?", (contact_id, day.source)).fetchone()
+    row = None if new_person else connection.execute(
+        "SELECT id, messages, direction, summary, notes, occurred_at FROM interaction"
+        " WHERE contact_id = ? AND source = ?", (contact_id, day.source)).fetchone()
     if row:
         interaction_id, messages, direction, summary, notes, occurred_at = row
         applied.grown.append((interaction_id, messages, direction, summary, notes, occurred_at))

@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import NamedTuple
 
 from model import normalise
 from model.exchange_import import CALL, MISSED_CALL, Found, Identity, Message
@@ -49,9 +50,25 @@ _CALLS = re.compile(r"^(?:(?P<missed>Missed|Silenced) (?P<kind>voice|video) call
 _SYSTEM = ("end-to-end", "changed their phone number", "changed the subject", "created group", "security code")
 
 
+class _Stamp(NamedTuple):
+    """A line's time as written: the date's three parts (which is the day is decided later)."""
+
+    a: int
+    b: int
+    c: int
+    year_first: bool  # 2023/5/4
+    short_year: bool  # 23
+    buddhist: bool  # 2565 BE
+    separator: str
+    hour: int
+    minute: int
+    second: int
+    marker: str  # "a", "p" or "" (24 hours)
+
+
 @dataclass(slots=True)
 class _Line:
-    stamp: re.Match
+    stamp: _Stamp
     sender: str  # "" for a system line
     text: str
     line: int
@@ -69,15 +86,29 @@ def looks_like_chat(text: str) -> bool:
     return any(_parse_line(line.strip("\r")) for line in text.split("\n", 20)[:20])
 
 
-def _parse_line(line: str) -> tuple[re.Match, str] | None:
+def _stamp(found: re.Match) -> _Stamp:
+    group = found.groupdict()
+    date = "" if group.get("a") is not None else "d_"
+    time = "" if group.get("h") is not None else "t_"
+    a, b, c = group[date + "a"], group[date + "b"], group[date + "c"]
+    marker = (group[time + "ampm"] or "").lower()
+    if group[time + "ar"]:
+        marker = "a" if group[time + "ar"] == "ص" else "p"
+    return _Stamp(int(a), int(b), int(c), len(a) == 4, len(c) <= 2, bool(group[date + "be"]), group[date + "sep"],
+                  int(group[time + "h"]), int(group[time + "m"]), int(group[time + "s"] or 0), marker)
+
+
+def _parse_line(line: str) -> tuple[_Stamp, str] | None:
     """(the time, the rest with its direction marks) of a line that starts a message."""
+    if not line[:1].isdigit() and line[:1] not in "[\u200e\u200f\ufeff":
+        return None  # a continuation line: most of a long chat
     line = line.lstrip("\u200e\u200f\ufeff")
     for form in (_IOS, _ANDROID):
         found = form.match(line)
         if found:
             stamp = _STAMP.match(found.group(1).translate(_MARKS).strip().rstrip(","))
             if stamp:
-                return stamp, found.group(2)
+                return _stamp(stamp), found.group(2)
     return None
 
 
@@ -105,55 +136,26 @@ def _lines(text: str) -> tuple[list[_Line], list[tuple[int, str]]]:
     return lines, warnings
 
 
-def _parts(stamp: re.Match) -> tuple[str, str, str, bool]:
-    group = stamp.groupdict()
-    if group.get("a") is not None:
-        return group["a"], group["b"], group["c"], bool(group["be"])
-    return group["d_a"], group["d_b"], group["d_c"], bool(group["d_be"])
-
-
-def _time(stamp: re.Match) -> tuple[int, int, int, str]:
-    group = stamp.groupdict()
-    prefix = "" if group.get("h") is not None else "t_"
-    hour, minute = int(group[prefix + "h"]), int(group[prefix + "m"])
-    second = int(group[prefix + "s"] or 0)
-    marker = (group[prefix + "ampm"] or "").lower()
-    if group[prefix + "ar"]:
-        marker = "a" if group[prefix + "ar"] == "ص" else "p"
-    return hour, minute, second, marker
-
-
-def _moment(stamp: re.Match, day_first: bool) -> dt.datetime:
-    a, b, c, buddhist = _parts(stamp)
-    if len(a) == 4:
-        year, month, day = int(a), int(b), int(c)
+def _moment(stamp: _Stamp, day_first: bool) -> dt.datetime:
+    if stamp.year_first:
+        year, month, day = stamp.a, stamp.b, stamp.c
     else:
-        year = int(c) + (2000 if len(c) <= 2 else 0)
-        day, month = (int(a), int(b)) if day_first else (int(b), int(a))
-    if buddhist:
+        year = stamp.c + (2000 if stamp.short_year else 0)
+        day, month = (stamp.a, stamp.b) if day_first else (stamp.b, stamp.a)
+    if stamp.buddhist:
         year -= 543
-    hour, minute, second, marker = _time(stamp)
-    if marker:
-        hour = hour % 12 + (12 if marker == "p" else 0)
-    return dt.datetime(year, month, day, hour, minute, second)
+    hour = stamp.hour
+    if stamp.marker:
+        hour = hour % 12 + (12 if stamp.marker == "p" else 0)
+    return dt.datetime(year, month, day, hour, stamp.minute, stamp.second)
 
 
 def _date_order(lines: list[_Line]) -> tuple[bool, str]:
     """(day first, a question when the chat does not say)."""
-    firsts: list[int] = []
-    seconds: list[int] = []
-    separators: Counter[str] = Counter()
-    twelve = False
-    for line in lines:
-        a, b, _c, _be = _parts(line.stamp)
-        if len(a) == 4:
-            continue
-        firsts.append(int(a))
-        seconds.append(int(b))
-        separators[line.stamp.group("sep") or line.stamp.group("d_sep")] += 1
-        twelve = twelve or bool(_time(line.stamp)[3])
-    if not firsts:
+    stamps = [line.stamp for line in lines if not line.stamp.year_first]
+    if not stamps:
         return True, ""
+    firsts, seconds = [stamp.a for stamp in stamps], [stamp.b for stamp in stamps]
     if max(firsts) > 12 and max(seconds) <= 12:
         return True, ""
     if max(seconds) > 12 and max(firsts) <= 12:
@@ -163,30 +165,30 @@ def _date_order(lines: list[_Line]) -> tuple[bool, str]:
     ordered = {}
     for day_first in (True, False):
         try:
-            moments = [_moment(line.stamp, day_first) for line in lines if len(_parts(line.stamp)[0]) != 4]
+            moments = [_moment(stamp, day_first) for stamp in stamps]
         except ValueError:
             ordered[day_first] = -1
             continue
         ordered[day_first] = sum(1 for x, y in zip(moments, moments[1:], strict=False) if y >= x)
     if ordered[True] != ordered[False]:
         return ordered[True] > ordered[False], ""
-    separator = separators.most_common(1)[0][0]
+    separator = Counter(stamp.separator for stamp in stamps).most_common(1)[0][0]
     if separator in ".-":
         return True, ""
     if all(a == b for a, b in zip(firsts, seconds, strict=True)):
         return True, ""  # every date reads the same either way
-    if twelve:
+    if any(stamp.marker for stamp in stamps):
         return False, "the dates could be month/day or day/month; read as month/day (12-hour times)"
     return True, "the dates could be day/month or month/day; read as day/month"
 
 
 def _moment_of(line: _Line, day_first: bool) -> dt.datetime:
-    a, b, _c, _be = _parts(line.stamp)
-    if len(a) != 4 and int(a) > 12:
+    stamp = line.stamp
+    if not stamp.year_first and stamp.a > 12:
         day_first = True
-    elif len(a) != 4 and int(b) > 12:
+    elif not stamp.year_first and stamp.b > 12:
         day_first = False
-    return _moment(line.stamp, day_first)
+    return _moment(stamp, day_first)
 
 
 def _chat_name(file: str) -> str:
@@ -260,6 +262,7 @@ def _found(chat: _Chat, everywhere: set[str], day_first: bool | None, me: str | 
     if me and not group:
         other = other or next((s for s in senders if s != me), "")
     found.me, found.question = me or "", question
+    identities: dict[str, Identity] = {}
     for line in chat.lines:
         try:
             moment = _moment_of(line, order)
@@ -270,7 +273,9 @@ def _found(chat: _Chat, everywhere: set[str], day_first: bool | None, me: str | 
         who = other if mine else line.sender
         if not who or (mine and group):
             continue
-        found.messages.append(_message(line, moment, who, "out" if mine else "in"))
+        if who not in identities:
+            identities[who] = _identity(who)
+        found.messages.append(_message(line, moment, identities[who], "out" if mine else "in"))
     return found
 
 
@@ -281,19 +286,19 @@ def _identity(sender: str) -> Identity:
     return Identity(name=sender)
 
 
-def _message(line: _Line, moment: dt.datetime, who: str, direction: str) -> Message:
+def _message(line: _Line, moment: dt.datetime, who: Identity, direction: str) -> Message:
     from model.exports import local
 
     text = line.text.translate(_MARKS).strip()
     key = f"whatsapp|{moment.isoformat()}|{line.sender}|{text[:200]}"
-    call = _CALLS.match(text)
-    if call and line.text[:1] in ("\u200e", "\u200f"):
+    call = _CALLS.match(text) if line.text[:1] in ("\u200e", "\u200f") else None
+    if call:
         video = (call.group("kind") or call.group("kind2") or "").lower() == "video"
         minutes = int(call.group("minutes")) if call.group("minutes") else (
             max(1, round(int(call.group("seconds")) / 60)) if call.group("seconds") else None)
         if call.group("missed"):
-            return Message("whatsapp", local(moment), "in" if direction == "in" else "out", _identity(who), key,
+            return Message("whatsapp", local(moment), "in" if direction == "in" else "out", who, key,
                            MISSED_CALL, label=f"Missed WhatsApp {'video' if video else 'voice'} call", line=line.line)
-        return Message("video" if video else "phone", local(moment), direction, _identity(who), key, CALL,
+        return Message("video" if video else "phone", local(moment), direction, who, key, CALL,
                        duration_minutes=minutes, label=f"WhatsApp {'video' if video else 'voice'} call", line=line.line)
-    return Message("whatsapp", local(moment), direction, _identity(who), key, text=text, line=line.line)
+    return Message("whatsapp", local(moment), direction, who, key, text=text, line=line.line)

@@ -379,7 +379,34 @@ def callsheet_figures() -> list[Row]:
     ]
 
 
-SECTIONS = {"startup": startup, "search": search_latency, "import": vcard_import, "history": history_figures,
+def export_import() -> list[Row]:
+    """History exports (issue 19): a WhatsApp export of 200,000 messages among 500 people and an
+    SMS backup of 100,000 messages, each planned and written by `--import` into an empty
+    notebook, then imported again (everything already there)."""
+    from tests.benchmarks import gen_exports
+
+    workloads.OUTPUT.mkdir(exist_ok=True)
+    chats, sms = workloads.OUTPUT / "whatsapp-200000.zip", workloads.OUTPUT / "sms-100000.xml"
+    if not chats.exists():
+        gen_exports.whatsapp_zip(chats, 200_000, 500)
+    if not sms.exists():
+        gen_exports.sms_backup(sms, 100_000, 500)
+    rows = []
+    for what, path in (("200,000 WhatsApp messages, 500 people", chats), ("100,000 SMS, 500 people", sms)):
+        notebook = workloads.OUTPUT / f"history-{path.stem}.rapport"
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(notebook) + suffix).unlink(missing_ok=True)
+        for attempt in ("first", "second"):
+            seconds, peak = timed_process([sys.executable, str(ROOT / "main.py"), "--db", str(notebook),
+                                           "--import", str(path), "--json"])
+            rows.append((f"import {what} ({attempt}: plan and write)", f"{seconds:.1f} s", "< 10 s",
+                         verdict(seconds < 10)))
+            rows.append((f"peak memory, {what} ({attempt})", f"{peak:.0f} MB", "< 300 MB", verdict(peak < 300)))
+    return rows
+
+
+SECTIONS = {"startup": startup, "exports": export_import, "search": search_latency, "import": vcard_import,
+            "history": history_figures,
             "prep": prep_figures, "calendar": calendar_figures, "callsheet": callsheet_figures}
 
 

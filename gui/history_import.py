@@ -17,8 +17,10 @@ from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -55,6 +57,16 @@ class HistoryImportDialog(QDialog):
         self.questions = QLabel()
         self.questions.setWordWrap(True)
         self.questions.setTextFormat(Qt.TextFormat.RichText)
+        # The user's answers to what a chat could not settle alone, per file; Read again applies them.
+        self.day_first: dict[str, bool] = {}
+        self.me: dict[str, str] = {}
+        self.answers = QWidget()
+        self.answers_form = QFormLayout(self.answers)
+        self.answers_form.setContentsMargins(0, 0, 0, 0)
+        self.read_again = QPushButton("Read again with these answers")
+        self.read_again.clicked.connect(self._read_again)
+        self.answers_form.addRow(self.read_again)
+        self.answers.hide()
         self.progress = QProgressBar()
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
@@ -84,7 +96,7 @@ class HistoryImportDialog(QDialog):
         tools.addWidget(self.new_button)
         tools.addWidget(self.merge_button)
         layout = QVBoxLayout(self)
-        for widget in (self.status, self.questions, self.progress, self.table):
+        for widget in (self.status, self.questions, self.answers, self.progress, self.table):
             layout.addWidget(widget)
         layout.addLayout(tools)
         layout.addWidget(self.keep_text)
@@ -95,8 +107,11 @@ class HistoryImportDialog(QDialog):
     # -- Reading
 
     def start(self) -> None:
-        paths = self.paths
-        self._run(lambda progress, _cancelled: exchange_import.read_plan(paths, progress), self._show_plan)
+        paths, day_first, me = self.paths, dict(self.day_first), dict(self.me)
+        self.import_button.setEnabled(False)
+        self.progress.show()
+        self._run(lambda progress, _cancelled: exchange_import.read_plan(paths, progress, day_first, me),
+                  self._show_plan)
 
     def _run(self, job, on_done) -> None:
         self._thread = QThread(self)
@@ -138,7 +153,40 @@ class HistoryImportDialog(QDialog):
         notes += [f"<b>{_short(file)}</b>, line {line}: {reason}" for file, line, reason in plan.rejected]
         self.questions.setText("<br>".join(notes))
         self.questions.setVisible(bool(notes))
+        self._ask(plan)
         self.import_button.setEnabled(bool(plan.people))
+
+    def _ask(self, plan: HistoryPlan) -> None:
+        """A row of choices for each chat whose date order or whose user the plan had to guess."""
+        while self.answers_form.rowCount() > 1:
+            self.answers_form.removeRow(0)
+        asked = [found for found in plan.found if found.question or found.file in self.day_first
+                 or found.file in self.me]
+        for found in asked:
+            row = QHBoxLayout()
+            if found.day_first is not None:
+                order = QComboBox()
+                order.addItem("Dates are day/month", True)
+                order.addItem("Dates are month/day", False)
+                order.setCurrentIndex(0 if found.day_first else 1)
+                order.currentIndexChanged.connect(
+                    lambda _index, file=found.file, box=order: self.day_first.__setitem__(file, box.currentData()))
+                row.addWidget(order)
+            if len(found.senders) == 2:
+                me = QComboBox()
+                for sender in found.senders:
+                    me.addItem(f"I am {sender}", sender)
+                me.setCurrentIndex(max(0, me.findData(found.me)))
+                me.currentIndexChanged.connect(
+                    lambda _index, file=found.file, box=me: self.me.__setitem__(file, box.currentData()))
+                row.addWidget(me)
+            row.addStretch(1)
+            self.answers_form.insertRow(self.answers_form.rowCount() - 1, _short(found.file), row)
+        self.answers.setVisible(bool(asked))
+
+    def _read_again(self) -> None:
+        self.status.setText("Reading again…")
+        self.start()
 
     def _fill(self) -> None:
         plan = self.plan

@@ -116,6 +116,8 @@ class Found:
     me: str = ""  # who the user is in this file, as it names them
     question: str = ""  # something the reader could not decide alone (a chat's date order)
     optional_people: bool = False  # a follower list: its new people are left out unless the user includes them
+    senders: list[str] = field(default_factory=list)  # a chat of two: who the user could be
+    day_first: bool | None = None  # a chat whose date order is the user's to say: how it was read
 
 
 # -- The plan ---------------------------------------------------------------------------------

@@ -245,6 +245,7 @@ def _found(chat: _Chat, everywhere: set[str], day_first: bool | None, me: str | 
         found.rejected.append((1, "no WhatsApp messages found (not an exported chat?)"))
         return found
     order, question = _date_order(chat.lines)
+    dates_unsure = bool(question)
     if day_first is not None:
         order, question = day_first, ""
     senders = chat.senders
@@ -260,8 +261,10 @@ def _found(chat: _Chat, everywhere: set[str], day_first: bool | None, me: str | 
             me = senders.most_common(1)[0][0]
             question = "; ".join(filter(None, [question, f"took {me} to be you (the more frequent sender)"]))
     if me and not group:
-        other = other or next((s for s in senders if s != me), "")
+        other = other if other and other != me else next((s for s in senders if s != me), "")
     found.me, found.question = me or "", question
+    found.senders = sorted(senders) if not group else []  # for the user to say which one they are
+    found.day_first = order if dates_unsure or day_first is not None else None
     identities: dict[str, Identity] = {}
     for line in chat.lines:
         try:

@@ -34,3 +34,22 @@ def test_a_chat_is_planned_re_pointed_imported_and_undone(window, qtbot, tmp_pat
     assert len(history.history(cathy)) == exchanges_before
     window.undo_stack.redo()
     assert len(history.history(cathy)) == exchanges_before + 2
+
+
+def test_a_chat_that_cannot_tell_its_date_order_or_its_user_asks_and_reads_again(window, qtbot, tmp_path):
+    chat = tmp_path / "chat.txt"
+    chat.write_text("03/04/22, 10:00 - Ann Lee: one\n03/04/22, 10:05 - Bo Park: two\n")
+    dialog = window.import_files([str(chat)])
+    qtbot.waitUntil(dialog.planned, timeout=10000)
+    assert dialog.answers.isVisible() and "day/month or month/day" in dialog.questions.text()
+    [person] = dialog.plan.people
+    me = person.name  # the plan took the other one to be the user
+    assert str(person.first.astimezone().date()) == "2022-04-03"
+    combos = [child for child in dialog.answers.children() if child.metaObject().className() == "QComboBox"]
+    dates, user = combos
+    dates.setCurrentIndex(1)  # month/day
+    user.setCurrentIndex(user.findData(me))  # I am the one it took for the other side
+    dialog.read_again.click()
+    qtbot.waitUntil(dialog.planned, timeout=10000)
+    [person] = dialog.plan.people
+    assert person.name != me and str(person.first.astimezone().date()) == "2022-03-04"

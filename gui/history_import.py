@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QThread, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.widgets.person_field import PersonField
-from gui.widgets.worker import Worker
+from gui.widgets.worker import Jobs
 from model import contacts, exchange_import, history
 from model.exchange_import import Applied, HistoryPlan
 
@@ -50,8 +50,7 @@ class HistoryImportDialog(QDialog):
         self.resize(900, 560)
         self.paths = paths
         self.plan: HistoryPlan | None = None
-        self._thread: QThread | None = None
-        self._worker: Worker | None = None
+        self.jobs = Jobs(self)
         self.status = QLabel("Reading…")
         self.status.setWordWrap(True)
         self.questions = QLabel()
@@ -68,6 +67,7 @@ class HistoryImportDialog(QDialog):
         self.answers_form.addRow(self.read_again)
         self.answers.hide()
         self.progress = QProgressBar()
+        self.jobs.progress.connect(self._show_progress)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -110,31 +110,13 @@ class HistoryImportDialog(QDialog):
         paths, day_first, me = self.paths, dict(self.day_first), dict(self.me)
         self.import_button.setEnabled(False)
         self.progress.show()
-        self._run(lambda progress, _cancelled: exchange_import.read_plan(paths, progress, day_first, me),
+        self._run(lambda progress, cancelled: exchange_import.read_plan(paths, progress, day_first, me, cancelled),
                   self._show_plan)
 
     def _run(self, job, on_done) -> None:
-        self._thread = QThread(self)
-        self._worker = Worker(job)
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        self._on_done = on_done
-        self._worker.progress.connect(self._show_progress)
-        self._worker.done.connect(self._worker_done)
-        self._worker.failed.connect(self._worker_failed)
-        self._thread.start()
-
-    def _join(self) -> None:
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
-
-    def _worker_done(self, result) -> None:
-        self._join()
-        self._on_done(result)
+        self.jobs.run(job, on_done, self._worker_failed)
 
     def _worker_failed(self, message: str) -> None:
-        self._join()
         self.status.setText(f"Nothing was imported: {message}" if message else "Cancelled; nothing was imported.")
         self.progress.hide()
 
@@ -143,7 +125,7 @@ class HistoryImportDialog(QDialog):
         self.progress.setValue(done)
 
     def planned(self) -> bool:
-        return self.plan is not None and not (self._thread is not None and self._thread.isRunning())
+        return self.plan is not None and not self.jobs.busy()
 
     def _show_plan(self, plan: HistoryPlan) -> None:
         self.plan = plan
@@ -270,7 +252,7 @@ class HistoryImportDialog(QDialog):
         self.accept()
 
     def reject(self) -> None:
-        self._join()
+        self.jobs.cancel(wait=True)
         super().reject()
 
 

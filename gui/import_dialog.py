@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, QThread, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.widgets.worker import Worker
+from gui.widgets.worker import Jobs
 from model import contacts, importer
 from model.importer import ImportPlan, PlanItem
 
@@ -107,8 +107,8 @@ class ImportDialog(QDialog):
         self.paths = paths
         self.plan: ImportPlan | None = None
         self._reading = False  # the files are being read into the plan
-        self._thread: QThread | None = None
-        self._worker: Worker | None = None
+        self.jobs = Jobs(self)
+        self.jobs.progress.connect(self._show_progress)
 
         # Reading: a progress bar and a cancel button.
         self.status = QLabel(f"Reading {len(paths)} file(s)…")
@@ -197,36 +197,14 @@ class ImportDialog(QDialog):
         self._run(read, self._show_plan)
 
     def _run(self, job, on_done) -> None:
-        self._thread = QThread(self)
-        self._worker = Worker(job)
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        self._on_done = on_done
-        # Bound methods of this dialog (not lambdas), so Qt queues them to the UI thread.
-        self._worker.progress.connect(self._show_progress)
-        self._worker.done.connect(self._worker_done)
-        self._worker.failed.connect(self._worker_failed)
-        self._thread.start()
-
-    def _join(self) -> None:
-        """Let the worker's thread end (its job has returned) before the dialog goes on or closes."""
-        self._thread.quit()
-        self._thread.wait()
-
-    def _worker_done(self, result) -> None:
-        self._join()
-        self._on_done(result)
-
-    def _worker_failed(self, message: str) -> None:
-        self._join()
-        self._failed(message)
+        self.jobs.run(job, on_done, self._failed)
 
     def planned(self) -> bool:
         """Whether every card has been read and planned (the Import button can be used)."""
         return self.plan is not None and not self._reading and not self.busy()
 
     def busy(self) -> bool:
-        return self._thread is not None and self._thread.isRunning()
+        return self.jobs.busy()
 
     def _show_progress(self, done: int, total: int) -> None:
         for bar in (self.progress, self.reading_progress):
@@ -257,15 +235,13 @@ class ImportDialog(QDialog):
 
     def reject(self) -> None:
         if self.busy():
-            self._worker.cancel_event.set()  # the worker stops and rolls back, then closes us
+            self.jobs.cancel()  # the worker stops and rolls back, then closes us
             self.status.setText("Stopping…")
             return
         super().reject()
 
     def closeEvent(self, event) -> None:
-        if self.busy():
-            self._worker.cancel_event.set()
-            self._thread.wait()
+        self.jobs.cancel(wait=True)
         super().closeEvent(event)
 
     # -- The plan -----------------------------------------------------------------------

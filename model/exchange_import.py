@@ -430,13 +430,22 @@ def _count_known(person: PlannedPerson) -> None:
 
 
 def read_plan(paths: Sequence[str | Path], progress: Progress | None = None,
-              day_first: dict[str, bool] | None = None, me: dict[str, str] | None = None) -> HistoryPlan:
+              day_first: dict[str, bool] | None = None, me: dict[str, str] | None = None,
+              cancelled: Callable[[], bool] | None = None) -> HistoryPlan:
     """Read history exports (files, folders and zips) into a plan; `day_first` and `me` answer,
     per chat file, the questions the plan asked (the date order; which sender is the user)."""
     from model import clock, exports
+    from model.importer import ImportCancelled
 
     files, zone = [str(path) for path in paths], clock.local_zone()
-    return plan_found(files, exports.read_paths(files, progress, day_first=day_first, me=me, zone=zone), zone)
+
+    def found() -> Iterator[Found]:
+        for result in exports.read_paths(files, progress, day_first=day_first, me=me, zone=zone):
+            if cancelled and cancelled():
+                raise ImportCancelled()
+            yield result
+
+    return plan_found(files, found(), zone)
 
 
 # -- Applying ---------------------------------------------------------------------------------

@@ -42,6 +42,56 @@ class Worker(QObject):
             self.done.emit(result)
 
 
+class Jobs(QObject):
+    """A dialog's long work, one job at a time on a thread of its own: `progress` as it goes, then
+    `on_done(result)` or `on_failed(message)` on the UI thread, once the thread has ended (so the
+    dialog may close or start the next job)."""
+
+    progress = Signal(int, int)
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._thread: QThread | None = None
+        self._worker: Worker | None = None
+        self._on_done: Callable[[object], None] = lambda _result: None
+        self._on_failed: Callable[[str], None] = lambda _message: None
+
+    def run(self, job, on_done: Callable[[object], None], on_failed: Callable[[str], None]) -> None:
+        self._thread = QThread(self)
+        self._worker = Worker(job)
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.run)
+        self._on_done, self._on_failed = on_done, on_failed
+        # Bound to this object, which lives on the UI thread: Qt queues them there.
+        self._worker.progress.connect(self.progress)
+        self._worker.done.connect(self._done)
+        self._worker.failed.connect(self._failed)
+        self._thread.start()
+
+    def busy(self) -> bool:
+        return self._thread is not None and self._thread.isRunning()
+
+    def cancel(self, wait: bool = False) -> None:
+        """Ask the running job to stop (it rolls back and reports a failure with no message)."""
+        if self.busy() and self._worker is not None and self._thread is not None:
+            self._worker.cancel_event.set()
+            if wait:
+                self._thread.wait()
+
+    def _join(self) -> None:
+        if self._thread is not None:
+            self._thread.quit()
+            self._thread.wait()
+
+    def _done(self, result: object) -> None:
+        self._join()
+        self._on_done(result)
+
+    def _failed(self, message: str) -> None:
+        self._join()
+        self._on_failed(message)
+
+
 class BackgroundError(RuntimeError):
     """The background job failed; the message says why."""
 

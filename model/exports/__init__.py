@@ -137,6 +137,7 @@ def read_paths(paths: Sequence[str], progress: Callable[[int, int], None] | None
     done = 0
     chats: list[tuple[str, str]] = []  # read together: who the user is shows across them
     archive: list[tuple[str, bytes]] = []  # X's files, likewise
+    jsons: list[tuple[str, bytes]] = []  # and Meta's threads
     for source in sources:
         try:
             if source.size > MAX_BYTES and not source.name.lower().endswith((".mbox", ".mbx")):
@@ -155,7 +156,7 @@ def read_paths(paths: Sequence[str], progress: Callable[[int, int], None] | None
             elif kind == "x":
                 archive.append((source.name, source.read()))
             elif kind == "json":
-                yield social.read_json(source.name, source.read())
+                jsons.append((source.name, source.read()))
             elif kind == "csv":
                 yield contacts_csv.read(source.name, source.read())
             else:
@@ -169,6 +170,8 @@ def read_paths(paths: Sequence[str], progress: Callable[[int, int], None] | None
         yield from whatsapp.read_chats(chats, day_first or {}, me or {})
     if archive:
         yield from social.read_x(archive)
+    if jsons:
+        yield from social.read_jsons(jsons)
 
 
 _ZONE: contextvars.ContextVar[dt.tzinfo | None] = contextvars.ContextVar("export_zone", default=None)

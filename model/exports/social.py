@@ -67,13 +67,29 @@ def _load(data: bytes) -> object:
     return json.loads(text)
 
 
-def read_json(name: str, data: bytes) -> Found:
-    try:
-        value = _load(data)
-    except json.JSONDecodeError as error:
-        return Found(name, "JSON", rejected=[(error.lineno, f"not valid JSON ({error.msg})")])
-    if isinstance(value, dict) and "participants" in value and "messages" in value:
-        return _messenger(name, value)
+def read_jsons(files: list[tuple[str, bytes]]) -> Iterator[Found]:
+    """JSON exports, read together: the user of a Meta download is who is in every thread."""
+    values: list[tuple[str, object]] = []
+    for name, data in files:
+        try:
+            values.append((name, _load(data)))
+        except json.JSONDecodeError as error:
+            yield Found(name, "JSON", rejected=[(error.lineno, f"not valid JSON ({error.msg})")])
+    threads = [{repair(p.get("name", "")) for p in value.get("participants", []) if isinstance(p, dict)}
+               for _name, value in values if _is_thread(value) and isinstance(value, dict)]
+    everywhere = set.intersection(*threads) if len(threads) > 1 else set()
+    me = next(iter(everywhere)) if len(everywhere) == 1 else ""
+    for name, value in values:
+        yield read_json(name, value, me)
+
+
+def _is_thread(value: object) -> bool:
+    return isinstance(value, dict) and "participants" in value and "messages" in value
+
+
+def read_json(name: str, value: object, me: str = "") -> Found:
+    if _is_thread(value) and isinstance(value, dict):
+        return _messenger(name, value, me)
     if isinstance(value, dict) and ("chats" in value or value.get("type", "").endswith(("_chat", "_group",
                                                                                        "_channel", "_supergroup"))
                                     or ("messages" in value and "name" in value)):
@@ -87,16 +103,19 @@ def read_json(name: str, data: bytes) -> Found:
 # -- Messenger ----------------------------------------------------------------------------------
 
 
-def _messenger(name: str, value: dict) -> Found:
-    found = Found(name, "Messenger chat")
+def _messenger(name: str, value: dict, me: str = "") -> Found:
+    instagram = "instagram" in name.lower()  # Instagram's inbox is written in Messenger's layout
+    found = Found(name, "Instagram chat" if instagram else "Messenger chat")
+    channel = "instagram" if instagram else "facebook"
     participants = [repair(p.get("name", "")) for p in value.get("participants", []) if isinstance(p, dict)]
     thread = str(value.get("thread_path", "")).rsplit("/", 1)[-1]
     stem = normalise.fold(thread.rsplit("_", 1)[0] if "_" in thread else thread).replace(" ", "")
     others = [p for p in participants if stem and normalise.fold(p).replace(" ", "").startswith(stem)]
-    me = ""
-    if len(participants) == 2 and len(others) == 1:
+    if me not in participants:  # else: the one person in every thread of the download
+        me = ""
+    if not me and len(participants) == 2 and len(others) == 1:
         me = next(p for p in participants if p != others[0])
-    elif len(participants) == 2:
+    elif not me and len(participants) == 2:
         senders = Counter(repair(m.get("sender_name", "")) for m in value["messages"] if isinstance(m, dict))
         me = senders.most_common(1)[0][0] if senders else ""
         found.question = f"took {me} to be you (the more frequent sender)" if me else ""
@@ -117,7 +136,7 @@ def _messenger(name: str, value: dict) -> Found:
             continue
         text = repair(message.get("content", "") or "")
         key = f"messenger|{message.get('timestamp_ms')}|{sender}|{text[:200]}"
-        found.messages.append(Message("facebook", when, "out" if mine else "in", Identity(who), key,
+        found.messages.append(Message(channel, when, "out" if mine else "in", Identity(who), key,
                                       text=text, line=number))
     return found
 

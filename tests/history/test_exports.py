@@ -197,3 +197,27 @@ def test_bad_input_is_reported_and_loses_nothing(notebook, tmp_path):
     assert "not a readable zip archive" in reasons["export.zip"]
     assert "no WhatsApp messages found" in reasons["chat.txt"]
     assert plan.summary()["exchanges_new"] == 24  # the good file is read all the same
+
+
+def test_a_meta_download_is_read_as_a_whole(notebook, tmp_path):
+    import json
+
+    def thread(other, texts):
+        return json.dumps({"participants": [{"name": other}, {"name": "Sam Jos\u00c3\u00a9"}],
+                           "messages": [{"sender_name": sender, "timestamp_ms": 1_700_000_000_000 + n * 60_000,
+                                         "content": text} for n, (sender, text) in enumerate(texts)],
+                           "thread_path": "inbox/whoever_123"})
+
+    path = tmp_path / "facebook-sam.zip"
+    with zipfile.ZipFile(path, "w") as out:
+        out.writestr("your_activity_across_facebook/messages/inbox/ann_1/message_1.json",
+                     thread("Ann", [("Ann", "hi"), ("Ann", "there"), ("Sam Jos\u00c3\u00a9", "hello")]))
+        out.writestr("your_instagram_activity/messages/inbox/bo_2/message_1.json",
+                     thread("Bo", [("Sam Jos\u00c3\u00a9", "hey"), ("Bo", "yo")]))
+    _found, plan = _plan([path])
+    assert set(plan.summary()["me"].values()) == {"Sam José"}  # Meta's latin-1 escapes repaired
+    assert plan.summary()["questions"] == []
+    people = {person.name: person for person in plan.people}
+    assert sorted(people) == ["Ann", "Bo"]
+    assert people["Ann"].channels == ["facebook"] and people["Bo"].channels == ["instagram"]
+    assert people["Ann"].messages == 3

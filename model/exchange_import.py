@@ -395,6 +395,7 @@ def plan_found(files: Sequence[str], found: Iterable[Found], zone: dt.tzinfo | N
         _count_known(person)
         if person.optional and person.match_id is None:
             person.include = False
+    plan.people.sort(key=lambda person: (-person.messages, person.name.casefold()))  # the deepest first
     return plan
 
 

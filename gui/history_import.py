@@ -10,6 +10,7 @@ one transaction, off the UI thread; Edit → Undo takes it back.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
@@ -51,6 +52,9 @@ class HistoryImportDialog(QDialog):
         self.paths = paths
         self.plan: HistoryPlan | None = None
         self.jobs = Jobs(self)
+        self._channel_names: dict[str, str] = {}
+        self._streamed: list[tuple[bool, list[str]]] | None = None  # the rows so far, set by the worker's thread
+        self._snapshot_at = 0.0
         self.status = QLabel("Reading…")
         self.status.setWordWrap(True)
         self.questions = QLabel()
@@ -113,8 +117,19 @@ class HistoryImportDialog(QDialog):
         paths, day_first, me = self.paths, dict(self.day_first), dict(self.me)
         self.import_button.setEnabled(False)
         self.progress.show()
-        self._run(lambda progress, cancelled: exchange_import.read_plan(paths, progress, day_first, me, cancelled),
-                  self._show_plan)
+        self._channel_names = {channel.key: channel.name for channel in history.channels(include_hidden=True)}
+        self._streamed = None
+        self._snapshot_at = 0.0
+        snapshot = self._snapshot
+
+        def read(progress, cancelled) -> HistoryPlan:
+            def each(plan: HistoryPlan) -> None:
+                if snapshot(plan):
+                    progress(-1, -1)  # no news of the bytes read: new rows to show
+
+            return exchange_import.read_plan(paths, progress, day_first, me, cancelled, each)
+
+        self._run(read, self._show_plan)
 
     def _run(self, job, on_done) -> None:
         self.jobs.run(job, on_done, self._worker_failed)
@@ -124,8 +139,13 @@ class HistoryImportDialog(QDialog):
         self.progress.hide()
 
     def _show_progress(self, done: int, total: int) -> None:
-        self.progress.setMaximum(max(total, 1))
-        self.progress.setValue(done)
+        if total >= 0:
+            self.progress.setMaximum(max(total, 1))
+            self.progress.setValue(done)
+        streamed, self._streamed = self._streamed, None
+        if streamed is not None:
+            self._show_rows(streamed, final=False)
+            self.status.setText(f"Reading… {len(streamed)} people so far")
 
     def planned(self) -> bool:
         return self.plan is not None and not self.jobs.busy()
@@ -173,28 +193,33 @@ class HistoryImportDialog(QDialog):
         self.status.setText("Reading again…")
         self.start()
 
-    def _fill(self) -> None:
-        plan = self.plan
-        assert plan is not None
-        names = {channel.key: channel.name for channel in history.channels(include_hidden=True)}
+    def _snapshot(self, plan: HistoryPlan) -> bool:
+        """On the worker's thread, after each file: the rows so far, at most four times a second."""
+        if time.monotonic() - self._snapshot_at < 0.25:
+            return False
+        self._snapshot_at = time.monotonic()
+        self._streamed = rows_of(plan, self._channel_names)
+        return True
+
+    def _show_rows(self, rows: list[tuple[bool, list[str]]], final: bool) -> None:
         self.table.blockSignals(True)
-        self.table.setRowCount(len(plan.people))
-        for row, person in enumerate(plan.people):
+        self.table.setRowCount(len(rows))
+        flags = Qt.ItemFlag.ItemIsSelectable | (Qt.ItemFlag.ItemIsEnabled if final else Qt.ItemFlag.NoItemFlags)
+        for row, (included, texts) in enumerate(rows):
             include = QTableWidgetItem()
-            include.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-            include.setCheckState(Qt.CheckState.Checked if person.include else Qt.CheckState.Unchecked)
+            include.setFlags(flags | Qt.ItemFlag.ItemIsUserCheckable)
+            include.setCheckState(Qt.CheckState.Checked if included else Qt.CheckState.Unchecked)
             self.table.setItem(row, 0, include)
-            match = "New person" if person.match_id is None else _matched(person.match_id, person.reason)
-            channels = ", ".join(names.get(key, key) for key in person.channels) or "no history (a connection)"
-            new = f"{person.new_messages} of {person.messages}" if person.messages else "–"
-            first, last = person.first, person.last
-            for column, text in enumerate([person.name, match, channels, new,
-                                           f"{first.astimezone():%d %b %Y}".lstrip("0") if first else "",
-                                           f"{last.astimezone():%d %b %Y}".lstrip("0") if last else ""], start=1):
+            for column, text in enumerate(texts, start=1):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.table.setItem(row, column, item)
         self.table.blockSignals(False)
+
+    def _fill(self) -> None:
+        plan = self.plan
+        assert plan is not None
+        self._show_rows(rows_of(plan, self._channel_names), final=True)
         summary = plan.summary()
         self.status.setText(
             f"{summary['files']} file(s): {summary['exchanges_new']} new exchange(s) "
@@ -257,6 +282,20 @@ class HistoryImportDialog(QDialog):
     def reject(self) -> None:
         self.jobs.cancel(wait=True)
         super().reject()
+
+
+def rows_of(plan: HistoryPlan, channel_names: dict[str, str]) -> list[tuple[bool, list[str]]]:
+    """The table's rows: (included, the texts of the columns after the checkbox)."""
+    rows = []
+    for person in plan.people:
+        match = "New person" if person.match_id is None else _matched(person.match_id, person.reason)
+        channels = ", ".join(channel_names.get(key, key) for key in person.channels) or "no history (a connection)"
+        new = f"{person.new_messages} of {person.messages}" if person.messages else "–"
+        first, last = person.first, person.last
+        rows.append((person.include, [person.name, match, channels, new,
+                                      f"{first.astimezone():%d %b %Y}".lstrip("0") if first else "",
+                                      f"{last.astimezone():%d %b %Y}".lstrip("0") if last else ""]))
+    return rows
 
 
 def _short(file: str) -> str:

@@ -323,8 +323,10 @@ def known_keys(keys: Sequence[str]) -> set[str]:
     return found
 
 
-def plan_found(files: Sequence[str], found: Iterable[Found], zone: dt.tzinfo | None = None) -> HistoryPlan:
-    """Gather what the readers found into a plan (nothing is written)."""
+def plan_found(files: Sequence[str], found: Iterable[Found], zone: dt.tzinfo | None = None,
+               each: Callable[[HistoryPlan], None] | None = None) -> HistoryPlan:
+    """Gather what the readers found into a plan (nothing is written); `each(plan)` is called
+    after each file is planned (the dialog shows the rows so far)."""
     from model import clock
 
     zone = zone or clock.local_zone()
@@ -391,6 +393,8 @@ def plan_found(files: Sequence[str], found: Iterable[Found], zone: dt.tzinfo | N
             key = digest(f"{message.key}#{ranks[message.key]}")
             _add(person, message, key, zone)
         result.messages = []  # planned: the memory goes back
+        if each:
+            each(plan)
     for person in plan.people:
         _count_known(person)
         if person.optional and person.match_id is None:
@@ -432,7 +436,8 @@ def _count_known(person: PlannedPerson) -> None:
 
 def read_plan(paths: Sequence[str | Path], progress: Progress | None = None,
               day_first: dict[str, bool] | None = None, me: dict[str, str] | None = None,
-              cancelled: Callable[[], bool] | None = None) -> HistoryPlan:
+              cancelled: Callable[[], bool] | None = None,
+              each: Callable[[HistoryPlan], None] | None = None) -> HistoryPlan:
     """Read history exports (files, folders and zips) into a plan; `day_first` and `me` answer,
     per chat file, the questions the plan asked (the date order; which sender is the user)."""
     from model import clock, exports
@@ -446,7 +451,7 @@ def read_plan(paths: Sequence[str | Path], progress: Progress | None = None,
                 raise ImportCancelled()
             yield result
 
-    return plan_found(files, found(), zone)
+    return plan_found(files, found(), zone, each)
 
 
 # -- Applying ---------------------------------------------------------------------------------

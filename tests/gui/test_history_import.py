@@ -53,3 +53,34 @@ def test_a_chat_that_cannot_tell_its_date_order_or_its_user_asks_and_reads_again
     qtbot.waitUntil(dialog.planned, timeout=10000)
     [person] = dialog.plan.people
     assert person.name != me and str(person.first.astimezone().date()) == "2022-03-04"
+
+
+def test_rows_appear_while_the_files_are_still_read(empty_window, qtbot, tmp_path, monkeypatch):
+    import threading
+
+    from model import exchange_import
+
+    chats = []
+    for number in range(3):
+        chat = tmp_path / f"mail-{number}.mbox"
+        chat.write_text(f"From a@b Mon Jan  1 00:00:00 2024\nFrom: Person {number} <p{number}@example.org>\n"
+                        f"To: me@example.org\nDate: Mon, 1 Jan 2024 10:00:00 +0000\n\nhello\n")
+        chats.append(str(chat))
+    release = threading.Event()
+    real = exchange_import.plan_found
+
+    def slow(files, found, zone=None, each=None):
+        def held(plan):
+            each(plan)
+            if len(plan.found) == 2:
+                release.wait(10)  # the third file waits until the test has seen the first rows
+        return real(files, found, zone, held)
+
+    monkeypatch.setattr(exchange_import, "plan_found", slow)
+    dialog = empty_window.import_files(chats)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() >= 1, timeout=10000)
+    assert not dialog.planned() and not dialog.import_button.isEnabled()
+    assert "so far" in dialog.status.text()
+    release.set()
+    qtbot.waitUntil(dialog.planned, timeout=10000)
+    assert dialog.table.rowCount() == 3 and dialog.import_button.isEnabled()

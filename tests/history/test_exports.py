@@ -221,3 +221,32 @@ def test_a_meta_download_is_read_as_a_whole(notebook, tmp_path):
     assert sorted(people) == ["Ann", "Bo"]
     assert people["Ann"].channels == ["facebook"] and people["Bo"].channels == ["instagram"]
     assert people["Ann"].messages == 3
+
+
+def test_linkedin_messages_and_a_merge_of_two_people(notebook, tmp_path):
+    messages = tmp_path / "messages.csv"
+    messages.write_text(
+        "CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,RECIPIENT PROFILE URLS,TO,DATE,SUBJECT,CONTENT,"
+        "FOLDER\n"
+        "c1,,Ann Lee,https://www.linkedin.com/in/annlee,https://www.linkedin.com/in/me,Sam Me,"
+        "2026-02-01 09:00:00 UTC,,Coffee?,INBOX\n"
+        "c1,,Sam Me,https://www.linkedin.com/in/me,https://www.linkedin.com/in/annlee,Ann Lee,"
+        "2026-02-01 10:00:00 UTC,,Sure,INBOX\n"
+        "c2,,Sam Me,https://www.linkedin.com/in/me,https://www.linkedin.com/in/bo,Bo Park,"
+        "2026-02-03 10:00:00 UTC,,Hello Bo,INBOX\n", encoding="utf-8")
+    chat = tmp_path / "WhatsApp Chat with Ann.txt"
+    chat.write_text("[2/5/26, 09:00:00] Ann: see you Friday\n[2/5/26, 09:01:00] Sam Me: yes\n")
+    _found, plan = _plan([messages, chat])
+    assert plan.summary()["me"][str(messages)] == "Sam Me"
+    names = [person.name for person in plan.people]
+    assert sorted(names) == ["Ann", "Ann Lee", "Bo Park"]
+    lee, ann = names.index("Ann Lee"), names.index("Ann")
+    assert plan.people[lee].channels == ["linkedin"]
+    plan.merge(lee, ann)  # the user says the WhatsApp "Ann" is Ann Lee
+    [merged] = [person for person in plan.people if person.name == "Ann Lee"]
+    assert sorted(merged.channels) == ["linkedin", "whatsapp"] and merged.messages == 4
+    applied = exchange_import.apply_plan(plan)
+    assert len(applied.added) == 2  # Ann Lee and Bo Park
+    channels = sorted(sorted(entry.channel_key for entry in history.history(contact_id))
+                      for contact_id in applied.added)
+    assert channels == [["linkedin"], ["linkedin", "whatsapp"]]

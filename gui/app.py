@@ -156,6 +156,7 @@ def run(notebook: Notebook, files: list[str], screenshot: str | None, version: s
         check.damaged.connect(window.notebook_damaged)
         QTimer.singleShot(0, check.start)
         window.start_reminders()
+        QTimer.singleShot(1000, window.start_sync)  # after the first paint: it loads the DAV client
         # The city gazetteer and the phone geocoder take about a second to load, the collation
         # table a fifth of one: do it off the UI thread, before the first Prep tab or save needs them.
         from model import collation, places

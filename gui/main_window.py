@@ -50,6 +50,7 @@ class MainWindow(QMainWindow):
         self.notebook = notebook
         self.version = version
         self.undo_stack = QUndoStack(self)
+        self._sync = None  # the SyncController, made just after the window shows (it loads the DAV client)
         self._build_actions()
 
         self.contact_list = ContactList()
@@ -149,7 +150,8 @@ class MainWindow(QMainWindow):
         self.new_contact_action = self._action("&New contact…", self.new_contact, QKeySequence.New, "Add a person")
         self.open_action = self._action("&Open notebook…", self.choose_notebook, QKeySequence.Open)
         self.import_action = self._action("&Import contacts…", self.choose_import, "Ctrl+I",
-                                          "Import vCards (.vcf) exported by a phone or another program")
+                                          "Import vCards, calendars, or the history exports of WhatsApp,"
+                                          " your phone, mail, Messenger, Telegram, X and LinkedIn")
         self.open_sample_action = self._action("Open &sample notebook", self.open_sample,
                                                tip="Look around a notebook of forty sample people")
         self.quit_action = self._action("&Quit", self.quit, QKeySequence.Quit)
@@ -175,6 +177,10 @@ class MainWindow(QMainWindow):
                                                    tip="Write contacts to a .vcf file for a phone or another program")
         self.channels_action = self._action("&Channels…", self.edit_channels,
                                             tip="Add, rename, hide and order the channels you log")
+        self.sync_action = self._action("S&ync now", lambda: self.sync_controller().sync_now(ask=True), "F5",
+                                        "Sync people and meetings with your CardDAV/CalDAV accounts")
+        self.sync_accounts_action = self._action("Sync &accounts…", self.show_sync_accounts,
+                                                 tip="The address book and calendar servers this notebook syncs with")
         self.check_action = self._action("Check &notebook", self.check_notebook,
                                          tip="Read every page of the notebook to find damage (an integrity check)")
         self.today_action = self._action("&Today", self.show_today, "Ctrl+1",
@@ -235,6 +241,8 @@ class MainWindow(QMainWindow):
         menu.addAction(self.duplicates_action)
         menu.addAction(self.channels_action)
         menu.addSeparator()
+        menu.addActions([self.sync_accounts_action, self.sync_action])
+        menu.addSeparator()
         menu.addAction(self.check_action)
         self.contact_list.sort_box.currentIndexChanged.connect(self._sync_sort_actions)
         menu = self.menuBar().addMenu("&Help")
@@ -251,6 +259,7 @@ class MainWindow(QMainWindow):
                             self.delete_action])
         toolbar.addSeparator()
         toolbar.addAction(self.import_action)
+        toolbar.addAction(self.sync_action)
 
     def _sync_sort_actions(self) -> None:
         key = self.contact_list.sort_box.currentData()
@@ -318,8 +327,41 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         self.setWindowTitle(f"{self.notebook.path.name} — Rapport")
 
+    # -- Sync ---------------------------------------------------------------------------
+
+    def sync_controller(self):
+        """What syncs this notebook with its accounts (made on first use, or just after start-up)."""
+        if self._sync is None:
+            from gui.sync_panel import SyncController
+
+            self._sync = SyncController(self)
+            self._sync.message.connect(self.statusBar().showMessage)
+            self._sync.finished.connect(self._synced)
+        return self._sync
+
+    def start_sync(self) -> None:
+        """Sync soon after the window shows, then every few minutes and after changes."""
+        self.sync_controller().start()
+
+    def show_sync_accounts(self) -> None:
+        from gui.sync_panel import SyncAccountsDialog
+
+        SyncAccountsDialog(self.sync_controller(), self).exec()
+
+    def _synced(self, report) -> None:
+        if report.pulled or report.deleted_here:
+            self.undo_stack.clear()  # the notebook changed under the undo steps, as after an import
+            controller = self.sync_controller()
+            controller.quiet = True
+            try:
+                self._changed(self.contact_list.current_id())
+            finally:
+                controller.quiet = False
+
     def _changed(self, contact_id: int | None) -> None:
         """After any change to the notebook: reload the list and show `contact_id`."""
+        if self._sync is not None:
+            self._sync.changed()
         self.contact_list.refresh(keep=contact_id)
         self.show_contact(self.contact_list.current_id())
         self._update_count()
@@ -813,6 +855,8 @@ class MainWindow(QMainWindow):
     # -- Notebooks ----------------------------------------------------------------------
 
     def switch_notebook(self, notebook: Notebook) -> None:
+        if self._sync is not None:
+            self._sync.stop()  # the next notebook has accounts of its own
         self.notebook.close()
         self.notebook = notebook
         self.undo_stack.clear()
@@ -821,6 +865,9 @@ class MainWindow(QMainWindow):
         self.contact_list.select(None)
         self._update_title()
         self._update_count()
+        if self._sync is not None:
+            self._sync.set_minutes(self._sync.minutes())
+            self._sync.start()
 
     def choose_notebook(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Open notebook", str(self.notebook.path.parent),
@@ -934,6 +981,8 @@ class MainWindow(QMainWindow):
             return
         if self.reminders is not None:
             self.reminders.stop()
+        if self._sync is not None:
+            self._sync.stop()
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/splitter", self.splitter.saveState())

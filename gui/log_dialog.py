@@ -194,7 +194,7 @@ class LogDialog(QDialog):
             occurred_at=from_qdatetime(self.when.dateTime()), direction=self.direction_box.currentData(),
             duration_minutes=duration, summary=self.summary.text().strip(), notes=self.notes.toPlainText().strip(),
             meeting_id=base.meeting_id if base else None, id=base.id if base else None,
-            messages=base.messages if base else 1, source=base.source if base else "")
+            messages=base.messages if base else 1, source=base.source if base else "", uid=base.uid if base else "")
 
     def contact_ids(self) -> list[int]:
         return self.people.ids()

@@ -304,6 +304,11 @@ def same_uid(a: str, b: str) -> bool:
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
+def uid_map() -> dict[int, str]:
+    """Every person's UID, by id."""
+    return dict(database.connection().execute("SELECT id, uid FROM contact WHERE uid != ''").fetchall())
+
+
 def uid_key(uid: str) -> str:
     """What identifies a UID: a UUID without its urn:uuid: prefix and in lower case (RFC 4122
     UUIDs are case-insensitive), any other UID as it is."""

@@ -143,7 +143,8 @@ class Client:
         raise DavError(f"the server gives no {prop.split(':')[1]} for this user")
 
     def collections(self, home: str, kind: str) -> list[tuple[str, str]]:
-        """The address books (kind "carddav") or event calendars ("caldav") in a home: (href, name)."""
+        """The address books (kind "carddav"), event calendars ("caldav") or journal-only calendars
+        ("journal", where Rapport keeps history) in a home: (href, name)."""
         wanted = _tag("card:addressbook") if kind == "carddav" else _tag("cal:calendar")
         found = []
         for href, props in self.propfind(home, ["d:resourcetype", "d:displayname",
@@ -152,9 +153,11 @@ class Client:
             if types is None or types.find(wanted) is None:
                 continue
             components = props.get("cal:supported-calendar-component-set")
-            if kind == "caldav" and components is not None and len(components) and not any(
-                    c.get("name", "").upper() == "VEVENT" for c in components):
+            names = {c.get("name", "").upper() for c in components} if components is not None else set()
+            if kind == "caldav" and names and "VEVENT" not in names:
                 continue  # a task list or a journal: not for meetings
+            if kind == "journal" and names != {"VJOURNAL"}:
+                continue
             name = props.get("d:displayname")
             found.append((href, (name.text or "").strip() if name is not None else ""))
         return found
@@ -166,10 +169,11 @@ class Client:
                     f'ns:carddav"><d:set><d:prop><d:resourcetype><d:collection/><card:addressbook/></d:resourcetype>'
                     f'<d:displayname>{_escape(title)}</d:displayname></d:prop></d:set></d:mkcol>')
             self.request("MKCOL", href, body, {"Content-Type": "application/xml"}, expect=(201,))
-        else:
+        else:  # an event calendar, or (kind "journal") one for VJOURNALs only, which calendar apps leave out
+            component = "VJOURNAL" if kind == "journal" else "VEVENT"
             body = ('<?xml version="1.0" encoding="utf-8"?><cal:mkcalendar xmlns:d="DAV:" xmlns:cal="urn:ietf:params:'
                     f'xml:ns:caldav"><d:set><d:prop><d:displayname>{_escape(title)}</d:displayname>'
-                    '<cal:supported-calendar-component-set><cal:comp name="VEVENT"/>'
+                    f'<cal:supported-calendar-component-set><cal:comp name="{component}"/>'
                     '</cal:supported-calendar-component-set>'
                     '</d:prop></d:set></cal:mkcalendar>')
             self.request("MKCALENDAR", href, body, {"Content-Type": "application/xml"}, expect=(201,))

@@ -542,9 +542,9 @@ def _write_day(contact_id: int, day: Day, channel_ids: dict[str, int], keep_text
     else:
         cursor = connection.execute(
             "INSERT INTO interaction (contact_id, channel_id, occurred_at, direction, duration_minutes, summary,"
-            " notes, messages, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " notes, messages, source, uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (contact_id, channel_id, history.stamp(day.first), day.direction, day.duration_minutes,
-             describe(day, day.new, day.direction), texts, day.new, day.source))
+             describe(day, day.new, day.direction), texts, day.new, day.source, history.new_uid()))
         applied.interactions.append(cursor.lastrowid)
     applied.keys += day.keys
     applied.exchanges += day.new

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -166,6 +167,7 @@ class InteractionRecord:
     id: int | None = None
     messages: int = 1  # an imported day of conversation stands for this many messages
     source: str = ""  # and names the day it gathers (see model/exchange_import.py)
+    uid: str = ""  # given when it is first saved; how a synced notebook knows it
     # Filled in when read back:
     channel_name: str = field(default="", compare=False)
     channel_step: int = field(default=0, compare=False)
@@ -202,7 +204,7 @@ def _row(record: InteractionRecord, channel_ids: dict[str, int]) -> dict:
             "occurred_at": stamp(record.occurred_at), "direction": record.direction,
             "duration_minutes": record.duration_minutes, "summary": record.summary.strip(),
             "notes": record.notes.strip(), "meeting": record.meeting_id, "messages": record.messages,
-            "source": record.source}
+            "source": record.source, "uid": record.uid or new_uid()}
 
 
 @dataclass
@@ -233,6 +235,8 @@ def update(record: InteractionRecord) -> None:
         raise HistoryError("update needs a saved exchange")
     with database.atomic():
         before = Interaction.get_or_none(Interaction.id == record.id)
+        if before is not None and not record.uid:
+            record = dataclasses.replace(record, uid=before.uid)  # an edit keeps the entry's identity
         Interaction.update(_row(record, _channel_ids())).where(Interaction.id == record.id).execute()
         refresh_contacts({record.contact_id} | ({before.contact_id} if before else set()))
 
@@ -259,7 +263,7 @@ def restore(records: Iterable[InteractionRecord]) -> None:
 
 _SELECT = (
     "SELECT i.contact_id, ch.key, i.occurred_at, i.direction, i.duration_minutes, i.summary, i.notes,"
-    " i.meeting_id, i.id, i.messages, i.source, ch.name, ch.step"
+    " i.meeting_id, i.id, i.messages, i.source, i.uid, ch.name, ch.step"
     " FROM interaction i JOIN channel ch ON ch.id = i.channel_id WHERE "
 )
 
@@ -267,6 +271,29 @@ _SELECT = (
 def _read(where: str, params: Sequence, suffix: str = "") -> list[InteractionRecord]:
     cursor = database.execute_sql(_SELECT + where + suffix, list(params))
     return [InteractionRecord(row[0], row[1], parse_stamp(row[2]), *row[3:]) for row in cursor.fetchall()]
+
+
+def new_uid() -> str:
+    return f"urn:uuid:{uuid.uuid4()}"
+
+
+def by_uid(uid: str) -> InteractionRecord | None:
+    found = _read("i.uid = ?", [uid])
+    return found[0] if found else None
+
+
+def save(record: InteractionRecord) -> int:
+    """Save an exchange that came from elsewhere (a sync): added, or updated where its UID is known."""
+    existing = by_uid(record.uid) if record.uid else None
+    if existing is not None:
+        update(dataclasses.replace(record, id=existing.id))
+        return existing.id or 0
+    return log(record).ids[0]
+
+
+def all_exchanges() -> list[InteractionRecord]:
+    """Every exchange, oldest first (what a sync writes to the server)."""
+    return _read("1", [], " ORDER BY i.occurred_at, i.id")
 
 
 def get(interaction_id: int) -> InteractionRecord | None:

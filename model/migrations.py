@@ -357,6 +357,20 @@ CREATE INDEX "interaction_source" ON "interaction" ("contact_id", "source") WHER
 CREATE TABLE "exchange_key" ("key" TEXT NOT NULL PRIMARY KEY);
 """
 
+# Version 12: history travels with sync (model/sync.py). Each exchange has a UID from the moment it
+# exists, as people and meetings do, so that another Rapport on the same account matches it; the
+# account remembers the calendar collection of its history (VJOURNALs only, which calendar apps
+# do not show) and that collection's sync token.
+_VERSION_12 = """
+ALTER TABLE "interaction" ADD COLUMN "uid" TEXT NOT NULL DEFAULT '';
+UPDATE "interaction" SET "uid" = 'urn:uuid:' || lower(substr(hex(randomblob(4)), 1) || '-' || hex(randomblob(2))
+    || '-4' || substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1)
+    || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)));
+CREATE INDEX "interaction_uid" ON "interaction" ("uid");
+ALTER TABLE "sync_account" ADD COLUMN "journal" TEXT NOT NULL DEFAULT '';
+ALTER TABLE "sync_account" ADD COLUMN "journal_token" TEXT NOT NULL DEFAULT '';
+"""
+
 # MIGRATIONS[n] brings a notebook from version n to version n + 1.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _script(_VERSION_1),
@@ -370,5 +384,6 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _version_9,
     _script(_VERSION_10),
     _script(_VERSION_11),
+    _script(_VERSION_12),
 ]
 CURRENT_VERSION = len(MIGRATIONS)

@@ -58,7 +58,7 @@ def build_sample_notebook(path: str | Path) -> storage.Notebook:
                 notes = notes or ""
                 Interaction.create(contact=contact_id, channel=channels[channel], direction=direction,
                                    occurred_at=history.stamp(when), summary=summary, duration_minutes=duration,
-                                   notes=notes)
+                                   notes=notes, uid=history.new_uid())
             for section in _PREP_SECTIONS:
                 for position, text in enumerate(person.get("prep", {}).get(section, [])):
                     PrepItem.create(contact=contact_id, section=section, text=text, position=position)

@@ -165,6 +165,7 @@ class Interaction(BaseModel):
     meeting = pw.ForeignKeyField(Meeting, null=True, on_delete="SET NULL", backref="interactions")
     messages = pw.IntegerField(default=1)  # an imported day of conversation: how many messages
     source = pw.TextField(default="")  # and which day it gathers ("whatsapp:2026-03-01")
+    uid = pw.TextField(default="", index=True)  # how another Rapport on a sync account knows it
 
     class Meta:
         indexes = ((("contact", "occurred_at"), False), (("occurred_at",), False))

@@ -39,7 +39,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
 
-from model import contacts, dav, ical, meetings, vcard
+from model import contacts, dav, history, ical, meetings, vcard
 from model.contacts import ContactRecord
 from model.history import now_utc, stamp
 from model.schema import database
@@ -48,6 +48,8 @@ KEYRING_SERVICE = "Rapport sync"
 PASSWORD_VARIABLE = "RAPPORT_PASSWORD"
 CARD = "card"
 EVENT = "event"
+JOURNAL = "journal"  # history entries, as VJOURNALs in a collection of their own
+HISTORY_COLLECTION = "rapport-history"
 
 
 class SyncError(Exception):
@@ -65,6 +67,8 @@ class Account:
     event_token: str = ""
     last_synced: str = ""
     last_error: str = ""
+    journal: str = ""
+    journal_token: str = ""
 
 
 @dataclass
@@ -166,7 +170,7 @@ def check_url(url: str, allow_http: bool = False) -> str:
 
 def accounts() -> list[Account]:
     rows = database.execute_sql("SELECT id, url, user, address_book, calendar, card_token, event_token, last_synced,"
-                                " last_error FROM sync_account ORDER BY id").fetchall()
+                                " last_error, journal, journal_token FROM sync_account ORDER BY id").fetchall()
     return [Account(*row) for row in rows]
 
 
@@ -181,12 +185,21 @@ def add_account(url: str, user: str, password: str, allow_http: bool = False) ->
         home = client.home(principal, kind)
         collections = client.collections(home, kind)
         found[kind] = collections[0][0] if collections else client.make_collection(home, name, kind, title)
+    journal = _journal_collection(client, client.home(client.principal("caldav"), "caldav"))
     with database.atomic():
         cursor = database.execute_sql(
-            "INSERT INTO sync_account (url, user, address_book, calendar, created_at) VALUES (?, ?, ?, ?, ?)",
-            [url, user, found["carddav"], found["caldav"], stamp(now_utc())])
-    account = Account(cursor.lastrowid, url, user, found["carddav"], found["caldav"])
-    return account
+            "INSERT INTO sync_account (url, user, address_book, calendar, journal, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)", [url, user, found["carddav"], found["caldav"], journal, stamp(now_utc())])
+    return Account(cursor.lastrowid, url, user, found["carddav"], found["caldav"], journal=journal)
+
+
+def _journal_collection(client: dav.Client, home: str) -> str:
+    """The collection of Rapport's history on the server: the one another Rapport made, or a new one."""
+    journals = client.collections(home, "journal")
+    ours = [href for href, _name in journals if href.rstrip("/").endswith(HISTORY_COLLECTION)]
+    if ours:
+        return ours[0]
+    return client.make_collection(home, HISTORY_COLLECTION, "journal", "Rapport history")
 
 
 def remove_account(account_id: int) -> bool:
@@ -220,15 +233,24 @@ def sync_account(account: Account, client: dav.Client) -> Report:
             account.card_token = _sync_collection(account, client, CARD, report)
         if account.calendar:
             account.event_token = _sync_collection(account, client, EVENT, report)
+        if not account.journal:  # an account added before history travelled
+            try:
+                account.journal = _journal_collection(client, client.home(client.principal("caldav"), "caldav"))
+            except dav.DavError as error:
+                if isinstance(error, dav.Unreachable):
+                    raise
+                report.errors.append(f"the history stays in this notebook: the server has no place for it ({error})")
+        if account.journal:
+            account.journal_token = _sync_collection(account, client, JOURNAL, report)
     except dav.Unreachable as error:
         report.unreachable = True
         report.errors.append(str(error))
     except dav.DavError as error:
         report.errors.append(str(error))
     with database.atomic():
-        database.execute_sql("UPDATE sync_account SET card_token = ?, event_token = ?, last_synced = ?,"
-                             " last_error = ? WHERE id = ?",
-                             [account.card_token, account.event_token,
+        database.execute_sql("UPDATE sync_account SET card_token = ?, event_token = ?, journal = ?,"
+                             " journal_token = ?, last_synced = ?, last_error = ? WHERE id = ?",
+                             [account.card_token, account.event_token, account.journal, account.journal_token,
                               account.last_synced if report.unreachable else stamp(now_utc()),
                               "; ".join(report.errors[:3]), account.id])
     return report
@@ -289,10 +311,11 @@ class _Side:
 
 
 def _sync_collection(account: Account, client: dav.Client, kind: str, report: Report) -> str:
-    collection = account.address_book if kind == CARD else account.calendar
-    side = _Cards() if kind == CARD else _Events()
+    collection = {CARD: account.address_book, EVENT: account.calendar, JOURNAL: account.journal}[kind]
+    side = {CARD: _Cards, EVENT: _Events, JOURNAL: _Journals}[kind]()
     local = side.local()  # the notebook's side, written out once; the pull keeps it up to date
-    token = _pull(account, client, side, collection, account.card_token if kind == CARD else account.event_token,
+    token = _pull(account, client, side, collection,
+                  {CARD: account.card_token, EVENT: account.event_token, JOURNAL: account.journal_token}[kind],
                   local, report)
     if _push(account, client, side, collection, local, report):
         # What the server says now: our own writes (their ETags known: nothing to fetch), and
@@ -314,7 +337,7 @@ def _pull(account: Account, client: dav.Client, side: _Side, collection: str, to
     removed = list(changes.removed)
     if changes.full:
         removed += [href for href in items if href not in listed]
-    for resource in client.fetch(collection, stale, "carddav" if kind == CARD else "caldav"):
+    for resource in client.fetch(collection, stale, "carddav" if kind == CARD else "caldav"):  # journals: caldav
         if resource.status != 200:
             report.errors.append(f"{resource.href}: the server could not give it ({resource.status}); left as it is"
                                  " on the server")
@@ -537,3 +560,106 @@ class _Events(_Side):
 
     def delete_local(self, group: list[meetings.MeetingRecord]) -> None:
         meetings.delete([record.id for record in group if record.id is not None])
+
+
+# -- History -----------------------------------------------------------------------------------
+
+# A history entry as a VJOURNAL (RFC 5545 3.6.3): DTSTART is when, SUMMARY and DESCRIPTION what
+# was said, CATEGORIES the channel; the person is named by their card's UID, and Rapport's own
+# fields are X- properties (RFC 5545 3.8.8.2) that other programs keep and ignore.
+_X_CONTACT, _X_DIRECTION, _X_DURATION = "X-RAPPORT-CONTACT", "X-RAPPORT-DIRECTION", "X-RAPPORT-DURATION"
+_X_MESSAGES, _X_SOURCE = "X-RAPPORT-MESSAGES", "X-RAPPORT-SOURCE"
+
+
+def journal_text(entry: history.InteractionRecord, contact_uid: str) -> str:
+    import vobject
+    from dateutil import tz
+
+    calendar = vobject.iCalendar()
+    calendar.add("prodid").value = "-//Rapport//History//EN"
+    journal = calendar.add("vjournal")
+    journal.add("uid").value = entry.uid
+    journal.add("dtstamp").value = now_utc().replace(tzinfo=tz.UTC)  # vobject writes Z for dateutil's UTC only
+    journal.add("dtstart").value = history.utc(entry.occurred_at).replace(tzinfo=tz.UTC)
+    journal.add("summary").value = entry.summary
+    if entry.notes:
+        journal.add("description").value = entry.notes
+    journal.add("categories").value = [entry.channel_key]
+    journal.add(_X_CONTACT.lower()).value = contact_uid
+    journal.add(_X_DIRECTION.lower()).value = entry.direction
+    if entry.duration_minutes:
+        journal.add(_X_DURATION.lower()).value = str(entry.duration_minutes)
+    if entry.messages != 1:
+        journal.add(_X_MESSAGES.lower()).value = str(entry.messages)
+    if entry.source:
+        journal.add(_X_SOURCE.lower()).value = entry.source
+    return calendar.serialize()
+
+
+def _journal_entry(text: str, name: str, contact_ids: dict[str, int]) -> history.InteractionRecord:
+    import vobject
+
+    try:
+        calendar = vobject.readOne(text)
+        journal = calendar.vjournal
+    except Exception as error:  # noqa: BLE001 - vobject raises many kinds; the entry is reported, left there
+        raise _Unreadable(f"not a history entry Rapport can read ({error})") from None
+
+    def value(property_name: str, default: str = "") -> str:
+        found = getattr(journal, property_name.lower().replace("-", "_"), None)
+        return str(found.value) if found is not None and found.value is not None else default
+
+    contact_uid = value(_X_CONTACT)
+    contact_id = contact_ids.get(contacts.uid_key(contact_uid))
+    if contact_id is None:
+        raise _Unreadable(f"a history entry of a person this notebook does not have ({contact_uid or 'no one'})")
+    when = journal.dtstart.value
+    if not hasattr(when, "hour"):
+        import datetime as dt
+
+        when = dt.datetime.combine(when, dt.time(12), dt.UTC)
+    categories = getattr(journal, "categories", None)
+    channel = categories.value[0] if categories is not None and categories.value else "other"
+    duration = value(_X_DURATION)
+    return history.InteractionRecord(
+        contact_id, channel if history.channel_by_key(channel) else "other", history.utc(when),
+        value(_X_DIRECTION, "both") if value(_X_DIRECTION, "both") in history.DIRECTIONS else "both",
+        int(duration) if duration.isdigit() and int(duration) > 0 else None, value("summary"), value("description"),
+        messages=int(value(_X_MESSAGES, "1")) if value(_X_MESSAGES, "1").isdigit() else 1,
+        source=value(_X_SOURCE), uid=value("uid"))
+
+
+class _Journals(_Side):
+    kind, content_type, suffix = JOURNAL, "text/calendar", ".ics"
+
+    def __init__(self) -> None:
+        self.contact_uids = contacts.uid_map()
+        self.contact_ids = {contacts.uid_key(uid): contact_id for contact_id, uid in self.contact_uids.items()}
+
+    def local(self) -> dict[str, tuple[history.InteractionRecord, str]]:
+        return {contacts.uid_key(entry.uid): (entry, journal_text(entry, self.contact_uids.get(entry.contact_id, "")))
+                for entry in history.all_exchanges() if entry.uid and entry.contact_id in self.contact_uids}
+
+    def uid_of(self, entry: history.InteractionRecord) -> str:
+        return entry.uid
+
+    def pull(self, account: Account, resource: dav.Resource, item: _Item | None,
+             local: dict[str, tuple[history.InteractionRecord, str]], report: Report) -> None:
+        there = _journal_entry(resource.data, resource.href, self.contact_ids)
+        key = contacts.uid_key(there.uid)
+        here = local.get(key)
+        with database.atomic():
+            if here is not None and item is not None and _hash(here[1]) != item.synced_hash:
+                report.conflicts += 1  # changed on both sides: as for meetings, the server's version wins
+                report.errors.append(f"{resource.href}: the history entry “{there.summary}” changed on both sides;"
+                                     " the server's version was kept")
+            history.save(there)
+            saved = history.by_uid(there.uid)
+            assert saved is not None  # saved just above, in this transaction
+            text = journal_text(saved, self.contact_uids.get(saved.contact_id, ""))
+            _remember(account, JOURNAL, resource.href, resource.etag, there.uid, _hash(text), "")
+        report.pulled += 1
+        local[key] = (saved, text)
+
+    def delete_local(self, entry: history.InteractionRecord) -> None:
+        history.delete([entry.id or 0])

@@ -94,6 +94,42 @@ def test_a_person_made_in_a_reaches_b_and_edits_of_different_fields_merge(a_and_
         assert (ada.title, ada.notes) == ("Countess", "Met at the Babbage salon"), side.name
 
 
+def test_history_travels_as_journal_entries_and_calendar_apps_do_not_see_it(a_and_b, server):
+    from model import history
+    from model.history import InteractionRecord
+
+    a, b = a_and_b
+    when = dt.datetime(2026, 11, 20, 14, 30, tzinfo=dt.UTC)
+    with opened(a):
+        ada = contacts.add_contact(ContactRecord(given_name="Ada", family_name="Lovelace"))
+        history.log(InteractionRecord(ada, "phone", when, "out", 25, "Called about the engine", "She; likes, commas"))
+        history.log(InteractionRecord(ada, "whatsapp", when + dt.timedelta(days=1), "both", None,
+                                      "23 WhatsApp messages, both ways", messages=23, source="whatsapp:message:x"))
+    assert run_sync(a, server).pushed == 3  # the person and two entries
+    assert run_sync(b, server).pulled == 3
+    with opened(b):
+        [ada_b] = [r for r in contacts.iter_contacts() if r.display_name == "Ada Lovelace"]
+        entries = history.history(ada_b.id)
+        assert [(e.channel_key, e.occurred_at, e.direction, e.duration_minutes, e.summary, e.notes, e.messages)
+                for e in entries] == [
+            ("whatsapp", when + dt.timedelta(days=1), "both", None, "23 WhatsApp messages, both ways", "", 23),
+            ("phone", when, "out", 25, "Called about the engine", "She; likes, commas", 1)]
+        summary = history.summary(ada_b.id)
+        assert (summary.step, summary.count) == (2, 24)  # the ladder and the counts follow
+        account = sync.accounts()[0]
+        history.delete([entries[1].id])
+    # The history's collection holds VJOURNALs only: a calendar app asking for event calendars skips it.
+    client = sync.dav.Client(server.url, server.user, server.password)
+    home = client.home(client.principal("caldav"), "caldav")
+    assert account.journal not in [href for href, _name in client.collections(home, "caldav")]
+    assert [href for href, _name in client.collections(home, "journal")] == [account.journal]
+    assert run_sync(b, server).deleted_there == 1
+    assert run_sync(a, server).deleted_here == 1
+    with opened(a):
+        assert [e.summary for e in history.history(ada)] == ["23 WhatsApp messages, both ways"]
+    assert run_sync(a, server).as_json()["pushed"] == 0  # nothing moves once both sides agree
+
+
 def test_the_same_field_changed_on_both_sides_is_a_conflict_and_both_values_are_kept(a_and_b, server):
     a, b = a_and_b
     with opened(a):

@@ -181,6 +181,8 @@ class MainWindow(QMainWindow):
                                         "Sync people and meetings with your CardDAV/CalDAV accounts")
         self.sync_accounts_action = self._action("Sync &accounts…", self.show_sync_accounts,
                                                  tip="The address book and calendar servers this notebook syncs with")
+        self.conflicts_action = self._action("Sync c&onflicts…", self.show_sync_conflicts,
+                                             tip="Fields changed differently here and on the server: keep or take")
         self.check_action = self._action("Check &notebook", self.check_notebook,
                                          tip="Read every page of the notebook to find damage (an integrity check)")
         self.today_action = self._action("&Today", self.show_today, "Ctrl+1",
@@ -241,7 +243,7 @@ class MainWindow(QMainWindow):
         menu.addAction(self.duplicates_action)
         menu.addAction(self.channels_action)
         menu.addSeparator()
-        menu.addActions([self.sync_accounts_action, self.sync_action])
+        menu.addActions([self.sync_accounts_action, self.sync_action, self.conflicts_action])
         menu.addSeparator()
         menu.addAction(self.check_action)
         self.contact_list.sort_box.currentIndexChanged.connect(self._sync_sort_actions)
@@ -347,6 +349,14 @@ class MainWindow(QMainWindow):
         from gui.sync_panel import SyncAccountsDialog
 
         SyncAccountsDialog(self.sync_controller(), self).exec()
+
+    def show_sync_conflicts(self) -> None:
+        from gui.sync_panel import ConflictsDialog
+
+        dialog = ConflictsDialog(self)
+        dialog.exec()
+        if dialog.settled:
+            self._changed(self.contact_list.current_id())
 
     def _synced(self, report) -> None:
         if report.pulled or report.deleted_here:

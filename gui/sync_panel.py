@@ -32,17 +32,19 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QListWidget,
     QMessageBox,
     QPushButton,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from gui.widgets.worker import BackgroundError, Jobs, run_in_background
-from model import history, sync
+from model import contacts, history, sync
 
 MINUTES_SETTING = "sync/minutes"
 DEBOUNCE_MS = 5000
@@ -157,7 +159,8 @@ class SyncController(QObject):
         elif report.errors:
             self.message.emit(f"Synced, with {len(report.errors)} problem(s): {report.errors[0]}", 15000)
         else:
-            conflicts = f", {report.conflicts} conflict(s) to look at" if report.conflicts else ""
+            conflicts = (f", {report.conflicts} conflict(s) to settle in Tools → Sync conflicts" if report.conflicts
+                         else "")
             self.message.emit(f"Synced: {report.pulled} in, {report.pushed} out{conflicts}." if moved or conflicts
                               else "Synced: nothing changed.", 8000)
         self.finished.emit(report)
@@ -320,3 +323,75 @@ class SyncAccountsDialog(QDialog):
 def _last_part(href: str) -> str:
     parts = [part for part in href.split("/") if part]
     return parts[-1] if parts else "–"
+
+
+class ConflictsDialog(QDialog):
+    """Tools → Sync conflicts: each field changed differently here and on the server, the person
+    shown both ways side by side (as the import's merge view does); keep this notebook's value or
+    take the server's. Until then both are kept."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Sync conflicts")
+        self.resize(820, 480)
+        self.list = QListWidget()
+        self.detail = QTextBrowser()
+        self.keep_button = QPushButton("Keep mine")
+        self.take_button = QPushButton("Take the server's")
+        self.keep_button.clicked.connect(lambda: self.settle(take_theirs=False))
+        self.take_button.clicked.connect(lambda: self.settle(take_theirs=True))
+        self.empty = QLabel("No conflicts: every change made on both sides has merged.")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.keep_button)
+        buttons.addWidget(self.take_button)
+        buttons.addStretch(1)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        panes = QHBoxLayout()
+        panes.addWidget(self.list, 1)
+        panes.addWidget(self.detail, 3)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.empty)
+        layout.addLayout(panes)
+        layout.addLayout(buttons)
+        layout.addWidget(close)
+        self.list.currentRowChanged.connect(self._show)
+        self.settled = 0
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.conflicts = sync.conflicts()
+        names = {record.id: record.display_name for record in contacts.get_contacts(
+            sorted({conflict.contact_id for conflict in self.conflicts}))}
+        self.list.clear()
+        for conflict in self.conflicts:
+            self.list.addItem(f"{names.get(conflict.contact_id, '?')}: {conflict.caption}")
+        self.empty.setVisible(not self.conflicts)
+        if self.conflicts:
+            self.list.setCurrentRow(0)
+        self._show(self.list.currentRow())
+
+    def _show(self, row: int) -> None:
+        from gui.import_dialog import side_by_side
+
+        valid = 0 <= row < len(self.conflicts)
+        self.keep_button.setEnabled(valid)
+        self.take_button.setEnabled(valid)
+        if not valid:
+            self.detail.clear()
+            return
+        conflict = self.conflicts[row]
+        record = contacts.get_contact(conflict.contact_id)
+        if record is None:
+            self.detail.clear()
+            return
+        self.detail.setHtml(f"<p>The <b>{conflict.caption}</b> changed here and on the server.</p>"
+                            + side_by_side(("In this notebook", record),
+                                           ("On the server", sync.with_theirs(record, conflict))))
+
+    def settle(self, take_theirs: bool) -> None:
+        row = self.list.currentRow()
+        if 0 <= row < len(self.conflicts):
+            sync.resolve(self.conflicts[row].id, take_theirs)
+            self.settled += 1
+            self.refresh()

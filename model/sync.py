@@ -30,11 +30,14 @@ none, RAPPORT_PASSWORD gives one each time.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import hashlib
 import io
+import json
 import os
 import re
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
@@ -439,6 +442,73 @@ def merge_fields(base: ContactRecord, here: ContactRecord, there: ContactRecord)
     return dataclasses.replace(here, **values), conflicts
 
 
+# -- Conflicts: a field both sides changed; ours is kept, theirs beside it until the user decides
+
+
+@dataclass
+class Conflict:
+    id: int
+    contact_id: int
+    field: str
+    theirs: object  # the server's value, as the field holds it
+
+    @property
+    def caption(self) -> str:
+        return self.field.replace("_", " ")
+
+
+def _encode(name: str, value: object) -> str:
+    """A field's value as JSON that `_decode` reads back into the field's own type."""
+    if name == "points":
+        value = [[p.kind, p.label, p.value, p.service, p.preferred, p.parts] for p in value]  # type: ignore[attr-defined]
+    elif isinstance(value, bytes):
+        value = {"base64": base64.b64encode(value).decode()}
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _decode(name: str, text: str) -> object:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return text  # written before values were JSON: as it was shown
+    if name == "points":
+        return [contacts.ContactPointRecord(kind, value_, label, service, bool(preferred), parts=list(parts))
+                for kind, label, value_, service, preferred, parts in value]
+    if isinstance(value, dict) and "base64" in value:
+        return base64.b64decode(value["base64"])
+    if name == "prep":
+        return [tuple(line) for line in value]
+    return value
+
+
+def conflicts(contact_id: int | None = None) -> list[Conflict]:
+    """The fields both sides changed, oldest first (of one person, or of everyone)."""
+    where, params = ("WHERE contact_id = ?", [contact_id]) if contact_id is not None else ("", [])
+    rows = database.execute_sql(f"SELECT id, contact_id, field, theirs FROM sync_conflict {where} ORDER BY id",
+                                params).fetchall()
+    return [Conflict(row[0], row[1], row[2], _decode(row[2], row[3])) for row in rows]
+
+
+def with_theirs(record: ContactRecord, conflict: Conflict) -> ContactRecord:
+    """The person as they would be with the server's value of the conflict's field."""
+    changes: dict[str, typing.Any] = {conflict.field: conflict.theirs}
+    return dataclasses.replace(record, **changes)
+
+
+def resolve(conflict_id: int, take_theirs: bool) -> None:
+    """The user decided: keep this notebook's value, or take the server's (which then goes to the
+    server with the next sync, as any change does)."""
+    with database.atomic():
+        conflict = next((c for c in conflicts() if c.id == conflict_id), None)
+        if conflict is None:
+            return
+        if take_theirs:
+            record = contacts.get_contact(conflict.contact_id)
+            if record is not None:
+                contacts.update_contact(with_theirs(record, conflict))
+        database.execute_sql("DELETE FROM sync_conflict WHERE id = ?", [conflict_id])
+
+
 def _value(record: ContactRecord, name: str):
     value = getattr(record, name)
     if name == "points":
@@ -495,7 +565,8 @@ class _Cards(_Side):
             contacts.add_prep_and_introducers([(contact_id, contacts.stored_form(there))])
             for name, theirs in conflicts.items():
                 database.execute_sql("INSERT INTO sync_conflict (contact_id, field, theirs, created_at)"
-                                     " VALUES (?, ?, ?, ?)", [contact_id, name, repr(theirs), stamp(now_utc())])
+                                     " VALUES (?, ?, ?, ?)", [contact_id, name, _encode(name, theirs),
+                                                              stamp(now_utc())])
             saved = contacts.get_contact(contact_id)
             assert saved is not None  # written just above, in this transaction
             text = vcard.serialize(saved, "3.0")

@@ -69,3 +69,40 @@ def test_an_account_is_added_synced_by_f5_and_after_a_change_and_offline_is_said
     assert window.statusBar().currentMessage().startswith("Offline:")
     assert QApplication.activeModalWidget() is None
     assert contacts.count_contacts() == before
+
+
+def test_a_field_changed_on_both_sides_is_settled_in_the_conflicts_view(empty_window, qtbot, tmp_path, monkeypatch):
+    import dataclasses
+
+    from gui.sync_panel import ConflictsDialog
+
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    window = empty_window
+    controller = window.sync_controller()
+    grace_id = contacts.add_contact(ContactRecord(given_name="Grace", family_name="Hopper", title="Captain"))
+    with radicale(tmp_path / "radicale") as server:
+        account = sync.add_account(server.url, server.user, server.password)
+        controller.passwords[account.id] = server.password
+        with qtbot.waitSignal(controller.finished, timeout=30000):
+            controller.sync_now()
+        # Here the title becomes Rear Admiral; on the phone, Commodore.
+        contacts.update_contact(dataclasses.replace(contacts.get_contact(grace_id), title="Rear Admiral"))
+        [item] = sync._items(account, sync.CARD).values()
+        status, card = server.request("GET", item.href)
+        assert status == 200 and b"TITLE:Captain" in card
+        assert server.request("PUT", item.href, card.replace(b"TITLE:Captain", b"TITLE:Commodore"),
+                              {"Content-Type": "text/vcard"})[0] in (201, 204)
+        with qtbot.waitSignal(controller.finished, timeout=30000) as done:
+            window.sync_action.trigger()
+        assert done.args[0].conflicts == 1
+        assert "Sync conflicts" in window.statusBar().currentMessage()
+        assert contacts.get_contact(grace_id).title == "Rear Admiral"  # ours kept, theirs beside it
+
+        dialog = ConflictsDialog(window)
+        assert dialog.list.count() == 1 and dialog.list.item(0).text() == "Grace Hopper: title"
+        text = dialog.detail.toPlainText()
+        assert "In this notebook" in text and "On the server" in text
+        assert "Rear Admiral" in text and "Commodore" in text
+        dialog.take_button.click()
+        assert dialog.list.count() == 0 and dialog.empty.isVisibleTo(dialog)
+        assert contacts.get_contact(grace_id).title == "Commodore" and sync.conflicts() == []

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from model import contacts, meetings, schema, storage, sync, vcard
+from model import contacts, meetings, storage, sync, vcard
 from model.contacts import ContactPointRecord, ContactRecord
 from tests.conftest import CORPUS
 from tests.servers.radicale import radicale
@@ -145,9 +145,13 @@ def test_the_same_field_changed_on_both_sides_is_a_conflict_and_both_values_are_
     assert report.conflicts == 1
     with opened(b):
         grace = [r for r in contacts.iter_contacts() if r.display_name == "Grace Hopper"][0]
-        kept = schema.database.execute_sql(
-            "SELECT field, theirs FROM sync_conflict WHERE contact_id = ?", [grace.id]).fetchall()
-    assert grace.title == "Rear Admiral" and kept == [("title", repr("Commodore"))]  # both values kept
+        [kept] = sync.conflicts(grace.id)
+        assert grace.title == "Rear Admiral" and (kept.field, kept.theirs) == ("title", "Commodore")  # both kept
+        sync.resolve(kept.id, take_theirs=True)  # the user takes the server's
+        assert contacts.get_contact(grace.id).title == "Commodore" and sync.conflicts() == []
+    run_sync(b, server)
+    run_sync(a, server)
+    assert person(a, "Grace Hopper").title == "Commodore"
 
 
 def test_a_deletion_in_b_removes_the_person_from_a(a_and_b, server):

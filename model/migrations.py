@@ -371,6 +371,27 @@ ALTER TABLE "sync_account" ADD COLUMN "journal" TEXT NOT NULL DEFAULT '';
 ALTER TABLE "sync_account" ADD COLUMN "journal_token" TEXT NOT NULL DEFAULT '';
 """
 
+# Version 13: what each synced resource was here when it last went to the server, so that a sync
+# writes out only what changed since (at 10,000 people, writing every card out again to compare
+# was 3 s of each sync). A person's card changes with their row, their phones and addresses,
+# tags, kept properties and prep: triggers count those changes per person in `contact_change`
+# (a clock's time would miss two changes in one second); an exchange's stamp is a digest.
+_CARD_COLUMNS = ("formatted_name, prefix, given_name, additional_names, family_name, suffix, nickname, "
+                 "organisation, department, title, birthday, anniversary, gender, notes, phonetic_family, "
+                 "phonetic_given, photo, photo_type, uid, revision, city, region, country, time_zone, "
+                 "time_zone_source, call_hours, how_met, met_on, introduced_by_id, cadence_days")
+_BUMP = """INSERT INTO "contact_change" ("contact_id", "version") VALUES ({who}, 1)
+    ON CONFLICT ("contact_id") DO UPDATE SET "version" = "version" + 1"""
+_VERSION_13 = f"""
+ALTER TABLE "sync_item" ADD COLUMN "stamp" TEXT NOT NULL DEFAULT '';
+CREATE TABLE "contact_change" ("contact_id" INTEGER NOT NULL PRIMARY KEY, "version" INTEGER NOT NULL);
+CREATE TRIGGER "contact_card_changed" AFTER UPDATE OF {_CARD_COLUMNS} ON "contact"
+BEGIN {_BUMP.format(who="NEW.id")}; END;
+""" + "".join(f"""CREATE TRIGGER "{table}_{event.lower()}_changes_card" AFTER {event} ON "{table}"
+BEGIN {_BUMP.format(who=("OLD" if event == "DELETE" else "NEW") + ".contact_id")}; END;
+""" for table in ("contact_point", "contact_tag", "vcard_property", "prep_item")
+        for event in ("INSERT", "UPDATE", "DELETE"))
+
 # MIGRATIONS[n] brings a notebook from version n to version n + 1.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _script(_VERSION_1),
@@ -385,5 +406,6 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _script(_VERSION_10),
     _script(_VERSION_11),
     _script(_VERSION_12),
+    _script(_VERSION_13),
 ]
 CURRENT_VERSION = len(MIGRATIONS)

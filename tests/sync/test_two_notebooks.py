@@ -130,6 +130,24 @@ def test_history_travels_as_journal_entries_and_calendar_apps_do_not_see_it(a_an
     assert run_sync(a, server).as_json()["pushed"] == 0  # nothing moves once both sides agree
 
 
+def test_a_prep_line_added_after_a_sync_goes_with_the_next(a_and_b, server):
+    from model import prep
+
+    a, b = a_and_b
+    with opened(a):
+        ada = contacts.add_contact(ContactRecord(given_name="Ada", family_name="Lovelace"))
+    run_sync(a, server)
+    run_sync(b, server)
+    with opened(a):
+        prep.add_lines(ada, "small_talk", ["Her engine notes"])  # the card changes, the person's row does not
+    assert run_sync(a, server).pushed == 1
+    assert run_sync(a, server).pushed == 0  # and once only
+    assert run_sync(b, server).pulled == 1
+    with opened(b):
+        [ada_b] = [r for r in contacts.iter_contacts() if r.display_name == "Ada Lovelace"]
+        assert ("small_talk", "Her engine notes", False) in ada_b.prep
+
+
 def test_the_same_field_changed_on_both_sides_is_a_conflict_and_both_values_are_kept(a_and_b, server):
     a, b = a_and_b
     with opened(a):

@@ -361,6 +361,10 @@ class MainWindow(QMainWindow):
     def _synced(self, report) -> None:
         if report.pulled or report.deleted_here:
             self.undo_stack.clear()  # the notebook changed under the undo steps, as after an import
+            if report.deleted:  # what another device deleted can be had back here, until the next sync
+                from gui.sync_panel import UndoSyncDeletions
+
+                self.undo_stack.push(UndoSyncDeletions(report.deleted, report.deleted_here, self._changed))
             controller = self.sync_controller()
             controller.quiet = True
             try:

@@ -21,6 +21,7 @@ import typing
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
+from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -395,3 +396,24 @@ class ConflictsDialog(QDialog):
             sync.resolve(self.conflicts[row].id, take_theirs)
             self.settled += 1
             self.refresh()
+
+
+class UndoSyncDeletions(QUndoCommand):
+    """What a sync deleted because another device did: Edit → Undo brings it back here (and the
+    next sync sends it to the server again, as new)."""
+
+    def __init__(self, deleted: list, count: int, changed) -> None:
+        super().__init__(f"Deletion of {count} item(s) by another device")
+        self._deleted, self._changed = deleted, changed
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:  # the sync has deleted them already
+            self._first = False
+            return
+        sync.delete_again(self._deleted)
+        self._changed(None)
+
+    def undo(self) -> None:
+        sync.restore_deleted(self._deleted)
+        self._changed(None)

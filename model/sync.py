@@ -85,12 +85,16 @@ class Report:
     conflicts: int = 0
     errors: list[str] = field(default_factory=list)
     unreachable: bool = False
+    # What a deletion on the server deleted here, as the model's delete gave it back: (kind, records),
+    # so that the window can undo it (restore_deleted) until the next sync sends it back as new.
+    deleted: list[tuple[str, list]] = field(default_factory=list)
 
     def add(self, other: Report) -> None:
         for name in ("pulled", "pushed", "deleted_here", "deleted_there", "conflicts"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.errors += other.errors
         self.unreachable |= other.unreachable
+        self.deleted += other.deleted
 
     def as_json(self) -> dict:
         return {"pulled": self.pulled, "pushed": self.pushed, "deleted_here": self.deleted_here,
@@ -100,6 +104,33 @@ class Report:
     def exit_code(self) -> int:
         """0: every change is on both sides; 2: some resources failed; 1: a server could not be reached."""
         return 1 if self.unreachable else 2 if self.errors else 0
+
+
+def restore_deleted(deleted: list[tuple[str, list]]) -> None:
+    """Undo what a sync deleted here (people first: their history and meetings hang on them); the
+    next sync sends them back to the server as new."""
+    order = {CARD: 0, EVENT: 1, JOURNAL: 2}
+    with database.atomic():
+        for kind, records in sorted(deleted, key=lambda pair: order[pair[0]]):
+            if kind == CARD:
+                contacts.restore_contacts(records)
+            elif kind == EVENT:
+                meetings.restore(records)
+            else:
+                history.restore(records)
+
+
+def delete_again(deleted: list[tuple[str, list]]) -> None:
+    """Redo: delete once more what `restore_deleted` put back."""
+    with database.atomic():
+        for kind, records in deleted:
+            ids = [record.id for record in records if record.id is not None]
+            if kind == CARD:
+                contacts.delete_contacts(ids)
+            elif kind == EVENT:
+                meetings.delete(ids)
+            else:
+                history.delete(ids)
 
 
 # -- Passwords -------------------------------------------------------------------------------
@@ -326,7 +357,8 @@ class _Side:
              report: Report) -> None:
         raise NotImplementedError
 
-    def delete_local(self, thing) -> None:
+    def delete_local(self, thing) -> list:
+        """Delete it here; what the model's delete gave back, for an undo."""
         raise NotImplementedError
 
 
@@ -375,7 +407,7 @@ def _pull(account: Account, client: dav.Client, side: _Side, collection: str, to
         here = local.get(key)
         with database.atomic():
             if here is not None and (here[1] is None or _hash(here[1]) == item.synced_hash):
-                side.delete_local(here[0])
+                report.deleted.append((kind, side.delete_local(here[0])))
                 report.deleted_here += 1
                 local.pop(key)
             _forget(item)  # changed here since: it goes back as new
@@ -617,8 +649,8 @@ class _Cards(_Side):
         report.conflicts += len(conflicts)
         local[key] = (saved, text)
 
-    def delete_local(self, record: ContactRecord) -> None:
-        contacts.delete_contacts([record.id or 0])
+    def delete_local(self, record: ContactRecord) -> list:
+        return contacts.delete_contacts([record.id or 0])
 
 
 # -- Meetings ----------------------------------------------------------------------------------
@@ -669,8 +701,8 @@ class _Events(_Side):
         report.pulled += 1
         local[key] = (group, text)
 
-    def delete_local(self, group: list[meetings.MeetingRecord]) -> None:
-        meetings.delete([record.id for record in group if record.id is not None])
+    def delete_local(self, group: list[meetings.MeetingRecord]) -> list:
+        return meetings.delete([record.id for record in group if record.id is not None])
 
 
 # -- History -----------------------------------------------------------------------------------
@@ -787,5 +819,5 @@ class _Journals(_Side):
         report.pulled += 1
         local[key] = (saved, text)
 
-    def delete_local(self, entry: history.InteractionRecord) -> None:
-        history.delete([entry.id or 0])
+    def delete_local(self, entry: history.InteractionRecord) -> list:
+        return history.delete([entry.id or 0])

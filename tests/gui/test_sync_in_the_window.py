@@ -54,6 +54,18 @@ def test_an_account_is_added_synced_by_f5_and_after_a_change_and_offline_is_said
         assert "Priya Natarajan" in shown_names(window)
         assert "Synced: 1 in" in window.statusBar().currentMessage()
 
+        # The phone deletes her: she goes here too, and Edit → Undo brings her back, to go out again.
+        assert server.request("DELETE", f"{account.address_book}phone-card-1.vcf")[0] in (200, 204)
+        with qtbot.waitSignal(controller.finished, timeout=30000) as done:
+            window.sync_action.trigger()
+        assert done.args[0].deleted_here == 1 and "Priya Natarajan" not in shown_names(window)
+        assert window.undo_stack.undoText() == "Deletion of 1 item(s) by another device"
+        window.undo_stack.undo()
+        assert "Priya Natarajan" in shown_names(window)
+        with qtbot.waitSignal(controller.finished, timeout=30000) as done:
+            window.sync_action.trigger()
+        assert done.args[0].pushed == 1
+
         # A change here goes out by itself, a moment later.
         contacts.add_contact(ContactRecord(given_name="Tomás", family_name="Ruiz",
                                            points=[ContactPointRecord("email", "tomas@example.org")]))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -99,6 +99,21 @@ class TagBox(QComboBox):
         super().wheelEvent(event)
 
 
+class SearchField(QLineEdit):
+    """The search field lets the window's Ctrl+letter shortcuts through (Ctrl+E edits the person,
+    Ctrl+L logs an exchange): a line edit takes some of them for itself (Ctrl+E is end-of-line
+    on X11), so they did nothing while one was typing a search."""
+
+    WINDOW_KEYS = {Qt.Key_E, Qt.Key_L, Qt.Key_M, Qt.Key_I, Qt.Key_P}
+
+    def event(self, event) -> bool:
+        if (event.type() == QEvent.Type.ShortcutOverride and event.modifiers() == Qt.ControlModifier
+                and event.key() in self.WINDOW_KEYS):
+            event.ignore()  # not ours: the shortcut fires
+            return True
+        return super().event(event)
+
+
 class ContactList(QWidget):
     """Search, sort, filter by tag, and pick a person."""
 
@@ -109,7 +124,7 @@ class ContactList(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = ContactListModel(self)
-        self.search_field = QLineEdit(placeholderText="Search names, companies, places, notes…")
+        self.search_field = SearchField(placeholderText="Search names, companies, places, notes…")
         self.search_field.setClearButtonEnabled(True)
         self.search_field.setAccessibleName("Search contacts")
         self.sort_box = QComboBox()
@@ -153,7 +168,7 @@ class ContactList(QWidget):
         self._search_timer = QTimer(self, singleShot=True, interval=120)
         self._search_timer.timeout.connect(self._apply_search)
         self.search_field.textChanged.connect(self._search_timer.start)
-        self.search_field.returnPressed.connect(self._apply_search)
+        self.search_field.returnPressed.connect(self._open_first_match)
         self.sort_box.currentIndexChanged.connect(self._apply_sort)
         self.tag_box.currentIndexChanged.connect(self._apply_tag)
         self.show_box.currentIndexChanged.connect(
@@ -168,6 +183,13 @@ class ContactList(QWidget):
             self._apply_search()
             return
         super().keyPressEvent(event)
+
+    def _open_first_match(self) -> None:
+        """Return in the search field: the search now, and the best match shown, the list focused."""
+        self._apply_search()
+        if self.model.rowCount():
+            self.select(self.model.index(0).data(ContactListModel.IdRole))
+            self.view.setFocus(Qt.OtherFocusReason)
 
     def focus_search(self) -> None:
         self.search_field.setFocus(Qt.ShortcutFocusReason)

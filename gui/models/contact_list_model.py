@@ -104,8 +104,9 @@ class ContactListModel(QAbstractListModel):
             for index, row in enumerate(rows):
                 if row.id == contact_id:
                     return page * PAGE_SIZE + index
-        if self._text:
-            return None
+        if self._text:  # the matches, best first: where the person is among them (after a reload, say)
+            ids = search.search(self._text, min(self._count, 10_000), tag=self._tag, show=self._show)
+            return ids.index(contact_id) if contact_id in ids else None
         return contacts.position_of(contact_id, self._sort, self._tag, self._show)
 
     # -- QAbstractListModel -------------------------------------------------------------

@@ -1,0 +1,51 @@
+"""The window keeps the user's place (issue 20): the selection survives logging and undo with a
+search active, Return in the search opens the best match, and Ctrl+E works from the search field."""
+
+from PySide6.QtCore import Qt
+
+from gui.contact_editor import ContactEditor
+from gui.undo_commands import LogExchange
+from model import clock
+from model.history import InteractionRecord
+from tests.gui.conftest import drive_dialog, shown_names
+
+
+def _search(window, qtbot, text):
+    window.contact_list.search_field.setText(text)
+    qtbot.waitUntil(lambda: window.contact_list.model.search_text == text, timeout=5000)
+
+
+def test_the_selection_survives_logging_and_undo_with_a_search_active(window, qtbot):
+    _search(window, qtbot, "Groves")
+    names = shown_names(window)
+    assert len(names) >= 2
+    second = window.contact_list.model.index(1).data(window.contact_list.model.IdRole)
+    window.contact_list.select(second)
+    window.undo_stack.push(LogExchange(InteractionRecord(second, "phone", clock.now(), "out", 10), [second], [],
+                                       window._changed))
+    assert window.contact_list.current_id() == second
+    window.undo_stack.undo()
+    assert window.contact_list.current_id() == second
+    window.undo_stack.redo()
+    assert window.contact_list.current_id() == second
+
+
+def test_return_in_the_search_opens_the_best_match(window, qtbot):
+    window.contact_list.focus_search()
+    qtbot.keyClicks(window.contact_list.search_field, "Cheryl")
+    qtbot.keyClick(window.contact_list.search_field, Qt.Key_Return)
+    assert window.contact_list.model.search_text == "Cheryl"
+    assert window.contact_page.name_label.full_text() == "Cheryl Lopata"
+    assert window.contact_list.view.hasFocus()
+
+
+def test_ctrl_e_edits_the_person_while_the_search_field_has_focus(window, qtbot):
+    _search(window, qtbot, "Cheryl")
+    window.contact_list.select(window.contact_list.model.index(0).data(window.contact_list.model.IdRole))
+    window.contact_list.focus_search()
+    seen = []
+    errors = drive_dialog(qtbot, lambda dialog: (seen.append(dialog.windowTitle()), dialog.reject()), ContactEditor)
+    qtbot.keyClick(window.contact_list.search_field, Qt.Key_E, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: bool(seen) or bool(errors), timeout=5000)
+    assert not errors and seen
+    assert window.contact_list.search_field.text() == "Cheryl"  # and the search is as it was

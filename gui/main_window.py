@@ -149,6 +149,10 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         self.new_contact_action = self._action("&New contact…", self.new_contact, QKeySequence.New, "Add a person")
         self.open_action = self._action("&Open notebook…", self.choose_notebook, QKeySequence.Open)
+        self.new_notebook_action = self._action("New note&book…", self.new_notebook,
+                                                tip="Start an empty notebook in a file of its own")
+        self.my_notebook_action = self._action("Open &my notebook", self.open_my_notebook,
+                                               tip="Back to your own notebook, in your user data folder")
         self.import_action = self._action("&Import contacts…", self.choose_import, "Ctrl+I",
                                           "Import vCards, calendars, or the history exports of WhatsApp,"
                                           " your phone, mail, Messenger, Telegram, X and LinkedIn")
@@ -220,7 +224,10 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addActions([self.import_action, self.export_contacts_action, self.export_ics_action])
         menu.addSeparator()
-        menu.addActions([self.open_action, self.open_sample_action])
+        menu.addActions([self.new_notebook_action, self.open_action])
+        self.recent_menu = menu.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        menu.addActions([self.my_notebook_action, self.open_sample_action])
         menu.addSeparator()
         menu.addActions([self.print_action, self.pdf_action, self.day_sheets_action])
         menu.addSeparator()
@@ -326,8 +333,17 @@ class MainWindow(QMainWindow):
         noun = "contact" if total == 1 else "contacts"
         self.count_label.setText(f"{shown:,} of {total:,} {noun}" if filtered else f"{total:,} {noun}")
 
+    def is_sample(self) -> bool:
+        """Whether the open notebook is a throwaway copy of the sample (not the user's own)."""
+        return self.notebook.path.name == "sample.rapport" and self.notebook.path.parent.name.startswith(
+            ("rapport-sample-", "rapport-demo-"))
+
     def _update_title(self) -> None:
-        self.setWindowTitle(f"{self.notebook.path.name} — Rapport")
+        sample = " (a sample, not your notebook)" if self.is_sample() else ""
+        self.setWindowTitle(f"{self.notebook.path.name}{sample} — Rapport")
+        if not self.is_sample():
+            remember_recent(self.notebook.path)
+        self.my_notebook_action.setEnabled(self.notebook.path != storage.default_notebook_path())
 
     # -- Sync ---------------------------------------------------------------------------
 
@@ -879,9 +895,39 @@ class MainWindow(QMainWindow):
         self.contact_list.select(None)
         self._update_title()
         self._update_count()
+        # Every view follows the notebook now open (the calendar went on showing the last one's meetings).
+        if self._calendar_view is not None:
+            self._calendar_view.refresh()
+        self.offline_view.refresh()
+        if self.pages.currentWidget() is self.today_page or self.contact_list.current_id() is None:
+            self.show_today()
         if self._sync is not None:
             self._sync.set_minutes(self._sync.minutes())
             self._sync.start()
+
+    def new_notebook(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "New notebook", str(self.notebook.path.parent / "notebook.rapport"),
+                                              "Rapport notebooks (*.rapport)")
+        if not name:
+            return
+        path = Path(name if name.endswith(".rapport") else name + ".rapport")
+        if path.exists():
+            QMessageBox.information(self, "New notebook", f"{path.name} exists already: it is opened as it is.")
+        self.open_notebook_file(path)
+
+    def open_my_notebook(self) -> None:
+        path = storage.default_notebook_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.open_notebook_file(path)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = [path for path in recent_notebooks() if path != self.notebook.path]
+        for path in recent:
+            action = self.recent_menu.addAction(f"{path.name}  —  {path.parent}")
+            action.triggered.connect(lambda _checked=False, p=path: self.open_notebook_file(p))
+        if not recent:
+            self.recent_menu.addAction("No other notebook yet").setEnabled(False)
 
     def choose_notebook(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Open notebook", str(self.notebook.path.parent),
@@ -1002,3 +1048,18 @@ class MainWindow(QMainWindow):
         settings.setValue("window/splitter", self.splitter.saveState())
         settings.setValue("list/sort", self.contact_list.model.sort)
         super().closeEvent(event)
+
+
+RECENT_SETTING = "notebooks/recent"
+
+
+def recent_notebooks() -> list[Path]:
+    """The notebooks opened lately, newest first, those that still exist."""
+    value = QSettings().value(RECENT_SETTING, [])
+    names = [value] if isinstance(value, str) else list(value or [])
+    return [Path(name) for name in names if Path(name).exists()]
+
+
+def remember_recent(path: Path) -> None:
+    names = [str(path)] + [str(p) for p in recent_notebooks() if p != path]
+    QSettings().setValue(RECENT_SETTING, names[:8])

@@ -49,3 +49,30 @@ def test_ctrl_e_edits_the_person_while_the_search_field_has_focus(window, qtbot)
     qtbot.waitUntil(lambda: bool(seen) or bool(errors), timeout=5000)
     assert not errors and seen
     assert window.contact_list.search_field.text() == "Cheryl"  # and the search is as it was
+
+
+def test_every_view_follows_the_notebook_opened(window, qtbot, tmp_path):
+    window.show_view(window.calendar_view)
+    today = clock.today()
+    assert window.calendar_view.month.counts.get(today) == 1  # the sample's call today
+    assert window.open_notebook_file(tmp_path / "mine.rapport")
+    assert not window.calendar_view.month.counts.get(today)  # not the sample's meetings any more
+    assert shown_names(window) == []
+
+
+def test_recent_notebooks_the_sample_and_the_way_back_to_ones_own(window, qtbot, tmp_path):
+    from model import storage
+
+    first, second = tmp_path / "first.rapport", tmp_path / "second.rapport"
+    assert window.open_notebook_file(first) and window.open_notebook_file(second)
+    window._fill_recent()
+    entries = [action.text() for action in window.recent_menu.actions()]
+    assert entries[0].startswith("first.rapport") and not any(e.startswith("second.rapport") for e in entries)
+    window.recent_menu.actions()[0].trigger()
+    assert window.notebook.path == first
+    window.open_sample()
+    assert "(a sample, not your notebook)" in window.windowTitle()
+    assert window.my_notebook_action.isEnabled()
+    window.my_notebook_action.trigger()
+    assert window.notebook.path == storage.default_notebook_path() and "sample" not in window.windowTitle()
+    assert not window.my_notebook_action.isEnabled()

@@ -71,12 +71,28 @@ def build_sample_notebook(path: str | Path) -> storage.Notebook:
     return notebook
 
 
+def _soon(today: dt.datetime) -> dt.datetime:
+    """The sample's next call: in an hour and a half from now, on the half hour, so that whenever
+    the sample is opened it has a call coming up and none missed (late in the evening: tomorrow
+    morning)."""
+    now = clock.local_now()
+    later = (now + dt.timedelta(minutes=90)).replace(second=0, microsecond=0)
+    later += dt.timedelta(minutes=(30 - later.minute % 30) % 30)
+    if later.date() != now.date() or later.hour >= 21:
+        return today + dt.timedelta(days=1, hours=9, minutes=30)
+    return later
+
+
 def _add_meetings(today: dt.datetime) -> None:
-    """Planned (and one done, one cancelled) meetings around today, local time."""
+    """Planned (and one done, one cancelled) meetings around today, local time; the first of them
+    soon after now."""
     ids = {row.display_name: row.id for row in Contact.select(Contact.id, Contact.display_name)}
     for plan in json.loads(resources.path("sample", "meetings.json").read_text(encoding="utf-8")):
-        hours, minutes = (int(part) for part in plan["time"].split(":"))
-        starts = today + dt.timedelta(days=plan["day"], hours=hours, minutes=minutes)
+        if plan.get("soon"):
+            starts = _soon(today)
+        else:
+            hours, minutes = (int(part) for part in plan["time"].split(":"))
+            starts = today + dt.timedelta(days=plan["day"], hours=hours, minutes=minutes)
         people = [meetings.Attendee(ids[name], name) for name in plan["with"]]
         title = plan.get("title") or meetings.suggested_title(plan["with"], plan["kind"])
         status = plan.get("status", "planned")

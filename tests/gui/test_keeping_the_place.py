@@ -76,3 +76,25 @@ def test_recent_notebooks_the_sample_and_the_way_back_to_ones_own(window, qtbot,
     window.my_notebook_action.trigger()
     assert window.notebook.path == storage.default_notebook_path() and "sample" not in window.windowTitle()
     assert not window.my_notebook_action.isEnabled()
+
+
+def test_the_sample_has_a_call_coming_up_at_any_hour_and_no_missed_reminder(tmp_path):
+    import datetime as dt
+
+    from model import meetings
+    from model.sample import build_sample_notebook
+
+    zone = dt.timezone(dt.timedelta(hours=-5))
+    for hour in (0, 9, 16, 19, 22, 23):
+        moment = dt.datetime(2026, 12, 2, hour, 40, tzinfo=zone)
+        with clock.frozen(moment, zone):
+            notebook = build_sample_notebook(tmp_path / f"sample-{hour}.rapport")
+            try:
+                upcoming = meetings.upcoming(clock.now(), 2)
+                first = min(o.starts_at for o in upcoming)
+                assert dt.timedelta(0) < first - moment <= dt.timedelta(hours=15), hour  # soon, or tomorrow morning
+                assert not [o for o in meetings.on_days(clock.today()) if o.starts_at < moment
+                            and o.meeting.status == "planned"], hour  # nothing already missed today
+                assert meetings.due_reminders(clock.now()) == [], hour  # so no reminder on opening
+            finally:
+                notebook.close()

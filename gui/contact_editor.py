@@ -186,6 +186,7 @@ class ContactEditor(QDialog):
         self.resize(720, 760)
         self._show_photo()
         self.fields["given_name"].setFocus()
+        self._as_opened = self.result_record()  # what Cancel compares with, to ask before throwing typing away
 
     def _form_group(self, title: str, rows: list[tuple[str, str, str]]) -> QGroupBox:
         group = QGroupBox(title)
@@ -266,6 +267,24 @@ class ContactEditor(QDialog):
         if record.display_name == "(no name)" and not record.notes:
             return "Give the person a name, an organisation, a phone or an email."
         return ""
+
+    def reject(self) -> None:
+        """Esc or Cancel: what was typed is not thrown away without asking."""
+        if self._changed() and not self._discard_ok():
+            return
+        super().reject()
+
+    def _changed(self) -> bool:
+        return self.result_record() != self._as_opened
+
+    def _discard_ok(self) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, "Discard changes?",
+                          "You have changed this person. Discard your changes?", parent=self)
+        discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(box.buttons()[-1])
+        box.exec()
+        return box.clickedButton() is discard
 
     def accept(self) -> None:
         problem = self._problem(self.result_record())

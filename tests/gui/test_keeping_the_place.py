@@ -98,3 +98,35 @@ def test_the_sample_has_a_call_coming_up_at_any_hour_and_no_missed_reminder(tmp_
                 assert meetings.due_reminders(clock.now()) == [], hour  # so no reminder on opening
             finally:
                 notebook.close()
+
+
+def test_esc_in_the_contact_editor_asks_before_throwing_typing_away(sample_notebook, qtbot):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from model import contacts
+
+    record = next(r for r in contacts.iter_contacts() if r.display_name == "Cheryl Lopata")
+    editor = ContactEditor(record)
+    qtbot.addWidget(editor)
+    editor.show()
+    qtbot.keyClick(editor, Qt.Key_Escape)  # nothing typed: closes at once
+    assert not editor.isVisible()
+    editor = ContactEditor(record)
+    qtbot.addWidget(editor)
+    editor.show()
+    editor.fields["title"].setText("Chief of Everything")
+    answers = []
+
+    def answer(choice):
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        answers.append(box.text())
+        next(b for b in box.buttons() if b.text() == choice).click()
+
+    QTimer.singleShot(50, lambda: answer("Keep editing"))
+    qtbot.keyClick(editor, Qt.Key_Escape)
+    assert editor.isVisible() and editor.fields["title"].text() == "Chief of Everything"
+    QTimer.singleShot(50, lambda: answer("Discard"))
+    qtbot.keyClick(editor, Qt.Key_Escape)
+    assert not editor.isVisible() and answers == ["You have changed this person. Discard your changes?"] * 2

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from PySide6.QtCore import QDate, QPoint, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QPoint, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStackedWidget,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -252,11 +253,42 @@ class WeekGrid(QWidget):
         local = occurrence.starts_at.astimezone()
         label = f"{local:%H:%M} {'✓ ' if record.status == 'done' else ''}{record.title}"
         inner = rect.adjusted(5, 1, -4, -1)
-        if inner.height() < painter.fontMetrics().height() * 2:  # a short meeting: one elided line
-            label = painter.fontMetrics().elidedText(label, Qt.ElideRight, int(inner.width()))
+        metrics = painter.fontMetrics()
+        if inner.height() < metrics.height() * 2:  # a short meeting: one elided line
+            label = metrics.elidedText(label, Qt.ElideRight, int(inner.width()))
             painter.drawText(inner, Qt.AlignLeft | Qt.AlignVCenter, label)
-        else:
-            painter.drawText(inner, Qt.AlignLeft | Qt.AlignTop | Qt.TextWordWrap, label)
+        else:  # whole lines only, the last one cut with an ellipsis: never half a line
+            lines = fit_lines(metrics, label, int(inner.width()), max(1, int(inner.height() // metrics.height())))
+            painter.drawText(inner, Qt.AlignLeft | Qt.AlignTop, "\n".join(lines))
+
+    def tooltip_at(self, point: QPoint) -> str:
+        """What a meeting's chip says in full: its time, title, people and place."""
+        block = self.block_at(point)
+        if block is None:
+            return ""
+        occurrence = block.occurrence
+        record = occurrence.meeting
+        starts, ends = occurrence.starts_at.astimezone(), occurrence.ends_at.astimezone()
+        lines = [f"{starts:%H:%M}–{ends:%H:%M}  {record.title}"]
+        names = ", ".join(attendee.name for attendee in record.attendees if attendee.name)
+        if names:
+            lines.append(f"With {names}")
+        if record.location:
+            lines.append(record.location)
+        if record.status != "planned":
+            lines.append(record.status.capitalize())
+        return "\n".join(lines)
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            text = self.tooltip_at(event.pos())
+            if text:
+                QToolTip.showText(event.globalPos(), text, self)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().event(event)
 
     # -- Mouse ------------------------------------------------------------------------------
 
@@ -344,6 +376,21 @@ class WeekHeader(QWidget):
                                  self.fontMetrics().elidedText(text, Qt.ElideRight, int(chip.width()) - 8))
 
 
+def fit_lines(metrics, text: str, width: int, max_lines: int) -> list[str]:
+    """`text` wrapped at words into at most `max_lines` lines of `width`, the last cut with an ellipsis."""
+    lines: list[str] = []
+    words = text.split()
+    while words and len(lines) < max_lines:
+        line = words.pop(0)
+        while words and metrics.horizontalAdvance(f"{line} {words[0]}") <= width:
+            line = f"{line} {words.pop(0)}"
+        lines.append(line)
+    if words or (lines and metrics.horizontalAdvance(lines[-1]) > width):
+        rest = " ".join([lines[-1], *words]) if lines else " ".join(words)
+        lines[-1:] = [metrics.elidedText(rest, Qt.ElideRight, width)]
+    return [metrics.elidedText(line, Qt.ElideRight, width) for line in lines]
+
+
 class WeekView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -416,8 +463,8 @@ class CalendarView(QWidget):
         self.modes.idClicked.connect(self._set_mode)
         new_button = QPushButton("New meeting…")
         new_button.clicked.connect(lambda: self.new_requested.emit(None))
-        sheets_button = QPushButton("Print the day's sheets…")
-        sheets_button.setToolTip("A call sheet for every meeting on the chosen day")
+        sheets_button = QPushButton("Day's sheets…")
+        sheets_button.setToolTip("Print a call sheet for every meeting on the chosen day")
         sheets_button.clicked.connect(lambda: self.day_sheets_requested.emit(self.selected_date()))
 
         bar = QHBoxLayout()
@@ -497,8 +544,10 @@ class CalendarView(QWidget):
         self.day_list.show_occurrences(meetings.on_days(day), empty="No meetings. Double-click a day to plan one.")
         start, end = monday_of(day), monday_of(day) + dt.timedelta(days=6)
         self.week.show_week(start, meetings.on_days(start, end))
-        self.range_label.setText(f"{start.day} {start:%B} – {end.day} {end:%B %Y}" if start.month != end.month
-                                 else f"{start.day}–{end.day} {end:%B %Y}")
+        # Months shortened (30 Nov – 6 Dec 2026), the full form in the tooltip: the bar fits a 1024 px screen.
+        self.range_label.setText(f"{start.day} {start:%b} – {end.day} {end:%b %Y}" if start.month != end.month
+                                 else f"{start.day}–{end.day} {end:%b %Y}")
+        self.range_label.setToolTip(f"{start.day} {start:%B} – {end.day} {end:%B %Y}")
 
     def _set_mode(self, index: int) -> None:
         self.right.setCurrentIndex(index)

@@ -139,6 +139,7 @@ class ContactList(QWidget):
         # A one-column table with fixed row heights: it places row n without visiting rows
         # 0..n-1, which QListView and QTreeView both do (a Python call per row, 100,000 times).
         self.view = QTableView()
+        self.view.setTabKeyNavigation(False)  # Tab leaves the list for the person's page, as in any form
         self.view.horizontalHeader().hide()
         self.view.horizontalHeader().setStretchLastSection(True)
         rows = self.view.verticalHeader()

@@ -493,6 +493,16 @@ class MainWindow(QMainWindow):
         def paint(device) -> None:
             SheetDocument(device.pageLayout().pageSize()).build(makers).print_(device)
         preview.paintRequested.connect(paint)
+        # Opened large enough to read, the page at the window's width (Qt opens it small, at 39 %).
+        from PySide6.QtWidgets import QApplication
+
+        screen = (self.screen() or QApplication.primaryScreen()).availableGeometry()
+        preview.resize(min(900, screen.width() - 40), min(1000, screen.height() - 40))
+        from PySide6.QtPrintSupport import QPrintPreviewWidget
+
+        pages = preview.findChild(QPrintPreviewWidget)
+        if pages is not None:
+            pages.fitToWidth()
         preview.exec()
 
     def save_call_sheet(self, makers: list | None = None, name: str = "") -> None:

@@ -1,7 +1,7 @@
 """The window keeps the user's place (issue 20): the selection survives logging and undo with a
 search active, Return in the search opens the best match, and Ctrl+E works from the search field."""
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from gui.contact_editor import ContactEditor
 from gui.undo_commands import LogExchange
@@ -130,3 +130,26 @@ def test_esc_in_the_contact_editor_asks_before_throwing_typing_away(sample_noteb
     QTimer.singleShot(50, lambda: answer("Discard"))
     qtbot.keyClick(editor, Qt.Key_Escape)
     assert not editor.isVisible() and answers == ["You have changed this person. Discard your changes?"] * 2
+
+
+def test_the_calendar_fits_a_small_screen_and_its_chips_say_everything_in_a_tooltip(window, qtbot):
+    window.resize(1024, 700)
+    window.show_view(window.calendar_view)
+    qtbot.waitUntil(lambda: window.calendar_view.week.grid.blocks != [], timeout=5000)
+    assert window.minimumSizeHint().width() <= 910  # it was 1062 px once the calendar had been shown
+    assert window.width() == 1024
+    grid = window.calendar_view.week.grid
+    mentoring = next(b for b in grid.blocks if b.occurrence.meeting.title == "Mentoring circle")
+    tip = grid.tooltip_at(mentoring.rect.center().toPoint())
+    assert "Mentoring circle" in tip and "Priya Sharma" in tip and "Arjun Mehta" in tip
+    assert grid.tooltip_at(QPoint(1, 1)) == ""
+
+
+def test_tab_leaves_the_contact_list(window, qtbot):
+    window.show_view(window.splitter)
+    window.contact_list.select(None)
+    window.contact_list.view.setFocus()
+    before = window.contact_list.current_id()
+    qtbot.keyClick(window.contact_list.view, Qt.Key_Tab)
+    assert window.contact_list.current_id() == before  # Tab did not move to the next person
+    assert not window.contact_list.view.hasFocus()

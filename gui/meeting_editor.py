@@ -45,16 +45,34 @@ class Attending:
     zone: str = ""  # of the first attendee whose zone is known
     place: str = ""
     cadence_days: int = 0  # the longest keep-in-touch cadence among them
+    call_hours: str = ""  # theirs, in their zone
+    kind: str = ""  # how the first of them is usually met: phone, video or in_person
+    location: str = ""  # and where: their number for a call
 
 
 def attending(contact_ids: tuple[int, ...]) -> Attending:
     people = contacts.get_contacts(list(contact_ids))
     cadence = max((record.cadence_days for record in people), default=0)
+    kind, location = _usual_way(people[0]) if people else ("", "")
     for record in people:
         zone = places.resolve_contact(record).zone
         if zone:
-            return Attending(zone, record.city or zone.split("/")[-1].replace("_", " "), cadence)
-    return Attending(cadence_days=cadence)
+            return Attending(zone, record.city or zone.split("/")[-1].replace("_", " "), cadence, record.call_hours,
+                             kind, location)
+    return Attending(cadence_days=cadence, kind=kind, location=location)
+
+
+def _usual_way(record: contacts.ContactRecord) -> tuple[str, str]:
+    """How a person is usually met (the spoken channel their history has most), and where: their
+    number for a call. With no such history: a call when there is a number, else video."""
+    from model import history
+
+    phones = sorted(record.points_of("phone"), key=lambda p: (not p.preferred, p.label != "mobile"))
+    number = phones[0].value if phones else ""
+    spoken = [key for key, _name, _count in history.summary(record.id or 0).per_channel
+              if key in ("phone", "video", "in_person")] if record.id else []
+    kind = spoken[0] if spoken else ("phone" if number else "video")
+    return kind, number if kind == "phone" else ""
 
 
 def next_slot(now: dt.datetime | None = None, days: int = 1) -> dt.datetime:
@@ -199,7 +217,13 @@ class MeetingEditor(QDialog):
         if record is None:
             self._title_is_suggested = True
             self.zone.setCurrentText(self._mine or theirs)
+            people = self._attending(ids)
+            if starts_at is None and people.zone:  # the next half hour that suits them and you
+                starts_at = places.next_call_slot(people.zone, people.call_hours)
             self._set_start(starts_at or next_slot())
+            if people.kind:
+                self.kind.setCurrentIndex(max(0, self.kind.findData(people.kind)))
+                self.location.setText(people.location)
             self.duration.setCurrentIndex(1)
             self.reminder.setCurrentIndex(self.reminder.findData(15))
             return

@@ -473,6 +473,32 @@ def reasonable_hour(zone: str, call_hours: str = "", now: dt.datetime | None = N
     return CallWindow(False, f"Too late there; their hours end at {end:%H:%M}")
 
 
+MY_HOURS = (dt.time(8), dt.time(21))  # when the user plans calls by default, their own clock
+
+
+def next_call_slot(zone: str, call_hours: str = "", now: dt.datetime | None = None, minutes: int = 30,
+                   my_zone: dt.tzinfo | None = None) -> dt.datetime:
+    """The first half hour from an hour after now that is a weekday inside the person's call hours
+    in their zone (and, for the user, between 08:00 and 21:00): where a new call with them starts."""
+    from model import clock
+
+    now = (now or clock.now()).astimezone(dt.UTC)
+    mine = my_zone or clock.local_zone()
+    there_zone = zone_or_local(zone)
+    start, end = parse_call_hours(call_hours or DEFAULT_CALL_HOURS)
+    slot = (now + dt.timedelta(hours=1)).replace(second=0, microsecond=0)
+    slot += dt.timedelta(minutes=(30 - slot.minute % 30) % 30)
+    for _step in range(14 * 48):  # two weeks of half hours
+        there, here = slot.astimezone(there_zone), slot.astimezone(mine)
+        finish = (there + dt.timedelta(minutes=minutes)).time()
+        my_finish = (here + dt.timedelta(minutes=minutes)).time()
+        if (there.weekday() < 5 and start <= there.time() < finish <= end
+                and MY_HOURS[0] <= here.time() < my_finish <= MY_HOURS[1]):
+            return slot
+        slot += dt.timedelta(minutes=30)
+    return (now + dt.timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
+
+
 def season(zone: str, latitude: float | None = None, today: dt.date | None = None) -> str:
     """The meteorological season there (southern hemisphere flipped), for talk about the weather."""
     today = today or clock.today()

@@ -28,6 +28,9 @@ def test_plan_a_call_from_the_person_page(window, qtbot):
 
     def plan(editor):
         assert editor.people.ids() == [hannah]
+        assert editor.kind.currentData() == "video"  # how she is usually reached: her history is video calls
+        assert editor.title.placeholderText() == "Video call with Hannah Schmidt"
+        editor.kind.setCurrentIndex(editor.kind.findData("phone"))
         assert editor.title.placeholderText() == "Call with Hannah Schmidt"
         editor.zone.setCurrentText("Europe/London")
         editor._set_start(starts)

@@ -153,3 +153,34 @@ def test_tab_leaves_the_contact_list(window, qtbot):
     qtbot.keyClick(window.contact_list.view, Qt.Key_Tab)
     assert window.contact_list.current_id() == before  # Tab did not move to the next person
     assert not window.contact_list.view.hasFocus()
+
+
+def test_a_new_call_starts_inside_the_persons_hours_by_the_way_you_reach_them(sample_notebook, qtbot):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from gui.meeting_editor import MeetingEditor
+    from model import places, search
+
+    berlin, new_york = ZoneInfo("Europe/Berlin"), ZoneInfo("America/New_York")
+    # 10:00 on a Wednesday in Berlin is 04:00 in Savannah: the first good half hour is their 09:00.
+    wednesday = dt.datetime(2026, 12, 2, 10, 0, tzinfo=berlin)
+    slot = places.next_call_slot("America/New_York", "", wednesday, my_zone=berlin)
+    assert slot.astimezone(new_york).strftime("%a %H:%M") == "Wed 09:00"
+    assert slot.astimezone(berlin).strftime("%H:%M") == "15:00"
+    # Friday evening here: not at the weekend there, so Monday.
+    friday = dt.datetime(2026, 12, 4, 20, 45, tzinfo=berlin)
+    slot = places.next_call_slot("America/New_York", "10:00-12:00", friday, my_zone=berlin)
+    assert slot.astimezone(new_york).strftime("%a %H:%M") == "Mon 10:00"
+
+    cathy = search.search("Cathy Rogers")[0]
+    editor = MeetingEditor(None, [cathy])
+    qtbot.addWidget(editor)
+    assert editor.kind.currentData() in ("phone", "video")
+    if editor.kind.currentData() == "phone":
+        assert editor.location.text() == "+1 912 555 0143"
+    there = editor.record().starts_at.astimezone(new_york)
+    assert there.weekday() < 5 and dt.time(9) <= there.time() <= dt.time(17, 30)
+    from model import meetings
+
+    assert meetings.warnings(editor.record()) == []  # no warning about its own default (it was 05:00 there)

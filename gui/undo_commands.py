@@ -6,6 +6,7 @@ with the contact to show, so the window can refresh what it displays.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
@@ -72,10 +73,13 @@ class LogExchange(QUndoCommand):
     """Log one exchange for one or more people (and their ask-next questions)."""
 
     def __init__(self, record: InteractionRecord, contact_ids: list[int], questions: list[str],
-                 changed: Changed) -> None:
+                 changed: Changed, done_meeting: int | None = None) -> None:
         people = "" if len(contact_ids) < 2 else f" with {len(contact_ids)} people"
         super().__init__(f"Log {record.channel_key.replace('_', ' ')} exchange{people}")
+        if done_meeting is not None:  # the meeting this exchange was: marked done with it
+            record = dataclasses.replace(record, meeting_id=done_meeting)
         self._record, self._ids, self._questions, self._changed = record, contact_ids, questions, changed
+        self._done_meeting = done_meeting
         self._deleted: list[InteractionRecord] = []
         self._deleted_prep: list[prep.PrepLine] = []
         self.logged: history.Logged | None = None
@@ -86,11 +90,15 @@ class LogExchange(QUndoCommand):
         else:
             history.restore(self._deleted)
             prep.restore_lines(self._deleted_prep)
+        if self._done_meeting is not None:
+            meetings.set_status(self._done_meeting, "done")
         self._changed(self._record.contact_id)
 
     def undo(self) -> None:
         self._deleted = history.delete(self.logged.ids)
         self._deleted_prep = prep.delete_lines(self.logged.prep_ids)
+        if self._done_meeting is not None:
+            meetings.set_status(self._done_meeting, "planned")
         self._changed(self._record.contact_id)
 
 

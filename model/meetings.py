@@ -543,6 +543,27 @@ def mark_done(meeting_id: int, outcome: str = "", notes: str = "") -> history.Lo
         return history.log(entry, record.contact_ids)
 
 
+def planned_call(contact_ids: Sequence[int], moment: dt.datetime) -> MeetingRecord | None:
+    """The one-off call, video call or meeting with these people that was planned around `moment`
+    (from twelve hours before to two after) and is not done yet: what logging that exchange may
+    mark done."""
+    wanted = set(contact_ids)
+    found = [occurrence for occurrence in occurrences(moment - dt.timedelta(hours=12), moment + dt.timedelta(hours=2),
+                                                      include_cancelled=False)
+             if occurrence.meeting.status == "planned" and not occurrence.meeting.recurrence
+             and not occurrence.meeting.all_day and wanted & set(occurrence.meeting.contact_ids)]
+    if not found:
+        return None
+    return min(found, key=lambda occurrence: abs(occurrence.starts_at - moment)).meeting
+
+
+def set_status(meeting_id: int, status: str) -> None:
+    """Done (or planned again) without a history entry of its own: the exchange logged is that entry."""
+    if status not in ("planned", "done", "cancelled"):
+        raise MeetingError(f"Unknown status {status!r}")
+    Meeting.update(status=status, updated_at=utc_now()).where(Meeting.id == meeting_id).execute()
+
+
 def undo_done(meeting_id: int, logged: history.Logged, before: MeetingRecord) -> None:
     with database.atomic():
         history.delete(logged.ids)

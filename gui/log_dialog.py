@@ -12,6 +12,7 @@ import datetime as dt
 from PySide6.QtCore import QDateTime, Qt, QTimeZone
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDateTimeEdit,
     QDialog,
@@ -32,7 +33,7 @@ from gui.widgets.keys import claim_delete_key
 from gui.widgets.layout import dialog_buttons
 from gui.widgets.palette import secondary_text
 from gui.widgets.person_field import PersonField
-from model import contacts, history
+from model import contacts, history, meetings
 from model.history import DIRECTIONS, InteractionRecord
 
 
@@ -155,8 +156,13 @@ class LogDialog(QDialog):
         form.addRow("D&uration", self.duration)
         form.addRow("&Summary", self.summary)
         form.addRow("&Notes", self.notes)
+        # Logging the call that was planned: the meeting is marked done with it (one history entry).
+        self.planned_box = QCheckBox()
+        self.planned_box.hide()
+        self._planned: int | None = None
         if record is None:
             form.addRow("&Ask next time", self.ask_next)
+            form.addRow("", self.planned_box)
         else:
             self.ask_next.hide()
         self.buttons = dialog_buttons(self, "Save" if record else "Log", accept=QDialogButtonBox.Save)
@@ -202,7 +208,28 @@ class LogDialog(QDialog):
     def questions(self) -> list[str]:
         return [line.strip() for line in self.ask_next.toPlainText().splitlines() if line.strip()]
 
+    def _find_planned(self) -> None:
+        """Offer to mark done the meeting this exchange was (a spoken one, with these people, around then)."""
+        if self.editing is not None:
+            return
+        ids = self.people.ids()
+        spoken = self._steps.get(self.channel_box.currentData(), 0) >= 2
+        planned = meetings.planned_call(ids, from_qdatetime(self.when.dateTime())) if ids and spoken else None
+        found = planned.id if planned is not None else None
+        if found != self._planned:
+            self._planned = found
+            if planned is not None:
+                when = meetings.shown(planned).starts_at.astimezone()
+                self.planned_box.setText(f"This was “{planned.title}”, planned for {when:%H:%M}: mark it done")
+                self.planned_box.setChecked(True)
+        self.planned_box.setVisible(found is not None)
+
+    def done_meeting(self) -> int | None:
+        """The planned meeting to mark done with this exchange, if the user left it ticked."""
+        return self._planned if self._planned is not None and self.planned_box.isChecked() else None
+
     def _check(self) -> bool:
+        self._find_planned()
         errors, warnings = self.record().problems()
         if not self.people.ids():
             errors.append("Add at least one person.")

@@ -35,7 +35,7 @@ from gui.undo_commands import (
     SaveMeeting,
 )
 from gui.widgets.worker import BackgroundError, run_in_background
-from model import backups, clock, contacts, history, meetings, storage
+from model import backups, clock, contacts, meetings, storage
 from model.faults import Damaged
 from model.file_kinds import CALENDAR_SUFFIXES, CARD_SUFFIXES, HISTORY_SUFFIXES
 from model.meetings import MeetingRecord
@@ -443,25 +443,10 @@ class MainWindow(QMainWindow):
             dialog.channel_box.setCurrentIndex(max(0, dialog.channel_box.findData(channel)))
         if dialog.exec():
             record = dialog.record()
-            done = self._was_planned(record, dialog.contact_ids())
+            done = dialog.done_meeting()
             self.undo_stack.push(LogExchange(record, dialog.contact_ids(), dialog.questions(), self._changed, done))
             self.statusBar().showMessage(f"{self.undo_stack.undoText()}"
                                          f"{', and the meeting marked done' if done else ''}.", 5000)
-
-    def _was_planned(self, record, contact_ids: list[int]) -> int | None:
-        """A call, video call or meeting logged that was planned: offer to mark the meeting done."""
-        channel = history.channel_by_key(record.channel_key)
-        if channel is None or channel.step < 2:  # a message is not the call that was planned
-            return None
-        planned = meetings.planned_call(contact_ids, record.occurred_at)
-        if planned is None or planned.id is None:
-            return None
-        when = meetings.shown(planned).starts_at.astimezone()
-        answer = QMessageBox.question(
-            self, "Mark the meeting done?", f"“{planned.title}” was planned for {when:%H:%M}. Was this it? It is"
-            " then marked done, with this exchange in the history.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
-        return planned.id if answer == QMessageBox.StandardButton.Yes else None
 
     def edit_exchange(self, before) -> None:
         from gui.log_dialog import LogDialog

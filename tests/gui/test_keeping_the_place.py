@@ -187,35 +187,30 @@ def test_a_new_call_starts_inside_the_persons_hours_by_the_way_you_reach_them(sa
 
 
 def test_logging_the_planned_call_offers_to_mark_the_meeting_done(window, qtbot):
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QMessageBox
-
     from gui.log_dialog import LogDialog
     from model import history, meetings, search
 
     cathy = search.search("Cathy Rogers")[0]
     [planned] = [m for m in meetings.for_contact(cathy) if m.status == "planned" and not m.recurrence]
-    asked = []
+    offered = []
 
     def log(dialog):
+        dialog.channel_box.setCurrentIndex(dialog.channel_box.findData("linkedin"))
+        assert dialog.planned_box.isHidden()  # a message is not the call
         dialog.channel_box.setCurrentIndex(dialog.channel_box.findData("video"))
-
-        def yes():
-            box = QApplication.activeModalWidget()
-            assert isinstance(box, QMessageBox)
-            asked.append(box.text())
-            box.button(QMessageBox.StandardButton.Yes).click()
-        QTimer.singleShot(100, yes)
+        assert not dialog.planned_box.isHidden() and dialog.planned_box.isChecked()
+        offered.append(dialog.planned_box.text())
         dialog.accept()
 
     errors = drive_dialog(qtbot, log, LogDialog)
     window.log_exchange([cathy])
     assert not errors, errors
-    assert asked and planned.title in asked[0]
+    assert planned.title in offered[0]
     assert meetings.get(planned.id).status == "done"
     entry = history.history(cathy)[0]
     assert entry.meeting_id == planned.id and entry.channel_key == "video"
     assert [e.meeting_id for e in history.history(cathy)].count(planned.id) == 1  # one entry, not two
+    assert "marked done" in window.statusBar().currentMessage()
     window.undo_stack.undo()
     assert meetings.get(planned.id).status == "planned"
     assert planned.id not in [e.meeting_id for e in history.history(cathy)]

@@ -479,23 +479,28 @@ MY_HOURS = (dt.time(8), dt.time(21))  # when the user plans calls by default, th
 def next_call_slot(zone: str, call_hours: str = "", now: dt.datetime | None = None, minutes: int = 30,
                    my_zone: dt.tzinfo | None = None) -> dt.datetime:
     """The first half hour from an hour after now that is a weekday inside the person's call hours
-    in their zone (and, for the user, between 08:00 and 21:00): where a new call with them starts."""
+    in their zone and, for the user, between 08:00 and 21:00 (or inside their hours alone, where
+    the two days never meet): where a new call with them starts."""
     from model import clock
 
     now = (now or clock.now()).astimezone(dt.UTC)
     mine = my_zone or clock.local_zone()
     there_zone = zone_or_local(zone)
     start, end = parse_call_hours(call_hours or DEFAULT_CALL_HOURS)
-    slot = (now + dt.timedelta(hours=1)).replace(second=0, microsecond=0)
-    slot += dt.timedelta(minutes=(30 - slot.minute % 30) % 30)
-    for _step in range(14 * 48):  # two weeks of half hours
-        there, here = slot.astimezone(there_zone), slot.astimezone(mine)
-        finish = (there + dt.timedelta(minutes=minutes)).time()
-        my_finish = (here + dt.timedelta(minutes=minutes)).time()
-        if (there.weekday() < 5 and start <= there.time() < finish <= end
-                and MY_HOURS[0] <= here.time() < my_finish <= MY_HOURS[1]):
-            return slot
-        slot += dt.timedelta(minutes=30)
+    first = (now + dt.timedelta(hours=1)).replace(second=0, microsecond=0)
+    first += dt.timedelta(minutes=(30 - first.minute % 30) % 30)
+    # Their hours and the user's; where the two never meet (New York's day is Sydney's night),
+    # their hours alone: the call is for their convenience.
+    for mine_too in (True, False):
+        slot = first
+        for _step in range(14 * 48):  # two weeks of half hours
+            there, here = slot.astimezone(there_zone), slot.astimezone(mine)
+            finish = (there + dt.timedelta(minutes=minutes)).time()
+            my_finish = (here + dt.timedelta(minutes=minutes)).time()
+            if (there.weekday() < 5 and start <= there.time() < finish <= end
+                    and (not mine_too or MY_HOURS[0] <= here.time() < my_finish <= MY_HOURS[1])):
+                return slot
+            slot += dt.timedelta(minutes=30)
     return (now + dt.timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
 
 

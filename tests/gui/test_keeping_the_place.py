@@ -214,3 +214,16 @@ def test_logging_the_planned_call_offers_to_mark_the_meeting_done(window, qtbot)
     window.undo_stack.undo()
     assert meetings.get(planned.id).status == "planned"
     assert planned.id not in [e.meeting_id for e in history.history(cathy)]
+
+
+def test_where_the_two_days_never_meet_the_call_is_in_their_hours():
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from model import places
+
+    sydney, new_york = ZoneInfo("Australia/Sydney"), ZoneInfo("America/New_York")
+    # June: Sydney 08:00-21:00 is New York's 18:00-07:00, outside their 09:00-18:00 every day.
+    now = dt.datetime(2026, 6, 10, 10, 0, tzinfo=sydney)
+    slot = places.next_call_slot("America/New_York", "", now, my_zone=sydney)
+    assert slot.astimezone(new_york).strftime("%a %H:%M") == "Wed 09:00"

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from gui.models.timeline_model import IdRole, TimelineModel
 from gui.widgets.channel_icon import STEP_COLOURS, channel_colour, channel_icon, channel_pixmap
 from gui.widgets.keys import claim_delete_key
-from gui.widgets.palette import secondary_text
+from gui.widgets.palette import secondary_text, visible_on
 from model import history
 from model.history import CADENCES, STEP_NAMES, HistorySummary
 
@@ -108,7 +108,7 @@ class ChannelBars(QWidget):
             room = max(10, self.width() - label_width - number_width - 4)
             bar = QRectF(label_width, top + line * 0.25, max(3.0, room * count / most), line * 0.5)
             painter.setPen(Qt.NoPen)
-            painter.setBrush(channel_colour(key, name))
+            painter.setBrush(visible_on(channel_colour(key, name), self.palette().window().color()))
             painter.drawRoundedRect(bar, 3, 3)
             painter.setPen(self.palette().windowText().color())
             painter.drawText(QRectF(bar.right() + 6, top, number_width, line), Qt.AlignVCenter | Qt.AlignLeft,

@@ -227,3 +227,17 @@ def test_where_the_two_days_never_meet_the_call_is_in_their_hours():
     now = dt.datetime(2026, 6, 10, 10, 0, tzinfo=sydney)
     slot = places.next_call_slot("America/New_York", "", now, my_zone=sydney)
     assert slot.astimezone(new_york).strftime("%a %H:%M") == "Wed 09:00"
+
+
+def test_every_channel_bar_stands_out_in_light_and_dark_palettes():
+    from PySide6.QtGui import QColor
+
+    from gui.widgets.channel_icon import channel_colour
+    from gui.widgets.palette import contrast, visible_on
+    from model.migrations import BUILT_IN_CHANNELS
+
+    for background in (QColor("#ffffff"), QColor("#efefef"), QColor("#1e1e1e"), QColor("#2d2d2d")):
+        for key, name, _step in BUILT_IN_CHANNELS:
+            shown = visible_on(channel_colour(key, name), background)
+            assert contrast(shown, background) >= 3.0, (key, background.name())
+    assert contrast(QColor("#14171a"), QColor("#1e1e1e")) < 1.2  # X's own colour: invisible in the dark

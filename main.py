@@ -125,14 +125,9 @@ def print_stats(notebook, as_json: bool) -> None:
 
 def import_files(paths: list[str], as_json: bool) -> int:
     """`--import`: vCards through the safe default plan, calendars event by event; print what happened."""
-    from model.exports import has_history, is_history_file
-    from model.file_kinds import CALENDAR_SUFFIXES, CARD_SUFFIXES
+    from model.file_kinds import sort_paths
 
-    calendars = [path for path in paths if Path(path).suffix.lower() in CALENDAR_SUFFIXES]
-    exports = [path for path in paths if path not in calendars and Path(path).suffix.lower() not in CARD_SUFFIXES
-               and (is_history_file(path) or has_history(path))]
-    cards = [path for path in paths if path not in calendars and (path not in exports or Path(path).is_dir())]
-    cards = [path for path in cards if not Path(path).is_dir() or _has_cards(path)] if exports else cards
+    cards, calendars, exports = sort_paths(paths)
     codes = []
     if cards or not (calendars or exports):
         codes.append(import_vcards(cards, as_json))
@@ -141,12 +136,6 @@ def import_files(paths: list[str], as_json: bool) -> int:
     if exports:
         codes.append(import_history(exports, as_json))
     return max(codes)
-
-
-def _has_cards(folder: str) -> bool:
-    from model.file_kinds import CARD_SUFFIXES
-
-    return any(p.suffix.lower() in CARD_SUFFIXES for p in Path(folder).rglob("*"))
 
 
 def import_history(paths: list[str], as_json: bool) -> int:

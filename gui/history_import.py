@@ -43,7 +43,7 @@ COLUMNS = ["Import", "Person", "In your notebook", "Channels", "New", "First", "
 
 
 class HistoryImportDialog(QDialog):
-    imported = Signal(object)  # (the plan, what was written)
+    imported = Signal(object)  # (the plan, what was written, whether message text was kept)
 
     def __init__(self, paths: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -276,7 +276,7 @@ class HistoryImportDialog(QDialog):
         self._run(lambda progress, _cancelled: exchange_import.apply_plan(plan, keep, progress), self._applied)
 
     def _applied(self, applied: Applied) -> None:
-        self.imported.emit((self.plan, applied))
+        self.imported.emit((self.plan, applied, self.keep_text.isChecked()))
         self.accept()
 
     def reject(self) -> None:
@@ -287,8 +287,11 @@ class HistoryImportDialog(QDialog):
 def rows_of(plan: HistoryPlan, channel_names: dict[str, str]) -> list[tuple[bool, list[str]]]:
     """The table's rows: (included, the texts of the columns after the checkbox)."""
     rows = []
+    names = {row.id: row.display_name for row in contacts.rows_for(
+        sorted({person.match_id for person in plan.people if person.match_id is not None}))}  # in one query
     for person in plan.people:
-        match = "New person" if person.match_id is None else _matched(person.match_id, person.reason)
+        match = ("New person" if person.match_id is None
+                 else f"{names.get(person.match_id, '?')} ({person.reason})")
         channels = ", ".join(channel_names.get(key, key) for key in person.channels) or "no history (a connection)"
         new = f"{person.new_messages} of {person.messages}" if person.messages else "–"
         first, last = person.first, person.last
@@ -300,11 +303,6 @@ def rows_of(plan: HistoryPlan, channel_names: dict[str, str]) -> list[tuple[bool
 
 def _short(file: str) -> str:
     return Path(file.split("!")[0]).name + (f" ▸ {file.split('!', 1)[1]}" if "!" in file else "")
-
-
-def _matched(contact_id: int, reason: str) -> str:
-    record = contacts.get_contact(contact_id)
-    return f"{record.display_name if record else '?'} ({reason})"
 
 
 class ImportHistory(QUndoCommand):

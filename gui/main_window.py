@@ -37,7 +37,7 @@ from gui.undo_commands import (
 from gui.widgets.worker import BackgroundError, run_in_background
 from model import backups, clock, contacts, meetings, storage
 from model.faults import Damaged
-from model.file_kinds import CALENDAR_SUFFIXES, CARD_SUFFIXES, HISTORY_SUFFIXES
+from model.file_kinds import CALENDAR_SUFFIXES, CARD_SUFFIXES, HISTORY_SUFFIXES, sort_paths
 from model.meetings import MeetingRecord
 from model.storage import Notebook, NotebookError
 
@@ -819,36 +819,30 @@ class MainWindow(QMainWindow):
         """Import vCards (a plan is shown first; the dialog applies it when confirmed) and
         calendars (.ics: meetings are added or updated by UID, then new attendees are offered)."""
         from gui.import_dialog import ImportDialog  # loaded on first use (vobject): faster start-up
-        from model.exports import has_history, is_history_file
 
-        calendars = [str(p) for p in paths if Path(p).suffix.lower() in CALENDAR_SUFFIXES]
+        cards, calendars, exports = sort_paths(paths)
         for folder in (Path(p) for p in paths if Path(p).is_dir()):
             calendars += sorted(str(p) for p in folder.iterdir() if p.suffix.lower() in CALENDAR_SUFFIXES)
         if calendars:
             self.import_calendars(calendars)
-        exports = [str(p) for p in paths if Path(p).suffix.lower() not in CALENDAR_SUFFIXES + CARD_SUFFIXES
-                   and (is_history_file(p) or has_history(p))]
-        cards = [str(p) for p in paths if Path(p).suffix.lower() not in CALENDAR_SUFFIXES
-                 and (str(p) not in exports or any(Path(p).rglob("*.vcf")))]
         if exports:
             history_dialog = self.import_history(exports)
             if not cards:
                 return history_dialog
         if not cards:
             return None
-        dialog = ImportDialog(cards, self)
-        dialog.imported.connect(self._imported)
-        dialog.setAttribute(Qt.WA_DeleteOnClose)
-        dialog.open()
-        dialog.start()
-        return dialog
+        return self._open_plan(ImportDialog(cards, self), self._imported)
 
     def import_history(self, paths: list[str]):
         """Exports of chats, messages, calls and connections: a plan per person, shown first."""
         from gui.history_import import HistoryImportDialog
 
-        dialog = HistoryImportDialog(paths, self)
-        dialog.imported.connect(self._history_imported)
+        return self._open_plan(HistoryImportDialog(paths, self), self._history_imported)
+
+    @staticmethod
+    def _open_plan(dialog, imported):
+        """An import dialog, shown (not modal to the app) while its files are read into a plan."""
+        dialog.imported.connect(imported)
         dialog.setAttribute(Qt.WA_DeleteOnClose)
         dialog.open()
         dialog.start()
@@ -857,8 +851,7 @@ class MainWindow(QMainWindow):
     def _history_imported(self, result) -> None:
         from gui.history_import import ImportHistory
 
-        plan, applied = result
-        keep_text = self.sender().keep_text.isChecked() if self.sender() else False
+        plan, applied, keep_text = result
         self.undo_stack.push(ImportHistory(plan, applied, keep_text, self._changed))
         self._changed(applied.contact_ids[0] if applied.contact_ids else self.contact_list.current_id())
         keys = QKeySequence(QKeySequence.Undo).toString(QKeySequence.NativeText)

@@ -68,7 +68,8 @@ class Identity:
 
     def keys(self) -> list[str]:
         """The keys that make two identities one person: normalised phones, emails, handles."""
-        found = [f"phone:{normalise.phone(p)}" for p in self.phones if len(normalise.phone(p).lstrip("+")) >= 3]
+        phones = [normalise.phone(p) for p in self.phones]
+        found = [f"phone:{phone}" for phone in phones if len(phone.lstrip("+")) >= 3]
         found += [f"email:{normalise.email(e)}" for e in self.emails if "@" in e]
         for service, value in self.handles:
             canonical, service = normalise.handle(value, service)
@@ -208,12 +209,13 @@ class HistoryPlan:
         """The `--import --json` summary of a history import (the vCard keys, and the history's own)."""
         people = self.included()
         matched = [person for person in people if person.match_id is not None]
+        grows = sum(1 for person in matched if person.new_messages or _new_details(person))
         return {
             "files": len({found.file for found in self.found}),
             "cards": self.rows,
             "new": sum(1 for person in people if person.match_id is None),
-            "updated": sum(1 for person in matched if _additions(person)),
-            "unchanged": sum(1 for person in matched if not _additions(person)),
+            "updated": grows,
+            "unchanged": len(matched) - grows,
             "possible_duplicates": 0,
             "exchanges_new": sum(person.new_messages for person in people),
             "exchanges_unchanged": sum(day.known for person in people for day in person.days.values()),
@@ -234,7 +236,6 @@ class HistoryPlan:
         person = self.people[index]
         person.match_id = contact_id
         person.reason = "chosen by you" if contact_id is not None else "new"
-        _count_known(person)
 
     def merge(self, keep: int, other: int) -> None:
         """Person `other` is person `keep`: one person, their days together."""
@@ -253,14 +254,9 @@ class HistoryPlan:
         target.keys |= source.keys
         target.files |= source.files
         del self.people[other]
-        _count_known(target)
 
     def leave_out(self, index: int, leave: bool = True) -> None:
         self.people[index].include = not leave
-
-
-def _additions(person: PlannedPerson) -> bool:
-    return bool(person.new_messages) or bool(_new_details(person))
 
 
 def _new_details(person: PlannedPerson) -> list[str]:
@@ -491,34 +487,32 @@ def describe(day: Day, messages: int, direction: str) -> str:
 def apply_plan(plan: HistoryPlan, keep_text: bool = False, progress: Progress | None = None) -> Applied:
     """Write the plan's people and days in one transaction; an error leaves the notebook as it was."""
     applied = Applied()
-    people = [person for person in plan.included() if person.new_messages or person.match_id is None
-              or _new_details(person)]
-    channel_ids = {key: id_ for id_, key in database.execute_sql("SELECT id, key FROM channel").fetchall()}
+    people = plan.included()
+    channel_ids = {channel.key: channel.id for channel in history.channels(include_hidden=True)}
+    touched: list[int] = []
     with database.atomic():
         new_people = [person for person in people if person.match_id is None]
-        ids = contacts.add_stored([contacts.stored_form(dataclasses.replace(p.record, points=list(p.record.points)))
-                                   for p in new_people])  # a copy: the plan's record stays as read
-        applied.added = ids
-        written = {id(person): contact_id for person, contact_id in zip(new_people, ids, strict=True)}
-        for person in people:
-            existing = contacts.get_contact(person.match_id) if person.match_id is not None else None
-            if existing is None:
-                continue
-            merged, changes = merge_people(existing, person.record)
-            if changes:
-                applied.updated.append(existing)
-                contacts.replace_stored([(existing.id or 0, contacts.stored_form(merged))])
+        applied.added = contacts.add_stored([contacts.stored_form(dataclasses.replace(
+            p.record, points=list(p.record.points))) for p in new_people])  # copies: the plan stays as read
+        written = {id(person): contact_id for person, contact_id in zip(new_people, applied.added, strict=True)}
         for done, person in enumerate(people):
             contact_id = written.get(id(person)) or person.match_id or 0
-            for day in person.days.values():
-                if day.new:
-                    _write_day(contact_id, day, channel_ids, keep_text, applied, id(person) in written)
+            existing = contacts.get_contact(contact_id) if id(person) not in written else None
+            merged, changes = merge_people(existing, person.record) if existing is not None else (None, [])
+            if existing is not None and merged is not None and changes:  # what the import adds to them
+                applied.updated.append(existing)
+                contacts.replace_stored([(contact_id, contacts.stored_form(merged))])
+            days = [day for day in person.days.values() if day.new]
+            for day in days:
+                _write_day(contact_id, day, channel_ids, keep_text, applied, id(person) in written)
+            if days or changes or id(person) in written:
+                touched.append(contact_id)
             if progress:
                 progress(done + 1, len(people))
         if applied.keys:
             database.connection().executemany("INSERT OR IGNORE INTO exchange_key (key) VALUES (?)",
                                                [(key,) for key in applied.keys])
-        history.refresh_contacts(list(dict.fromkeys(written.get(id(p)) or p.match_id or 0 for p in people)))
+        history.refresh_contacts(list(dict.fromkeys(touched)))
     return applied
 
 
@@ -534,7 +528,7 @@ def _write_day(contact_id: int, day: Day, channel_ids: dict[str, int], keep_text
         interaction_id, messages, direction, summary, notes, occurred_at = row
         applied.grown.append((interaction_id, messages, direction, summary, notes, occurred_at))
         total = messages + day.new
-        both = "both" if direction != day.direction or direction == "both" else direction
+        both = direction if direction == day.direction else "both"
         connection.execute(
             "UPDATE interaction SET messages = ?, direction = ?, summary = ?, notes = ?, occurred_at = ? WHERE id = ?",
             (total, both, describe(day, total, both), "\n".join(filter(None, [notes, texts])),

@@ -106,31 +106,27 @@ class Report:
         return 1 if self.unreachable else 2 if self.errors else 0
 
 
+# How a deletion a sync made here is undone and done again, by kind: (restore the records it gave
+# back, delete them by id). People come first when restoring: their history and meetings hang on them.
+_UNDO: dict[str, tuple[Callable[[list], object], Callable[[list[int]], object]]] = {
+    CARD: (contacts.restore_contacts, contacts.delete_contacts),
+    EVENT: (meetings.restore, meetings.delete),
+    JOURNAL: (history.restore, history.delete),
+}
+
+
 def restore_deleted(deleted: list[tuple[str, list]]) -> None:
-    """Undo what a sync deleted here (people first: their history and meetings hang on them); the
-    next sync sends them back to the server as new."""
-    order = {CARD: 0, EVENT: 1, JOURNAL: 2}
+    """Undo what a sync deleted here; the next sync sends it back to the server as new."""
     with database.atomic():
-        for kind, records in sorted(deleted, key=lambda pair: order[pair[0]]):
-            if kind == CARD:
-                contacts.restore_contacts(records)
-            elif kind == EVENT:
-                meetings.restore(records)
-            else:
-                history.restore(records)
+        for kind, records in sorted(deleted, key=lambda pair: list(_UNDO).index(pair[0])):
+            _UNDO[kind][0](records)
 
 
 def delete_again(deleted: list[tuple[str, list]]) -> None:
     """Redo: delete once more what `restore_deleted` put back."""
     with database.atomic():
         for kind, records in deleted:
-            ids = [record.id for record in records if record.id is not None]
-            if kind == CARD:
-                contacts.delete_contacts(ids)
-            elif kind == EVENT:
-                meetings.delete(ids)
-            else:
-                history.delete(ids)
+            _UNDO[kind][1]([record.id for record in records if record.id is not None])
 
 
 # -- Passwords -------------------------------------------------------------------------------

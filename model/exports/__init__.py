@@ -27,32 +27,11 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from model.exchange_import import Found
-from model.file_kinds import HISTORY_SUFFIXES
+from model.file_kinds import HISTORY_SUFFIXES, is_history_file
 
 # What one file's bytes may be at most: a chat, an SMS backup or an archive member is read whole
 # (an mbox is streamed from its file and has no limit).
 MAX_BYTES = 1 << 30
-SUFFIXES = HISTORY_SUFFIXES
-
-
-def is_history_file(path: str | Path) -> bool:
-    """Whether an import hands this file to the history readers (by its name)."""
-    path = Path(path)
-    return path.suffix.lower() in SUFFIXES or (path.is_file() and not path.suffix and _looks_like_mbox(path))
-
-
-def has_history(path: str | Path) -> bool:
-    """Whether a folder holds files for the history readers."""
-    path = Path(path)
-    return path.is_dir() and any(p.is_file() and is_history_file(p) for p in path.rglob("*"))
-
-
-def _looks_like_mbox(path: Path) -> bool:
-    try:
-        with path.open("rb") as stream:
-            return stream.read(5) == b"From "
-    except OSError:
-        return False
 
 
 class _Source:
@@ -88,7 +67,7 @@ def _zip_members(path: Path, rejected: list[Found]) -> Iterator[_Source]:
         return
     for info in members:
         name = f"{path}!{info.filename}"
-        if PurePosixPath(info.filename).suffix.lower() not in SUFFIXES or info.filename.startswith("__MACOSX/"):
+        if PurePosixPath(info.filename).suffix.lower() not in HISTORY_SUFFIXES or info.filename.startswith("__MACOSX/"):
             continue
         yield _Source(name, functools.partial(_member, archive, info), info.file_size)
 
@@ -175,6 +154,14 @@ def read_paths(paths: Sequence[str], progress: Callable[[int, int], None] | None
 
 
 _ZONE: contextvars.ContextVar[dt.tzinfo | None] = contextvars.ContextVar("export_zone", default=None)
+
+
+def same_name(a: str, b: str) -> bool:
+    """Whether two names as exports write them are one person ("Dmitry S" and "Dmitry S RU")."""
+    from model import normalise
+
+    a, b = normalise.fold(a), normalise.fold(b)
+    return bool(a and b) and (a == b or b.startswith(a + " ") or a.startswith(b + " "))
 
 
 def local(moment: dt.datetime) -> dt.datetime:

@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from model import normalise
 from model.contacts import ContactPointRecord, ContactRecord
 from model.exchange_import import CALL, MISSED_CALL, Found, Identity, Message
+from model.exports import same_name
 
 _MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
                        "\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]+")
@@ -54,12 +55,6 @@ def repair(text: str) -> str:
         return found.group()
 
     return _MOJIBAKE.sub(run, text)
-
-
-def same_name(a: str, b: str) -> bool:
-    """Whether two names as exports write them are one person ("Dmitry S" and "Dmitry S RU")."""
-    a, b = normalise.fold(a), normalise.fold(b)
-    return bool(a and b) and (a == b or b.startswith(a + " ") or a.startswith(b + " "))
 
 
 def _load(data: bytes) -> object:

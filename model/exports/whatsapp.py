@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import NamedTuple
 
-from model import normalise
 from model.exchange_import import CALL, MISSED_CALL, Found, Identity, Message
+from model.exports import same_name
 
 _MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"))
 _DATE = r"(?P<a>\d{1,4})(?P<sep>[./\-])(?P<b>\d{1,2})[./\-](?P<c>\d{1,4})(?P<be>\s*BE)?"
@@ -80,10 +80,6 @@ def decode(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace")
     return data.decode("utf-8-sig", errors="replace")
-
-
-def looks_like_chat(text: str) -> bool:
-    return any(_parse_line(line.strip("\r")) for line in text.split("\n", 20)[:20])
 
 
 def _stamp(found: re.Match) -> _Stamp:
@@ -226,11 +222,6 @@ def _chat(file: str, text: str) -> _Chat:
     return _Chat(file, kept, warnings, name, Counter(line.sender for line in kept))
 
 
-def _same(a: str, b: str) -> bool:
-    a, b = normalise.fold(a), normalise.fold(b)
-    return bool(a and b) and (a == b or b.startswith(a + " ") or a.startswith(b + " "))
-
-
 def read_chats(chats: list[tuple[str, str]], day_first: dict[str, bool], me: dict[str, str]) -> Iterator[Found]:
     """What each chat holds; who the user is decided across all of them."""
     parsed = [_chat(file, text) for file, text in chats]
@@ -250,7 +241,7 @@ def _found(chat: _Chat, everywhere: set[str], day_first: bool | None, me: str | 
         order, question = day_first, ""
     senders = chat.senders
     group = len(senders) > 2
-    other = next((s for s in senders if chat.name and _same(s, chat.name)), "") if not group else ""
+    other = next((s for s in senders if chat.name and same_name(s, chat.name)), "") if not group else ""
     if me is None:
         common = [s for s in everywhere if s != other]
         if len(common) == 1:

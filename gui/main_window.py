@@ -821,8 +821,6 @@ class MainWindow(QMainWindow):
         from gui.import_dialog import ImportDialog  # loaded on first use (vobject): faster start-up
 
         cards, calendars, exports = sort_paths(paths)
-        for folder in (Path(p) for p in paths if Path(p).is_dir()):
-            calendars += sorted(str(p) for p in folder.iterdir() if p.suffix.lower() in CALENDAR_SUFFIXES)
         if calendars:
             self.import_calendars(calendars)
         if exports:

@@ -32,14 +32,17 @@ def _holds(folder: Path, wanted) -> bool:
 def sort_paths(paths: Sequence[str | Path]) -> tuple[list[str], list[str], list[str]]:
     """(vCard files and folders, calendar files, history exports and folders of them) of an import.
 
-    A folder goes to each reader that has files in it; with exports among the paths, a folder
-    with no cards is not handed to the vCard reader as well (it would report an empty import)."""
+    A folder goes to each reader that has files in it (its calendars one by one); a folder with no
+    cards is not handed to the vCard reader when another reader has work (it would report an
+    empty import)."""
     names = [str(path) for path in paths]
     calendars = [name for name in names if Path(name).suffix.lower() in CALENDAR_SUFFIXES]
+    for folder in (Path(name) for name in names if Path(name).is_dir()):
+        calendars += sorted(str(p) for p in folder.rglob("*") if p.suffix.lower() in CALENDAR_SUFFIXES and p.is_file())
     exports = [name for name in names if name not in calendars and Path(name).suffix.lower() not in CARD_SUFFIXES
                and (is_history_file(name) or _holds(Path(name), is_history_file))]
     cards = [name for name in names if name not in calendars and (name not in exports or Path(name).is_dir())]
-    if exports:
+    if exports or calendars:
         cards = [name for name in cards if not Path(name).is_dir()
                  or _holds(Path(name), lambda p: p.suffix.lower() in CARD_SUFFIXES)]
     return cards, calendars, exports

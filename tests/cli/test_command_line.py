@@ -144,3 +144,16 @@ def test_import_of_history_exports_prints_its_summary_and_is_idempotent(tmp_path
     result = rapport("--db", str(notebook), "--import", str(broken), "--json")
     assert result.returncode == 1
     assert "not a readable zip archive" in json.loads(result.stdout)["rejected"][0]["reason"]
+
+
+def test_import_of_a_folder_reads_its_calendars_too(tmp_path):
+    import shutil
+
+    folder = tmp_path / "exports"
+    (folder / "calendars").mkdir(parents=True)
+    source = sorted((CORPUS / "ics").glob("*.ics"))[0]
+    shutil.copy(source, folder / "calendars" / source.name)
+    shutil.copy(CORPUS / "vcards" / "ezvcard-gmail-list.vcf", folder / "people.vcf")
+    result = rapport("--db", str(tmp_path / "mine.rapport"), "--import", str(folder), "--json")
+    cards, calendar = (json.loads(line) for line in result.stdout.splitlines())
+    assert cards["cards"] > 0 and calendar["files"] == 1 and calendar["events"] > 0

@@ -567,7 +567,18 @@ class MainWindow(QMainWindow):
         if editor.exec():
             after = editor.record()
             if after != before:
-                self.undo_stack.push(SaveMeeting(before, after, self._meetings_changed))
+                self._change_meeting(before, after)
+
+    def _change_meeting(self, before: MeetingRecord, after: MeetingRecord, text: str = "") -> None:
+        """Save a changed meeting in one undo step; a series moved (or made all-day, or timed)
+        takes its skipped days and changed occurrences along (meetings.moved_series)."""
+        after, moved = meetings.moved_series(before, after)
+        text = text or f"Change “{after.title}”"
+        self.undo_stack.beginMacro(text)
+        self.undo_stack.push(SaveMeeting(before, after, self._meetings_changed, text))
+        for stored, changed in moved:
+            self.undo_stack.push(SaveMeeting(stored, changed, self._meetings_changed, text))
+        self.undo_stack.endMacro()
 
     def move_meeting(self, meeting_id: int, delta: dt.timedelta) -> None:
         """Dragged in the week view: the meeting (a recurring one: the whole series) moves by `delta`."""
@@ -576,7 +587,7 @@ class MainWindow(QMainWindow):
             return
         after = dataclasses.replace(before, starts_at=before.starts_at + delta, ends_at=before.ends_at + delta,
                                     attendees=list(before.attendees), reminded_at="")
-        self.undo_stack.push(SaveMeeting(before, after, self._meetings_changed, f"Move “{before.title}”"))
+        self._change_meeting(before, after, f"Move “{before.title}”")
         when = meetings.shown(after).starts_at
         self.statusBar().showMessage(f"Moved “{before.title}” to {when:%a %d %b, %H:%M}.", 6000)
 
@@ -693,10 +704,11 @@ class MainWindow(QMainWindow):
         if following is None:
             if later:
                 self.undo_stack.push(DeleteMeetings([r.id for r in later], self._meetings_changed))
-        else:
+        else:  # edited: its skipped days and changed occurrences follow its new time
+            following, moved = meetings.moved_series(draft, following, later)
             self.undo_stack.push(SaveMeeting(None, following, self._meetings_changed, text))
-            for changed in later:
-                self.undo_stack.push(SaveMeeting(changed, dataclasses.replace(
+            for stored, changed in moved or [(one, one) for one in later]:
+                self.undo_stack.push(SaveMeeting(stored, dataclasses.replace(
                     changed, uid=following.uid, attendees=list(changed.attendees)), self._meetings_changed, text))
         self.undo_stack.endMacro()
         return True

@@ -32,7 +32,16 @@ from gui.log_dialog import DateTimeField, PeoplePicker
 from gui.widgets.layout import dialog_buttons
 from gui.widgets.palette import secondary_text
 from model import clock, contacts, meetings, places
-from model.meetings import FLOATING, KINDS, REMINDERS, Attendee, MeetingRecord
+from model.meetings import (
+    ALL_DAY_REMINDERS,
+    DEFAULT_ALL_DAY_REMINDER,
+    DEFAULT_REMINDER,
+    FLOATING,
+    KINDS,
+    REMINDERS,
+    Attendee,
+    MeetingRecord,
+)
 
 DURATIONS = [15, 30, 45, 60, 90, 120]
 _FLOATING_TEXT = "Floating: this clock time wherever I am"
@@ -137,8 +146,7 @@ class MeetingEditor(QDialog):
         self.agenda.setFixedHeight(self.fontMetrics().height() * 4 + 12)
         self.reminder = QComboBox()
         self.reminder.setAccessibleName("Reminder")
-        for minutes, text in REMINDERS:
-            self.reminder.addItem(text, minutes)
+        self._fill_reminders(False, DEFAULT_REMINDER)
         self.repeat_every = QSpinBox()
         self.repeat_every.setRange(1, 52)
         self.repeat_every.setPrefix("every ")
@@ -201,6 +209,7 @@ class MeetingEditor(QDialog):
                        self.people.list.model().rowsInserted, self.people.list.model().rowsRemoved):
             signal.connect(self._changed)
         self.all_day.toggled.connect(self._show_all_day)
+        self.all_day.toggled.connect(self._toggle_reminders)
         self.days.valueChanged.connect(self._changed)
         self.all_day.toggled.connect(self._changed)
         self.title.textEdited.connect(lambda: setattr(self, "_title_is_suggested", False))
@@ -225,7 +234,6 @@ class MeetingEditor(QDialog):
                 self.kind.setCurrentIndex(max(0, self.kind.findData(people.kind)))
                 self.location.setText(people.location)
             self.duration.setCurrentIndex(1)
-            self.reminder.setCurrentIndex(self.reminder.findData(15))
             return
         self._title_is_suggested = False
         self.title.setText(record.title)
@@ -242,7 +250,7 @@ class MeetingEditor(QDialog):
             self.duration.setCurrentIndex(index)
         self.location.setText(record.location)
         self.agenda.setPlainText(record.agenda)
-        self.reminder.setCurrentIndex(max(0, self.reminder.findData(record.reminder_minutes)))
+        self._fill_reminders(record.all_day, record.reminder_minutes)
         every, unit = meetings.recurrence_parts(record.recurrence)
         if unit:
             self.repeat_unit.setCurrentIndex(self.repeat_unit.findData(unit))
@@ -263,6 +271,24 @@ class MeetingEditor(QDialog):
             return ""
         text = self.zone.currentText().strip()
         return FLOATING if text == _FLOATING_TEXT else text
+
+    def _fill_reminders(self, all_day: bool, minutes: int | None) -> None:
+        """The reminders that suit the meeting (an all-day one's by day and hour), with `minutes`
+        chosen: listed too when it is not one of them (an imported alarm is kept as it came)."""
+        choices = list(ALL_DAY_REMINDERS if all_day else REMINDERS)
+        if minutes not in choices:
+            choices.append(minutes)
+        self.reminder.clear()
+        for value in [None] + sorted(m for m in choices if m is not None):
+            self.reminder.addItem(meetings.reminder_text(value, all_day), value)
+        self.reminder.setCurrentIndex(self.reminder.findData(minutes))
+
+    def _toggle_reminders(self, all_day: bool) -> None:
+        """Made all-day or timed: the same reminder when it still suits, else the usual one."""
+        minutes = self.reminder.currentData()
+        if minutes not in (ALL_DAY_REMINDERS if all_day else REMINDERS):
+            minutes = DEFAULT_ALL_DAY_REMINDER if all_day else DEFAULT_REMINDER
+        self._fill_reminders(all_day, minutes)
 
     def _show_all_day(self, on: bool) -> None:
         """An all-day meeting has dates and a number of days; no time, length or zone."""

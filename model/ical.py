@@ -112,7 +112,7 @@ def event_lines(record: MeetingRecord, stamp: str) -> list[str]:
         lines.append(f"ATTENDEE{name}:mailto:{attendee.email or 'invalid:nomail'}")
     if record.reminder_minutes is not None:
         lines += ["BEGIN:VALARM", "ACTION:DISPLAY", f"DESCRIPTION:{_text(record.title)}",
-                  f"TRIGGER:-PT{record.reminder_minutes}M", "END:VALARM"]
+                  _trigger(record.reminder_minutes), "END:VALARM"]
     lines.append("END:VEVENT")
     return lines
 
@@ -568,12 +568,9 @@ def _to_record(name: str, line: int, event, block: list[str] | None = None) -> P
     location = texts.get("LOCATION", event.location.value if hasattr(event, "location") else "")
     kind = kind_prop.value if kind_prop is not None and kind_prop.value in meetings.KINDS else _guess_kind(location)
     warnings: list[str] = []
-    reminder = _vcalendar_alarm(event, starts)
-    for alarm in event.contents.get("valarm", []):
-        trigger = getattr(alarm, "trigger", None)
-        if trigger is not None and isinstance(trigger.value, dt.timedelta):
-            reminder = max(0, round(-trigger.value.total_seconds() / 60))
-            break
+    reminder = _alarm(event, starts, ends, all_day or zone == meetings.FLOATING)
+    if reminder is None:
+        reminder = _vcalendar_alarm(event, starts)
     rule = ""
     if "rrule" in event.contents:
         raw_rule = str(event.contents["rrule"][0].value)
@@ -608,6 +605,42 @@ def _to_record(name: str, line: int, event, block: list[str] | None = None) -> P
         raise IcsError(" ".join(errors))
     return ParsedEvent(name, line, record, unknown_attendees=unknown, warnings=warnings,
                        this_and_future=this_and_future)
+
+
+def _alarm(event, starts: dt.datetime, ends: dt.datetime, framed: bool) -> int | None:
+    """The reminder of an event's VALARMs, as minutes before its start (negative: after it): the
+    first one shown to the user (DISPLAY or AUDIO) or else the first of any other; a TRIGGER
+    related to the end, or at a moment, is counted from the start (RFC 5545 3.8.6.3). An alarm
+    that does nothing (Apple's ACTION:NONE placeholder, 1976) is no reminder. An all-day start
+    is 00:00 of its date, so "-PT15H" is the day before at 09:00 wherever the user is.
+    Rapport keeps one reminder per meeting; the others are not kept."""
+    found: list[tuple[int, int]] = []
+    for alarm in event.contents.get("valarm", []):
+        action = str(alarm.action.value).strip().upper() if hasattr(alarm, "action") else "DISPLAY"
+        trigger = getattr(alarm, "trigger", None)
+        if trigger is None or action == "NONE":
+            continue
+        if isinstance(trigger.value, dt.timedelta):
+            related = str(trigger.params.get("RELATED", ["START"])[0]).upper()
+            before = -trigger.value - (ends - starts if related == "END" else dt.timedelta(0))
+        elif isinstance(trigger.value, dt.datetime):
+            at = trigger.value if trigger.value.tzinfo else trigger.value.replace(tzinfo=clock.local_zone())
+            if framed:  # a date or clock time stored at UTC: the moment as the clock here reads it
+                at = at.astimezone(clock.local_zone()).replace(tzinfo=dt.UTC)
+            before = starts - at
+        else:
+            continue
+        found.append((0 if action in ("DISPLAY", "AUDIO") else 1, round(before.total_seconds() / 60)))
+    return min(found, key=lambda rank_minutes: rank_minutes[0])[1] if found else None
+
+
+def _trigger(minutes: int) -> str:
+    """A reminder as a TRIGGER's duration, in RFC 5545 3.3.6's largest units: -PT15M, -P6DT15H, PT9H."""
+    days, rest = divmod(abs(minutes), 1440)
+    hours, mins = divmod(rest, 60)
+    time = f"{hours}H" * bool(hours) + f"{mins}M" * bool(mins)
+    value = f"{days}D" * bool(days) + f"T{time}" * bool(time) or "T0S"
+    return f"TRIGGER:{'-' * (minutes > 0)}P{value}"
 
 
 def _vcalendar_alarm(event, starts: dt.datetime) -> int | None:

@@ -32,8 +32,32 @@ from model.schema import ContactPoint, Meeting, MeetingAttendee, database, utc_n
 FLOATING = "floating"
 KINDS = {"phone": "Phone call", "video": "Video call", "in_person": "In person"}
 STATUSES = ("planned", "done", "cancelled")
-REMINDERS = [(None, "None"), (0, "At the time"), (5, "5 minutes before"), (15, "15 minutes before"),
-             (30, "30 minutes before"), (60, "1 hour before"), (1440, "1 day before")]
+# A reminder is minutes before the start (negative: after it). An all-day meeting starts at
+# 00:00 where the user is (RFC 5545 3.8.6.3), so its reminders are told by the day and hour.
+REMINDERS = [None, 0, 5, 15, 30, 60, 1440]
+ALL_DAY_REMINDERS = [None, -9 * 60, 15 * 60, 2 * 1440 - 9 * 60, 7 * 1440 - 9 * 60]
+DEFAULT_REMINDER, DEFAULT_ALL_DAY_REMINDER = 15, -9 * 60
+
+
+def reminder_text(minutes: int | None, all_day: bool = False) -> str:
+    """A reminder as the editor lists it: "15 minutes before", "1 h 30 min before"; for an
+    all-day meeting "On the day at 09:00", "The day before at 09:00", "7 days before at 09:00"."""
+    if minutes is None:
+        return "None"
+    if all_day:
+        days_after, since_midnight = divmod(-minutes, 1440)
+        day = {0: "On the day", -1: "The day before", 1: "The day after"}.get(
+            days_after, f"{abs(days_after)} days {'before' if days_after < 0 else 'after'}")
+        return f"{day} at {since_midnight // 60:02}:{since_midnight % 60:02}"
+    if minutes == 0:
+        return "At the time"
+    days, rest = divmod(abs(minutes), 1440)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{days} day{'s' * (days != 1)}"] * bool(days) + [f"{hours} h"] * bool(hours) \
+        + [f"{mins} min"] * bool(mins)
+    if len(parts) == 1 and not days:
+        parts = [f"{hours} hour{'s' * (hours != 1)}"] if hours else [f"{mins} minute{'s' * (mins != 1)}"]
+    return " ".join(parts) + (" before" if minutes > 0 else " after the start")
 
 
 class MeetingError(ValueError):
@@ -284,6 +308,53 @@ def change_occurrence(series: MeetingRecord, start: dt.datetime) -> MeetingRecor
     length = series.ends_at - series.starts_at
     return dataclasses.replace(series, id=None, starts_at=frame, ends_at=frame + length, recurrence="", rdates=[],
                                exdates=[], recurrence_id=frame, attendees=list(series.attendees), reminded_at="")
+
+
+def _wall(record: MeetingRecord, moment: dt.datetime) -> dt.datetime:
+    """A moment of `record`'s frame as the clock time its series keeps (naive)."""
+    if record.framed:
+        return moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment.astimezone(record.zone()).replace(tzinfo=None)
+
+
+def moved_series(before: MeetingRecord, after: MeetingRecord, changed: Sequence[MeetingRecord] | None = None
+                 ) -> tuple[MeetingRecord, list[tuple[MeetingRecord, MeetingRecord]]]:
+    """A series changed from `before` to `after` (moved, given another zone, made all-day or
+    timed), with what depends on its starts moved along: its EXDATEs and RDATEs, and the
+    RECURRENCE-ID of each changed occurrence (`changed`, or those stored with its UID), as pairs
+    (stored, to save).
+
+    RFC 5545 matches an EXDATE or a RECURRENCE-ID to an occurrence by its exact start (3.8.5.1,
+    3.8.4.4), so a series moved from 10:00 to 11:00 with its EXDATEs left at 10:00 would show its
+    skipped days again, and each changed occurrence next to the original it replaced. Each such
+    start keeps its place in the series: the same day (moved by as many days as the series
+    moved), at the series' new time (an RDATE keeps its own distance from the series' time)."""
+    if not before.recurrence or before.recurrence_id is not None:
+        return after, []
+    if (before.all_day, before.time_zone, before.starts_at) == (after.all_day, after.time_zone, after.starts_at):
+        return after, []
+    old_start, new_start = _wall(before, before.starts_at), _wall(after, after.starts_at)
+    days = new_start.date() - old_start.date()
+
+    def move(moment: dt.datetime) -> dt.datetime:
+        wall = _wall(before, moment)
+        if after.all_day:
+            return dt.datetime.combine(wall.date() + days, dt.time(0), dt.UTC)
+        if before.all_day:
+            wall = dt.datetime.combine(wall.date() + days, new_start.time())
+        else:
+            wall += new_start - old_start
+        if after.floating:
+            return wall.replace(tzinfo=dt.UTC)
+        return _at(wall, after.zone()).astimezone(dt.UTC)
+
+    moved = dataclasses.replace(after, rdates=sorted({move(m) for m in after.rdates}),
+                                exdates=sorted({move(m) for m in after.exdates}), attendees=list(after.attendees))
+    if changed is None:
+        changed = changed_occurrences(before.uid)
+    changes = [(one, dataclasses.replace(one, recurrence_id=move(one.recurrence_id), attendees=list(one.attendees)))
+               for one in changed if one.recurrence_id is not None]
+    return moved, changes
 
 
 def restore(records: Iterable[MeetingRecord]) -> None:
@@ -575,7 +646,9 @@ def due_reminders(now: dt.datetime | None = None) -> list[Occurrence]:
     (including those missed while Rapport was closed, up to a day late)."""
     now = now or history.now_utc()
     found = []
-    for occurrence in occurrences(now - dt.timedelta(days=1), now + dt.timedelta(days=2), include_cancelled=False):
+    furthest = database.execute_sql("SELECT max(reminder_minutes) FROM meeting WHERE status = 'planned'").fetchone()[0]
+    ahead = dt.timedelta(days=2, minutes=max(0, furthest or 0))  # a reminder a week before looks a week ahead
+    for occurrence in occurrences(now - dt.timedelta(days=1), now + ahead, include_cancelled=False):
         record = occurrence.meeting
         if record.status != "planned" or record.reminder_minutes is None:
             continue

@@ -376,3 +376,42 @@ def test_the_call_sheet_of_a_series_is_of_its_occurrence_and_an_all_day_one_says
         f"{local:%A} {local.day} {local:%B %Y} to {second:%A} {second.day} {second:%B}, all day"
     (occurrence,) = [o for o in meetings.occurrences(local, local + dt.timedelta(hours=1)) if o.meeting.id == retreat]
     assert meetings.describe_reminder(occurrence, local - dt.timedelta(hours=3)) == "Retreat is tomorrow, all day."
+
+
+def test_a_dragged_series_keeps_its_skipped_week_and_undoes_in_one_step(window, qtbot):
+    first = dt.datetime.combine(next_monday(9).date(), dt.time(9), ZoneInfo("Europe/Berlin"))
+    series_id = meetings.save(meetings.MeetingRecord("Stand-up", first, first + dt.timedelta(minutes=15),
+                                                     time_zone="Europe/Berlin", recurrence="FREQ=WEEKLY;COUNT=4"))
+    window.delete_occurrence(meetings.get(series_id), first + dt.timedelta(days=7))
+    span = (first - dt.timedelta(days=1), first + dt.timedelta(days=40))
+
+    def days():
+        return [f"{o.starts_at.astimezone(ZoneInfo('Europe/Berlin')):%d %H:%M}" for o in meetings.occurrences(*span)
+                if o.meeting.title == "Stand-up"]
+
+    before = days()
+    assert len(before) == 3
+    window.move_meeting(series_id, dt.timedelta(hours=2))  # what a drag in the week view does
+    assert [when[:2] for when in days()] == [when[:2] for when in before]  # the skipped week stays skipped
+    assert {when[3:] for when in days()} == {"11:00"}
+    window.undo_action.trigger()
+    assert days() == before
+
+
+def test_the_editor_offers_reminders_that_suit_the_meeting_and_keeps_an_imported_one(qtbot, sample_notebook):
+    editor = MeetingEditor(None, [], next_monday(10))
+    qtbot.addWidget(editor)
+    assert editor.reminder.currentText() == "15 minutes before"
+    editor.all_day.setChecked(True)  # 15 minutes before midnight would wake nobody: 09:00 on the day
+    assert editor.reminder.currentText() == "On the day at 09:00"
+    assert "The day before at 09:00" in [editor.reminder.itemText(i) for i in range(editor.reminder.count())]
+    assert editor.record().reminder_minutes == -540
+    editor.all_day.setChecked(False)
+    assert editor.reminder.currentText() == "15 minutes before"
+
+    start = next_monday(10).astimezone(dt.UTC)
+    imported = meetings.get(meetings.save(meetings.MeetingRecord("Imported", start, start + dt.timedelta(hours=1),
+                                                                 reminder_minutes=10)))
+    again = MeetingEditor(imported)
+    qtbot.addWidget(again)
+    assert again.reminder.currentText() == "10 minutes before" and again.record().reminder_minutes == 10

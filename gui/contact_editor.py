@@ -241,7 +241,8 @@ class ContactEditor(QDialog):
         self._show_photo()
 
     def _show_photo(self) -> None:
-        self.avatar.show_person(self._name_for_avatar(), self._photo[0])
+        self.avatar.show_person(self._name_for_avatar(), self._photo[0], self.fields["given_name"].text(),
+                                 self.fields["family_name"].text())
         self.remove_photo.setEnabled(self._photo[0] is not None)
 
     def _name_for_avatar(self) -> str:

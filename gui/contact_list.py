@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 from PySide6.QtCore import QEvent, QModelIndex, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from gui.models.contact_list_model import ContactListModel
 from gui.widgets.avatar import avatar_pixmap
+from gui.widgets.palette import quiet_text
 from model import contacts
 
 SORT_CHOICES = [("name", "Sort by name"), ("company", "Sort by company"), ("changed", "Sort by last change"),
@@ -28,7 +31,30 @@ _AVATAR = 34
 
 
 class ContactRowDelegate(QStyledItemDelegate):
-    """Paints a person as two lines beside their initials: the name, then organisation · title."""
+    """Paints a person as two lines beside their photo or initials: the name, then organisation · title."""
+
+    _KEPT = 512  # photos kept decoded and scaled: a few screens' worth
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._photos: OrderedDict[tuple[int, int, float], QPixmap] = OrderedDict()
+
+    def _avatar(self, index: QModelIndex, name: str, ratio: float) -> QPixmap:
+        """The row's photo, decoded once per notebook change, or its initials (cheap to draw)."""
+        letters = index.data(ContactListModel.InitialsRole) or ""
+        model = index.model()
+        key = (getattr(model, "generation", 0), index.data(ContactListModel.IdRole), ratio)
+        pixmap = self._photos.get(key)
+        if pixmap is not None:
+            self._photos.move_to_end(key)
+            return pixmap
+        photo = index.data(ContactListModel.PhotoRole)
+        pixmap = avatar_pixmap(name, photo, _AVATAR, ratio, letters)
+        if photo:
+            self._photos[key] = pixmap
+            if len(self._photos) > self._KEPT:
+                self._photos.popitem(last=False)
+        return pixmap
 
     @staticmethod
     def row_height(font: QFont) -> int:
@@ -49,7 +75,7 @@ class ContactRowDelegate(QStyledItemDelegate):
         painter.save()
         top = rect.top() + (rect.height() - _AVATAR) // 2
         ratio = painter.device().devicePixelRatioF()
-        painter.drawPixmap(rect.left() + 8, top, avatar_pixmap(name, None, _AVATAR, ratio))
+        painter.drawPixmap(rect.left() + 8, top, self._avatar(index, name, ratio))
         selected = bool(option.state & QStyle.State_Selected)
         text_colour = option.palette.color(QPalette.HighlightedText if selected else QPalette.Text)
         left = rect.left() + _AVATAR + 18
@@ -65,7 +91,7 @@ class ContactRowDelegate(QStyledItemDelegate):
                          QFontMetrics(bold).elidedText(name, Qt.ElideRight, width))
         if subtitle:
             painter.setFont(option.font)
-            dim = option.palette.color(QPalette.HighlightedText if selected else QPalette.PlaceholderText)
+            dim = option.palette.color(QPalette.HighlightedText) if selected else quiet_text(option.palette)
             painter.setPen(dim)
             painter.drawText(QRect(left, middle, width, line), Qt.AlignLeft | Qt.AlignVCenter,
                              QFontMetrics(option.font).elidedText(subtitle, Qt.ElideRight, width))

@@ -23,7 +23,7 @@ from gui.prep_tab import PrepTab
 from gui.widgets.avatar import Avatar
 from gui.widgets.elided_label import ElidedLabel
 from gui.widgets.layout import breakable, heading, scrolled, shortened
-from gui.widgets.palette import secondary_text
+from gui.widgets.palette import chip_colours, secondary_text
 from model import history
 from model.contacts import ContactRecord, describe_date, service_name
 
@@ -118,12 +118,13 @@ class ContactPage(QWidget):
 
     def show_contact(self, record: ContactRecord) -> None:
         self.record = record
-        self.avatar.show_person(record.display_name, record.photo)
+        self.avatar.show_person(record.display_name, record.photo, record.given_name, record.family_name)
         self.name_label.set_full_text(record.display_name)
         work = [record.title, record.department, record.organisation]
         self.work_label.set_full_text(" · ".join(part for part in work if part))
         self.work_label.setVisible(any(work))
-        chip = '<span style="background-color: palette(midlight);">&nbsp;{}&nbsp;</span>'
+        back, ink = chip_colours(self.palette())
+        chip = f'<span style="background-color: {back.name()}; color: {ink.name()};">&nbsp;{{}}&nbsp;</span>'
         chips = " ".join(chip.format(_text(tag)) for tag in record.tags)
         self.tags_label.setText(chips)
         self.tags_label.setVisible(bool(record.tags))

@@ -216,6 +216,8 @@ class ContactRow:
     has_photo: bool
     last_contact_at: str = ""
     step: int = -1
+    given_name: str = ""
+    family_name: str = ""
 
 
 def normalise_points(record: ContactRecord) -> None:
@@ -603,7 +605,8 @@ _ORDER_SQL = {
     "last_contact": "c.last_contact_at DESC, c.sort_key, c.id",
     "step": "c.step DESC, c.last_contact_at DESC, c.sort_key, c.id",
 }
-_ROW_COLUMNS = "c.id, c.display_name, c.organisation, c.title, c.photo IS NOT NULL, c.last_contact_at, c.step"
+_ROW_COLUMNS = ("c.id, c.display_name, c.organisation, c.title, c.photo IS NOT NULL, c.last_contact_at, c.step,"
+                " c.given_name, c.family_name")
 
 
 def filter_sql(tag: str | None, show: str = "everyone", alias: str = "c") -> tuple[str, list]:
@@ -663,3 +666,9 @@ def rows_for(contact_ids: Sequence[int]) -> list[ContactRow]:
     cursor = database.execute_sql(f"SELECT {_ROW_COLUMNS} FROM contact c WHERE c.id IN ({marks})", list(contact_ids))
     rows = {row[0]: ContactRow(*row) for row in cursor.fetchall()}
     return [rows[i] for i in contact_ids if i in rows]
+
+
+def photo(contact_id: int) -> bytes | None:
+    """A person's stored photo (for the list's avatars, read when a row with one is painted)."""
+    row = database.execute_sql("SELECT photo FROM contact WHERE id = ?", (contact_id,)).fetchone()
+    return bytes(row[0]) if row and row[0] is not None else None

@@ -11,6 +11,7 @@ from collections import OrderedDict
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
+from gui.widgets.avatar import initials
 from model import contacts, history, search
 from model.contacts import ContactRow
 
@@ -23,6 +24,8 @@ class ContactListModel(QAbstractListModel):
 
     IdRole = Qt.UserRole + 1
     SubtitleRole = Qt.UserRole + 2
+    InitialsRole = Qt.UserRole + 3  # the avatar's letters, from the given and family names
+    PhotoRole = Qt.UserRole + 4  # the photo's bytes (a query: the delegate keeps the picture)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -32,6 +35,7 @@ class ContactListModel(QAbstractListModel):
         self._show = "everyone"
         self._count = 0
         self._pages: OrderedDict[int, list[ContactRow]] = OrderedDict()
+        self.generation = 0  # one more at each reload: pictures kept for an older one are stale
         self._reload()
 
     # -- What is shown ------------------------------------------------------------------
@@ -73,6 +77,7 @@ class ContactListModel(QAbstractListModel):
 
     def _reload(self) -> None:
         self._pages.clear()
+        self.generation += 1
         if self._text:
             self._count = search.count_matches(self._text, tag=self._tag, show=self._show)
         else:
@@ -126,6 +131,10 @@ class ContactListModel(QAbstractListModel):
             if self._sort in ("last_contact", "step") and not self._text:
                 return _standing(row)
             return " · ".join(part for part in (row.organisation, row.title) if part)
+        if role == self.InitialsRole:
+            return initials(row.display_name, row.given_name, row.family_name)
+        if role == self.PhotoRole:
+            return contacts.photo(row.id) if row.has_photo else None
         if role == Qt.ToolTipRole:
             return "\n".join(part for part in (row.display_name, row.title, row.organisation) if part)
         return None

@@ -12,8 +12,24 @@ from PySide6.QtWidgets import QLabel, QWidget
 _COLOURS = ["#5b7db1", "#b15b7d", "#5bb18f", "#8f5bb1", "#b1865b", "#5b9fb1", "#7d9a4a", "#b1635b"]
 
 
-def initials(name: str) -> str:
-    words = [word for word in name.replace("(", " ").split() if word[:1].isalnum()]
+# Words that are no part of a name's initials: "Mr. John Doe Sr." is JD.
+_TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev", "fr", "hon", "herr", "frau",
+           "sr", "jr", "ii", "iii", "iv", "phd", "md", "esq", "mba", "msc", "bsc", "ma", "ba"}
+
+
+def initials(name: str, given: str = "", family: str = "") -> str:
+    """Two letters for an avatar: of the given and family names when known, else of the first
+    and last words of the name without titles and suffixes. A script without capitals (Chinese,
+    Japanese, Arabic, Devanagari ...) gets one character, of the family name when known."""
+    given, family = given.strip(), family.strip()
+    if given or family:
+        first, last = given[:1], family[:1]
+        if first and last and (first.isupper() or first.islower()) and (last.isupper() or last.islower()):
+            return (first + last).upper()
+        if last or first:
+            return (last or first).upper()
+    words = [word for word in name.replace("(", " ").replace(",", " ").split()
+             if word[:1].isalnum() and word.lower().strip(".") not in _TITLES]
     if not words:
         return "?"
     if len(words) == 1:
@@ -21,8 +37,9 @@ def initials(name: str) -> str:
     return (words[0][:1] + words[-1][:1]).upper()
 
 
-def avatar_pixmap(name: str, photo: bytes | None, size: int, ratio: float = 1.0) -> QPixmap:
-    """A round picture `size` pixels across: the photo when it can be read, else initials."""
+def avatar_pixmap(name: str, photo: bytes | None, size: int, ratio: float = 1.0, letters: str = "") -> QPixmap:
+    """A round picture `size` pixels across: the photo when it can be read, else `letters` (the
+    name's initials when not given)."""
     pixmap = QPixmap(round(size * ratio), round(size * ratio))
     pixmap.setDevicePixelRatio(ratio)
     pixmap.fill(Qt.transparent)
@@ -44,7 +61,7 @@ def avatar_pixmap(name: str, photo: bytes | None, size: int, ratio: float = 1.0)
         font.setWeight(QFont.DemiBold)
         painter.setFont(font)
         painter.setPen(QColor("white"))
-        painter.drawText(QRectF(0, 0, size, size), Qt.AlignCenter, initials(name))
+        painter.drawText(QRectF(0, 0, size, size), Qt.AlignCenter, letters or initials(name))
     painter.end()
     return pixmap
 
@@ -57,5 +74,6 @@ class Avatar(QLabel):
         self._size = size
         self.setFixedSize(size, size)
 
-    def show_person(self, name: str, photo: bytes | None) -> None:
-        self.setPixmap(avatar_pixmap(name, photo, self._size, self.devicePixelRatioF()))
+    def show_person(self, name: str, photo: bytes | None, given: str = "", family: str = "") -> None:
+        self.setPixmap(avatar_pixmap(name, photo, self._size, self.devicePixelRatioF(),
+                                     initials(name, given, family)))

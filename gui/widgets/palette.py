@@ -3,15 +3,34 @@
 from PySide6.QtGui import QColor, QPalette
 
 
+def mix(colour: QColor, other: QColor, share: float) -> QColor:
+    """`colour` moved `share` (0 to 1) of the way towards `other`."""
+    return QColor.fromRgbF(colour.redF() * (1 - share) + other.redF() * share,
+                           colour.greenF() * (1 - share) + other.greenF() * share,
+                           colour.blueF() * (1 - share) + other.blueF() * share)
+
+
 def secondary_text(palette: QPalette) -> QColor:
     """Text that should step back (captions, labels) but keep a readable contrast."""
     text, base = palette.color(QPalette.ColorRole.WindowText), palette.color(QPalette.ColorRole.Window)
-    mix = 0.62
-    return QColor.fromRgbF(
-        text.redF() * mix + base.redF() * (1 - mix),
-        text.greenF() * mix + base.greenF() * (1 - mix),
-        text.blueF() * mix + base.blueF() * (1 - mix),
-    )
+    return mix(base, text, 0.62)
+
+
+def quiet_text(palette: QPalette, background: QPalette.ColorRole = QPalette.ColorRole.Base) -> QColor:
+    """A second line's colour (the list's "organisation · title"): the palette's placeholder
+    colour, made readable on `background` (WCAG AA, 4.5:1, for body text); Fusion's dark
+    placeholder was 3.1:1 on its base."""
+    back = palette.color(background)
+    placeholder = palette.color(QPalette.ColorRole.PlaceholderText)  # often half transparent
+    return visible_on(mix(back, placeholder, placeholder.alphaF()), back, 4.5)
+
+
+def chip_colours(palette: QPalette) -> tuple[QColor, QColor]:
+    """A tag chip's background and text: a tint of the window that its text reads on at 4.5:1 or
+    more in light and dark palettes (palette(midlight) was nearly the text colour in some dark ones)."""
+    text, window = palette.color(QPalette.ColorRole.WindowText), palette.color(QPalette.ColorRole.Window)
+    back = mix(window, text, 0.16)
+    return back, visible_on(text, back, 4.5)
 
 
 def luminance(colour: QColor) -> float:
@@ -33,10 +52,7 @@ def visible_on(colour: QColor, background: QColor, ratio: float = 3.0) -> QColor
     Email's dark brown vanished in the dark palette."""
     towards = QColor("white") if luminance(background) < 0.18 else QColor("black")
     for step in range(11):
-        share = step / 10
-        shown = QColor.fromRgbF(colour.redF() * (1 - share) + towards.redF() * share,
-                                colour.greenF() * (1 - share) + towards.greenF() * share,
-                                colour.blueF() * (1 - share) + towards.blueF() * share)
+        shown = mix(colour, towards, step / 10)
         if contrast(shown, background) >= ratio:
             return shown
     return towards

@@ -241,3 +241,73 @@ def test_every_channel_bar_stands_out_in_light_and_dark_palettes():
             shown = visible_on(channel_colour(key, name), background)
             assert contrast(shown, background) >= 3.0, (key, background.name())
     assert contrast(QColor("#14171a"), QColor("#1e1e1e")) < 1.2  # X's own colour: invisible in the dark
+
+
+def test_initials_are_of_the_given_and_family_names():
+    from gui.widgets.avatar import initials
+
+    assert initials("Mr. John Doe Sr.") == "JD"  # no titles, no suffixes
+    assert initials("Dr Ana María López García PhD") == "AG"
+    assert initials("Someone", given="Ana", family="López") == "AL"
+    assert initials("山田 太郎", given="太郎", family="山田") == "山"  # a script without capitals: one character
+    assert initials("Ελένη Παππά", given="Ελένη", family="Παππά") == "ΕΠ"
+    assert initials("Cher") == "CH" and initials("") == "?"
+
+
+def test_the_list_shows_a_persons_photo_and_initials_otherwise(window, qtbot):
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtGui import QColor, QImage
+
+    from model import contacts, search
+
+    image = QImage(64, 64, QImage.Format_RGB32)
+    image.fill(QColor("#00c000"))  # a green no avatar colour has
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.WriteOnly)
+    image.save(buffer, "PNG")
+    cathy = search.search("Cathy Rogers")[0]
+    record = contacts.get_contact(cathy)
+    record.photo, record.photo_type = bytes(data), "image/png"
+    contacts.update_contact(record)
+    window.contact_list.refresh()
+    _search(window, qtbot, "Rogers")
+    view = window.contact_list.view
+    rect = view.visualRect(window.contact_list.model.index(0))
+    middle = QPoint(rect.left() + 8 + 17, rect.center().y())  # the avatar's centre
+
+    def colour_at_avatar():
+        return view.viewport().grab().toImage().pixelColor(middle)
+
+    qtbot.waitUntil(lambda: colour_at_avatar().green() > 150 and colour_at_avatar().red() < 60, timeout=3000)
+    record.photo = None
+    contacts.update_contact(record)
+    window.contact_list.refresh()
+    qtbot.waitUntil(lambda: colour_at_avatar().green() < 150 or colour_at_avatar().red() > 60, timeout=3000)
+
+
+def test_second_lines_and_tag_chips_read_at_4_5_to_1_in_light_and_dark_palettes():
+    from PySide6.QtGui import QColor, QPalette
+
+    from gui.widgets.palette import chip_colours, contrast, mix, quiet_text
+
+    def palette(window, base, text, placeholder):
+        made = QPalette()
+        for role, colour in ((QPalette.Window, window), (QPalette.Base, base), (QPalette.WindowText, text),
+                             (QPalette.Text, text), (QPalette.PlaceholderText, placeholder)):
+            made.setColor(role, QColor(colour))
+        return made
+
+    half_white = QColor(255, 255, 255, 128)  # Qt's own placeholder: the text at half strength
+    palettes = [palette("#efefef", "#ffffff", "#000000", "#7f7f7f"),  # Fusion, light
+                palette("#353535", "#2a2a2a", "#ffffff", "#5c5c5c"),  # a dark theme's dim grey
+                palette("#2a2e32", "#1b1e20", "#fcfcfc", half_white)]  # Breeze Dark-like
+    dark = palettes[1]
+    assert contrast(dark.color(QPalette.PlaceholderText), dark.color(QPalette.Base)) < 4.5  # as it was
+    for made in palettes:
+        base = made.color(QPalette.Base)
+        assert contrast(quiet_text(made), base) >= 4.5
+        assert contrast(quiet_text(made), made.color(QPalette.Text)) > 1.5  # still a second line
+        back, ink = chip_colours(made)
+        assert contrast(ink, back) >= 4.5 and contrast(back, made.color(QPalette.Window)) > 1.1
+    assert mix(QColor("#000000"), QColor("#ffffff"), 0.5).name() == "#808080"

@@ -234,15 +234,20 @@ class WeekGrid(QWidget):
     def _paint_block(self, painter: QPainter, occurrence: Occurrence, rect: QRectF, ghost: bool = False) -> None:
         record = occurrence.meeting
         palette = self.palette()
+        state = meetings.state_of(occurrence)
         fill = QColor(palette.color(QPalette.Highlight))
         text = palette.color(QPalette.HighlightedText)
-        if record.status != "planned" or ghost:
+        if state != "planned" or ghost:  # done, cancelled or over: it steps back
             fill = QColor(palette.color(QPalette.Mid))
             text = palette.color(QPalette.WindowText)
-        fill.setAlpha(70 if ghost else (120 if record.status != "planned" else 225))
+        fill.setAlpha(70 if ghost else (120 if state != "planned" else 225))
         painter.setPen(Qt.NoPen)
         painter.setBrush(fill)
         painter.drawRoundedRect(rect, 4, 4)
+        if state == "unmarked" and not ghost:  # over, and nobody said how it went: outlined
+            painter.setPen(QPen(palette.color(QPalette.Highlight), 1.5, Qt.DashLine))
+            painter.setBrush(Qt.NoBrush)
+            painter.drawRoundedRect(rect.adjusted(0.75, 0.75, -0.75, -0.75), 4, 4)
         if ghost:
             return
         font = QFont(self.font())
@@ -275,8 +280,9 @@ class WeekGrid(QWidget):
             lines.append(f"With {names}")
         if record.location:
             lines.append(record.location)
-        if record.status != "planned":
-            lines.append(record.status.capitalize())
+        state = meetings.state_of(occurrence)
+        if state != "planned":
+            lines.append(meetings.STATE_NOTES[state])
         return "\n".join(lines)
 
     def event(self, event) -> bool:

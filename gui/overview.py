@@ -82,10 +82,13 @@ class TodayPage(QWidget):
         lines = []
         for occurrence in meetings.on_days(today, today + dt.timedelta(days=1), include_cancelled=False):
             record = occurrence.meeting
+            state = meetings.state_of(occurrence)
+            if state == "over":  # an occurrence of a series that has ended: nothing left to do
+                continue
             local = occurrence.starts_at.astimezone()
             day = "Today" if local.date() <= today else "Tomorrow"  # (an all-day one may have begun before)
             at = "all day" if record.all_day else f"{local:%H:%M}"
-            status = " (done)" if record.status == "done" else ""
+            status = {"done": " (done)", "unmarked": " (over: how did it go?)"}.get(state, "")
             lines.append(f"<a href='meeting:{record.id}'>{day} {at}&nbsp; {html.escape(record.title)}</a>"
                          f"{status}&nbsp;&nbsp;<span style='color: {dim}'>{html.escape(record.people)}</span>")
         return lines

@@ -641,6 +641,22 @@ def undo_done(meeting_id: int, logged: history.Logged, before: MeetingRecord) ->
         save(before)
 
 
+def state_of(occurrence: Occurrence, now: dt.datetime | None = None) -> str:
+    """How an occurrence is drawn: "done" or "cancelled" as marked; "over" when it has ended (an
+    occurrence of a series, which has no mark of its own); "unmarked" when a single planned
+    meeting has ended without being marked done (it may have been missed); else "planned"."""
+    record = occurrence.meeting
+    if record.status != "planned":
+        return record.status
+    if occurrence.ends_at > (now or history.now_utc()):
+        return "planned"
+    return "over" if record.recurrence else "unmarked"
+
+
+STATE_NOTES = {"done": "Done", "cancelled": "Cancelled", "over": "Over",
+               "unmarked": "Over, not marked done: right-click to mark it done"}
+
+
 def due_reminders(now: dt.datetime | None = None) -> list[Occurrence]:
     """Planned meetings whose reminder time has come and that were not reminded of yet
     (including those missed while Rapport was closed, up to a day late)."""

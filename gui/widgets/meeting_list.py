@@ -1,6 +1,7 @@
 """A list of meetings: a day's, the agenda's (grouped by day), or one person's.
 
-Cancelled meetings are struck through, done ones dimmed with a tick. Double-click or Enter
+Cancelled meetings are struck through, done ones dimmed with a tick, past ones dimmed, and a
+single meeting that is over but was never marked done in italics, saying so. Double-click or Enter
 opens one; right-click asks the window for the meeting's menu. The rows live in a model that
 answers only for the rows on screen, so a month of meetings shows at once.
 """
@@ -49,11 +50,17 @@ class MeetingModel(QAbstractTableModel):
         self.bold.setWeight(QFont.DemiBold)
         self.struck = QFont(view.font())
         self.struck.setStrikeOut(True)
+        self.italic = QFont(view.font())
+        self.italic.setItalic(True)
+        self._now = clock.now()
+        self._states: list[str] = []
 
     def set_rows(self, rows: list[_Row]) -> None:
         self.beginResetModel()
         self.rows = rows
         self.has_meetings = any(row.occurrence for row in rows)
+        self._now = clock.now()  # past and unmarked as of this showing
+        self._states = [meetings.state_of(row.occurrence, self._now) if row.occurrence else "" for row in rows]
         selectable, plain = Qt.ItemIsEnabled | Qt.ItemIsSelectable, Qt.ItemIsEnabled
         self._flags = [selectable if row.occurrence else plain for row in rows]
         self.endResetModel()
@@ -90,16 +97,17 @@ class MeetingModel(QAbstractTableModel):
             return record.id
         if role == StartRole:
             return row.occurrence.starts_at if row.occurrence is not None else None
+        state = self._states[index.row()]
         if role == Qt.ToolTipRole:
+            note = f"Done: {record.outcome}" if state == "done" and record.outcome else \
+                meetings.STATE_NOTES.get(state, "")
             tip = [record.people, meetings.KINDS.get(record.kind, ""), record.location,
-                   meetings.describe_recurrence(record.recurrence),
-                   {"cancelled": "Cancelled", "done": f"Done: {record.outcome}" if record.outcome else "Done"}
-                   .get(record.status, "")]
+                   meetings.describe_recurrence(record.recurrence), note]
             return "\n".join(part for part in tip if part)
-        if role == Qt.ForegroundRole and record.status != "planned":
+        if role == Qt.ForegroundRole and state != "planned":  # done, cancelled or over
             return self.dim
-        if role == Qt.FontRole and record.status == "cancelled":
-            return self.struck
+        if role == Qt.FontRole and state in ("cancelled", "unmarked"):
+            return self.struck if state == "cancelled" else self.italic
         return None
 
     def _text(self, occurrence: Occurrence, column: int) -> str:
@@ -112,7 +120,8 @@ class MeetingModel(QAbstractTableModel):
                 return f"{local:%a %d %b %Y  %H:%M}"
             return f"{local:%H:%M}–{occurrence.ends_at.astimezone():%H:%M}"
         if column == 1:
-            return ("✓ " if record.status == "done" else "") + record.title + ("  ↻" if record.recurrence else "")
+            return ("✓ " if record.status == "done" else "") + record.title + ("  ↻" if record.recurrence else "") \
+                + ("  · not marked done" if meetings.state_of(occurrence, self._now) == "unmarked" else "")
         return record.people
 
 

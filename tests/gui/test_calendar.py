@@ -415,3 +415,42 @@ def test_the_editor_offers_reminders_that_suit_the_meeting_and_keeps_an_imported
     again = MeetingEditor(imported)
     qtbot.addWidget(again)
     assert again.reminder.currentText() == "10 minutes before" and again.record().reminder_minutes == 10
+
+
+def test_past_and_unmarked_meetings_look_different_and_today_drops_what_is_over(window, qtbot):
+    now = clock.now()
+    day = now.date()
+    earlier = now - dt.timedelta(hours=3)
+
+    def plan(title, start, **fields):
+        return meetings.save(meetings.MeetingRecord(title, start.astimezone(dt.UTC),
+                                                    (start + dt.timedelta(minutes=30)).astimezone(dt.UTC), **fields))
+
+    unmarked = plan("Call with Ana", earlier)
+    plan("Morning stretch", earlier, recurrence="FREQ=DAILY")
+    coming = plan("Call with Ben", now + dt.timedelta(hours=1))
+    found = {o.meeting.title: meetings.state_of(o, now) for o in meetings.on_days(day)}
+    assert (found["Call with Ana"], found["Morning stretch"], found["Call with Ben"]) == ("unmarked", "over", "planned")
+
+    window.show_view(window.calendar_view)
+    view = window.calendar_view
+    view.go_to(day)
+    view.refresh()
+    day_list = view.day_list
+    rows = {day_list.meeting_id(n): n for n in range(day_list.row_count())}
+    model = day_list.meeting_model
+    assert day_list.text(rows[unmarked], 1).endswith("· not marked done")
+    assert model.index(rows[unmarked], 1).data(Qt.FontRole).italic()
+    assert model.index(rows[unmarked], 1).data(Qt.ForegroundRole) == model.dim
+    assert model.index(rows[coming], 1).data(Qt.ForegroundRole) is None  # the coming one as it always was
+    assert "not marked done" in model.index(rows[unmarked], 0).data(Qt.ToolTipRole)
+    grid = view.week.grid
+    block = next(b for b in grid.blocks if b.occurrence.meeting.id == unmarked)
+    assert "not marked done" in grid.tooltip_at(block.rect.center().toPoint())
+
+    window.show_today()
+    text = " ".join(label.text() for label in window.today_page.findChildren(type(window.count_label)))
+    assert "Call with Ana</a> (over: how did it go?)" in text and "Call with Ben" in text
+    # A series' occurrence that is over: nothing left to do (tomorrow's is still there).
+    assert f"Today {earlier.astimezone():%H:%M}&nbsp; Morning stretch" not in text
+    assert f"Tomorrow {earlier.astimezone():%H:%M}&nbsp; Morning stretch" in text

@@ -1028,6 +1028,9 @@ class MainWindow(QMainWindow):
         meeting_id = occurrence.meeting.id
         day = occurrence.starts_at.astimezone().date()
         notice.sheet_button.clicked.connect(lambda: self.print_call_sheet(makers_for("meeting", meeting_id, day)))
+        if self.reminders is not None:
+            reminders = self.reminders
+            notice.snooze_button.clicked.connect(lambda: reminders.snooze(occurrence))
         notice.show()
         if self.tray is not None:
             self.tray.showMessage(occurrence.meeting.title, notice.informativeText(), self.windowIcon(), 30_000)

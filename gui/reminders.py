@@ -2,21 +2,23 @@
 
 Every half minute the model is asked which reminders are due (including ones missed while
 Rapport was closed, up to a day late); each is shown once, as a tray notification when there is
-a tray and as a small window with a button that opens the meeting's call sheet.
+a tray and as a small window with buttons to join the call (its link or number), open the
+meeting's call sheet, or snooze it for a few minutes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QIcon
 from PySide6.QtWidgets import QMenu, QMessageBox, QSystemTrayIcon, QWidget
 
-from model import meetings
+from model import clock, meetings
 from model.meetings import Occurrence
 
 CHECK_EVERY_MS = 30_000
+SNOOZE_MINUTES = 5
 
 
 class Reminders(QObject):
@@ -28,6 +30,7 @@ class Reminders(QObject):
         super().__init__(parent)
         self.timer = QTimer(self, interval=CHECK_EVERY_MS)
         self.timer.timeout.connect(self.check)
+        self._snoozed: list[tuple[Occurrence, dt.datetime]] = []
 
     def start(self) -> None:
         self.check()
@@ -40,8 +43,17 @@ class Reminders(QObject):
         found = meetings.due_reminders(now)
         for occurrence in found:
             meetings.mark_reminded(occurrence.meeting.id, now)
+        moment = now or clock.now()
+        again = [occurrence for occurrence, until in self._snoozed if until <= moment]
+        self._snoozed = [(occurrence, until) for occurrence, until in self._snoozed if until > moment]
+        for occurrence in found + again:
             self.due.emit(occurrence)
-        return found
+        return found + again
+
+    def snooze(self, occurrence: Occurrence, minutes: int = SNOOZE_MINUTES, now: dt.datetime | None = None) -> None:
+        """Remind of `occurrence` again in `minutes` (while Rapport runs: a snooze is not kept
+        in the notebook, so a restart does not bring back a reminder already seen)."""
+        self._snoozed.append((occurrence, (now or clock.now()) + dt.timedelta(minutes=minutes)))
 
 
 class ReminderNotice(QMessageBox):
@@ -53,12 +65,21 @@ class ReminderNotice(QMessageBox):
         self.setWindowTitle("Reminder")
         self.setIcon(QMessageBox.Information)
         self.setText(f"<b>{occurrence.meeting.title}</b>")
-        self.setInformativeText(meetings.describe_reminder(occurrence))
-        location = occurrence.meeting.location
-        if location:
-            self.setDetailedText(f"Where: {location}\n\n{occurrence.meeting.agenda}".strip())
+        record = occurrence.meeting
+        # Where and the agenda's first lines in the text itself: Qt's "Show Details..." hid them.
+        agenda = "\n".join(record.agenda.splitlines()[:3])
+        lines = [meetings.describe_reminder(occurrence), f"Where: {record.location}" * bool(record.location), agenda]
+        self.setInformativeText("\n\n".join(line for line in lines if line))
+        self.link = meetings.location_link(record.location) if record.location else ""
+        self.join_button = None
+        if self.link.startswith(("tel:", "http")) and record.kind != "in_person":
+            self.join_button = self.addButton("Call" if self.link.startswith("tel:") else "Join",
+                                              QMessageBox.ActionRole)
+            self.join_button.clicked.connect(lambda: QDesktopServices.openUrl(QUrl(self.link)))
         self.sheet_button = self.addButton("Open call sheet", QMessageBox.AcceptRole)
-        self.addButton("Dismiss", QMessageBox.RejectRole)
+        self.snooze_button = self.addButton(f"Snooze {SNOOZE_MINUTES} min", QMessageBox.ActionRole)
+        self.dismiss_button = self.addButton("Dismiss", QMessageBox.RejectRole)
+        self.setDefaultButton(self.join_button or self.sheet_button)
         self.setWindowModality(Qt.NonModal)
         self.setAttribute(Qt.WA_DeleteOnClose)
 

@@ -861,6 +861,8 @@ def describe_reminder(occurrence: Occurrence, now: dt.datetime | None = None) ->
     if minutes >= 120:
         days = (local.date() - now.astimezone().date()).days
         when = f"is {({0: 'today', 1: 'tomorrow'}).get(days, f'on {local:%A}')} at {at}"
+    elif minutes > 60:  # "starts in 1 h 45 min", not "in 105 minutes"
+        when = f"starts in {minutes // 60} h" + f" {minutes % 60} min" * bool(minutes % 60) + f" ({at})"
     elif minutes > 1:
         when = f"starts in {minutes} minutes ({at})"
     elif minutes >= -5:

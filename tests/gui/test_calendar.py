@@ -206,7 +206,19 @@ def test_reminders_show_the_person_and_open_the_call_sheet(window, qtbot):
     assert "Video call with Cathy Rogers" in notices[-1].informativeText()
     assert meetings.describe_reminder(found[0], at).startswith("Video call with Cathy Rogers starts in 10 minutes")
     assert window.reminders.check(at + dt.timedelta(minutes=1)) == []  # each reminder once
-    for notice in notices:
+    notice = notices[-1]
+    assert "Show Details" not in [button.text() for button in notice.buttons()]  # where and agenda are in the text
+    if cathy_call.location:
+        assert f"Where: {cathy_call.location}" in notice.informativeText()
+    if meetings.location_link(cathy_call.location).startswith("http"):
+        assert notice.join_button is not None and notice.join_button.text() == "Join"
+    with clock.frozen(at, clock.local_zone()):  # snoozed at the reminder's time
+        notice.snooze_button.click()
+    assert window.reminders.check(at + dt.timedelta(minutes=4)) == []
+    again = window.reminders.check(at + dt.timedelta(minutes=6))  # five minutes after the snooze
+    assert [o.meeting.id for o in again] == [cathy_call.id] and len(shown) == 2
+    assert window.reminders.check(at + dt.timedelta(minutes=7)) == []
+    for notice in window.findChildren(ReminderNotice):
         notice.close()
 
 

@@ -207,6 +207,10 @@ def test_reminder_text_says_when_and_the_time_there(notebook):
     text = meetings.describe_reminder(occurrence, START - dt.timedelta(minutes=15))
     assert text.startswith("Call with Cathy starts in 15 minutes")
     assert "10:00 in the morning in Savannah" in text
+    assert meetings.describe_reminder(occurrence, START - dt.timedelta(minutes=105)).startswith(
+        "Call with Cathy starts in 1 h 45 min")
+    assert meetings.describe_reminder(occurrence, START - dt.timedelta(minutes=60)).startswith(
+        "Call with Cathy starts in 60 minutes")
     later = meetings.describe_reminder(occurrence, START + dt.timedelta(hours=3))
     assert "while Rapport was closed" in later
 

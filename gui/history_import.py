@@ -160,6 +160,7 @@ class HistoryImportDialog(QDialog):
         self.questions.setVisible(bool(notes))
         self._ask(plan)
         self.import_button.setEnabled(bool(plan.people))
+        self.import_button.setDefault(self.import_button.isEnabled())  # Return imports, not Cancel
 
     def _ask(self, plan: HistoryPlan) -> None:
         """A row of choices for each chat whose date order or whose user the plan had to guess."""

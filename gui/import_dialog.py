@@ -272,6 +272,7 @@ class ImportDialog(QDialog):
         self.counts.setText(f"<b>{plan.cards:,} cards in {files} file{'s' if files != 1 else ''}</b>: "
                             + " · ".join(parts))
         self.import_button.setEnabled(plan.cards > len(summary["rejected"]))
+        self.import_button.setDefault(self.import_button.isEnabled())  # Return imports, not Cancel
         if self.pages.currentIndex() != 1:
             self._lay_out_table()
             self.pages.setCurrentIndex(1)

@@ -19,6 +19,7 @@ def test_import_shows_the_plan_then_applies_it(empty_window, qtbot, tmp_path):
     assert dialog.proxy.rowCount() == 1
     assert "broken.vcf, line 1" in dialog.proxy.index(0, 3).data()
     assert contacts.count_contacts() == 0  # nothing written before Import
+    assert dialog.import_button.isDefault()  # Return imports; Cancel is not the default
     with qtbot.waitSignal(dialog.imported, timeout=10000):
         dialog.import_button.click()
     assert contacts.count_contacts() == 4

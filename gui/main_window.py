@@ -589,7 +589,10 @@ class MainWindow(QMainWindow):
                                     attendees=list(before.attendees), reminded_at="")
         self._change_meeting(before, after, f"Move “{before.title}”")
         when = meetings.shown(after).starts_at
-        self.statusBar().showMessage(f"Moved “{before.title}” to {when:%a %d %b, %H:%M}.", 6000)
+        # The editor's warnings, where a drag shows them: an overlap, an hour too late there.
+        told = " ".join(meetings.warnings(meetings.get(meeting_id) or after))
+        self.statusBar().showMessage(f"Moved “{before.title}” to {when:%a %d %b, %H:%M}." + f" {told}" * bool(told),
+                                     12000 if told else 6000)
 
     def set_meeting_status(self, meeting_id: int, status: str) -> None:
         before = meetings.get(meeting_id)

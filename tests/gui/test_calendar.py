@@ -466,3 +466,18 @@ def test_past_and_unmarked_meetings_look_different_and_today_drops_what_is_over(
     # A series' occurrence that is over: nothing left to do (tomorrow's is still there).
     assert f"Today {earlier.astimezone():%H:%M}&nbsp; Morning stretch" not in text
     assert f"Tomorrow {earlier.astimezone():%H:%M}&nbsp; Morning stretch" in text
+
+
+def test_a_drag_to_a_bad_hour_there_warns_as_the_editor_does(window, qtbot):
+    cathy = search.search("Cathy Rogers")[0]  # in Savannah
+    starts = next_monday(10).astimezone(ZoneInfo("America/New_York")).replace(hour=14, minute=0)
+    meeting_id = meetings.save(meetings.MeetingRecord("Call with Cathy", starts.astimezone(dt.UTC),
+                                                      (starts + dt.timedelta(minutes=30)).astimezone(dt.UTC),
+                                                      attendees=[meetings.Attendee(cathy)]))
+    window.move_meeting(meeting_id, dt.timedelta(hours=8))  # 22:00 in Savannah
+    message = window.statusBar().currentMessage()
+    assert message.startswith("Moved “Call with Cathy”") and "22:00" in message and "for Cathy Rogers" in message
+    assert meetings.warnings(meetings.get(meeting_id))[0] in message  # the editor's very words
+    window.undo_action.trigger()
+    window.move_meeting(meeting_id, dt.timedelta(hours=1))  # 15:00 there: nothing to say
+    assert "for Cathy Rogers" not in window.statusBar().currentMessage()

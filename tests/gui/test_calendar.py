@@ -470,7 +470,7 @@ def test_past_and_unmarked_meetings_look_different_and_today_drops_what_is_over(
 
 def test_a_drag_to_a_bad_hour_there_warns_as_the_editor_does(window, qtbot):
     cathy = search.search("Cathy Rogers")[0]  # in Savannah
-    starts = next_monday(10).astimezone(ZoneInfo("America/New_York")).replace(hour=14, minute=0)
+    starts = dt.datetime.combine(next_monday().date(), dt.time(14), ZoneInfo("America/New_York"))  # a Monday there
     meeting_id = meetings.save(meetings.MeetingRecord("Call with Cathy", starts.astimezone(dt.UTC),
                                                       (starts + dt.timedelta(minutes=30)).astimezone(dt.UTC),
                                                       attendees=[meetings.Attendee(cathy)]))

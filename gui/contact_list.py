@@ -41,15 +41,13 @@ class ContactRowDelegate(QStyledItemDelegate):
 
     def _avatar(self, index: QModelIndex, name: str, ratio: float) -> QPixmap:
         """The row's photo, decoded once per notebook change, or its initials (cheap to draw)."""
-        letters = index.data(ContactListModel.InitialsRole) or ""
-        model = index.model()
-        key = (getattr(model, "generation", 0), index.data(ContactListModel.IdRole), ratio)
+        key = (index.model().generation, index.data(ContactListModel.IdRole), ratio)
         pixmap = self._photos.get(key)
         if pixmap is not None:
             self._photos.move_to_end(key)
             return pixmap
         photo = index.data(ContactListModel.PhotoRole)
-        pixmap = avatar_pixmap(name, photo, _AVATAR, ratio, letters)
+        pixmap = avatar_pixmap(name, photo, _AVATAR, ratio, index.data(ContactListModel.InitialsRole) or "")
         if photo:
             self._photos[key] = pixmap
             if len(self._photos) > self._KEPT:

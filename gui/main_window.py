@@ -590,7 +590,7 @@ class MainWindow(QMainWindow):
         self._change_meeting(before, after, f"Move “{before.title}”")
         when = meetings.shown(after).starts_at
         # The editor's warnings, where a drag shows them: an overlap, an hour too late there.
-        told = " ".join(meetings.warnings(meetings.get(meeting_id) or after))
+        told = " ".join(meetings.warnings(after))
         self.statusBar().showMessage(f"Moved “{before.title}” to {when:%a %d %b, %H:%M}." + f" {told}" * bool(told),
                                      12000 if told else 6000)
 
@@ -650,7 +650,7 @@ class MainWindow(QMainWindow):
             from PySide6.QtGui import QDesktopServices
 
             text = f"&Call {record.location}" if link.startswith("tel:") else "&Join the video call" \
-                if record.kind == "video" else "&Open the location"
+                if record.kind == "video" and meetings.call_link(record.location) else "&Open the location"
             menu.addAction(text, lambda: QDesktopServices.openUrl(QUrl(link)))
         day = start.astimezone().date() if start is not None else None  # of a series: this occurrence's
         menu.addAction("&Print call sheet…", lambda: self.print_call_sheet(makers_for("meeting", meeting_id, day)))

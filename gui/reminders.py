@@ -70,9 +70,9 @@ class ReminderNotice(QMessageBox):
         agenda = "\n".join(record.agenda.splitlines()[:3])
         lines = [meetings.describe_reminder(occurrence), f"Where: {record.location}" * bool(record.location), agenda]
         self.setInformativeText("\n\n".join(line for line in lines if line))
-        self.link = meetings.location_link(record.location) if record.location else ""
+        self.link = meetings.call_link(record.location)
         self.join_button = None
-        if self.link.startswith(("tel:", "http")) and record.kind != "in_person":
+        if self.link and record.kind != "in_person":
             self.join_button = self.addButton("Call" if self.link.startswith("tel:") else "Join",
                                               QMessageBox.ActionRole)
             self.join_button.clicked.connect(lambda: QDesktopServices.openUrl(QUrl(self.link)))

@@ -51,13 +51,18 @@ def reminder_text(minutes: int | None, all_day: bool = False) -> str:
         return f"{day} at {since_midnight // 60:02}:{since_midnight % 60:02}"
     if minutes == 0:
         return "At the time"
-    days, rest = divmod(abs(minutes), 1440)
+    return duration_text(abs(minutes)) + (" before" if minutes > 0 else " after the start")
+
+
+def duration_text(minutes: int) -> str:
+    """"15 minutes", "1 hour", "1 h 45 min", "1 day 1 h"."""
+    days, rest = divmod(minutes, 1440)
     hours, mins = divmod(rest, 60)
+    if not days and not (hours and mins):  # one unit, in words
+        return f"{hours} hour{'s' * (hours != 1)}" if hours else f"{mins} minute{'s' * (mins != 1)}"
     parts = [f"{days} day{'s' * (days != 1)}"] * bool(days) + [f"{hours} h"] * bool(hours) \
         + [f"{mins} min"] * bool(mins)
-    if len(parts) == 1 and not days:
-        parts = [f"{hours} hour{'s' * (hours != 1)}"] if hours else [f"{mins} minute{'s' * (mins != 1)}"]
-    return " ".join(parts) + (" before" if minutes > 0 else " after the start")
+    return " ".join(parts)
 
 
 class MeetingError(ValueError):
@@ -843,7 +848,17 @@ def location_link(location: str) -> str:
         return text
     if re.fullmatch(r"\+?[\d\s().-]{7,}", text):
         return "tel:" + re.sub(r"[^\d+]", "", text)
-    return "https://www.openstreetmap.org/search?query=" + quote(text)
+    return _MAP_SEARCH + quote(text)
+
+
+_MAP_SEARCH = "https://www.openstreetmap.org/search?query="
+
+
+def call_link(location: str) -> str:
+    """The link that joins a call from its location (a web or app link, or a number as tel:);
+    "" for an address, which leads to a map instead."""
+    link = location_link(location)
+    return "" if link.startswith((_MAP_SEARCH, "mailto:")) else link
 
 
 def describe_reminder(occurrence: Occurrence, now: dt.datetime | None = None) -> str:
@@ -862,7 +877,7 @@ def describe_reminder(occurrence: Occurrence, now: dt.datetime | None = None) ->
         days = (local.date() - now.astimezone().date()).days
         when = f"is {({0: 'today', 1: 'tomorrow'}).get(days, f'on {local:%A}')} at {at}"
     elif minutes > 60:  # "starts in 1 h 45 min", not "in 105 minutes"
-        when = f"starts in {minutes // 60} h" + f" {minutes % 60} min" * bool(minutes % 60) + f" ({at})"
+        when = f"starts in {duration_text(minutes)} ({at})"
     elif minutes > 1:
         when = f"starts in {minutes} minutes ({at})"
     elif minutes >= -5:

@@ -21,13 +21,10 @@ def initials(name: str, given: str = "", family: str = "") -> str:
     """Two letters for an avatar: of the given and family names when known, else of the first
     and last words of the name without titles and suffixes. A script without capitals (Chinese,
     Japanese, Arabic, Devanagari ...) gets one character, of the family name when known."""
-    given, family = given.strip(), family.strip()
-    if given or family:
-        first, last = given[:1], family[:1]
-        if first and last and (first.isupper() or first.islower()) and (last.isupper() or last.islower()):
-            return (first + last).upper()
-        if last or first:
-            return (last or first).upper()
+    first, last = given.strip()[:1], family.strip()[:1]
+    if first and last:
+        cased = all(letter.isupper() or letter.islower() for letter in (first, last))
+        return (first + last).upper() if cased else last
     words = [word for word in name.replace("(", " ").replace(",", " ").split()
              if word[:1].isalnum() and word.lower().strip(".") not in _TITLES]
     if not words:

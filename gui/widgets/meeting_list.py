@@ -52,15 +52,14 @@ class MeetingModel(QAbstractTableModel):
         self.struck.setStrikeOut(True)
         self.italic = QFont(view.font())
         self.italic.setItalic(True)
-        self._now = clock.now()
-        self._states: list[str] = []
+        self._states: list[str] = []  # meetings.state_of each row, as of its showing
 
     def set_rows(self, rows: list[_Row]) -> None:
         self.beginResetModel()
         self.rows = rows
         self.has_meetings = any(row.occurrence for row in rows)
-        self._now = clock.now()  # past and unmarked as of this showing
-        self._states = [meetings.state_of(row.occurrence, self._now) if row.occurrence else "" for row in rows]
+        now = clock.now()
+        self._states = [meetings.state_of(row.occurrence, now) if row.occurrence else "" for row in rows]
         selectable, plain = Qt.ItemIsEnabled | Qt.ItemIsSelectable, Qt.ItemIsEnabled
         self._flags = [selectable if row.occurrence else plain for row in rows]
         self.endResetModel()
@@ -91,13 +90,13 @@ class MeetingModel(QAbstractTableModel):
                 return self.dim
             return None
         record = occurrence.meeting
+        state = self._states[index.row()]
         if role == Qt.DisplayRole:
-            return self._text(occurrence, index.column())
+            return self._text(occurrence, index.column(), state)
         if role == IdRole:
             return record.id
         if role == StartRole:
             return row.occurrence.starts_at if row.occurrence is not None else None
-        state = self._states[index.row()]
         if role == Qt.ToolTipRole:
             note = f"Done: {record.outcome}" if state == "done" and record.outcome else \
                 meetings.STATE_NOTES.get(state, "")
@@ -110,7 +109,7 @@ class MeetingModel(QAbstractTableModel):
             return self.struck if state == "cancelled" else self.italic
         return None
 
-    def _text(self, occurrence: Occurrence, column: int) -> str:
+    def _text(self, occurrence: Occurrence, column: int, state: str) -> str:
         record = occurrence.meeting
         if column == 0:
             local = occurrence.starts_at.astimezone()
@@ -121,7 +120,7 @@ class MeetingModel(QAbstractTableModel):
             return f"{local:%H:%M}–{occurrence.ends_at.astimezone():%H:%M}"
         if column == 1:
             return ("✓ " if record.status == "done" else "") + record.title + ("  ↻" if record.recurrence else "") \
-                + ("  · not marked done" if meetings.state_of(occurrence, self._now) == "unmarked" else "")
+                + ("  · not marked done" if state == "unmarked" else "")
         return record.people
 
 

@@ -170,3 +170,11 @@ def test_a_display_alarm_is_preferred_to_an_email_one(notebook):
     text = event("TRIGGER:-P1D", "EMAIL").replace(
         "END:VEVENT", "BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:x\r\nTRIGGER:-PT10M\r\nEND:VALARM\r\nEND:VEVENT")
     assert ical.read_text(text, "two.ics")[0].record.reminder_minutes == 10
+
+
+def test_only_a_link_or_a_number_joins_a_call():
+    assert meetings.call_link("https://meet.jit.si/rapport") == "https://meet.jit.si/rapport"
+    assert meetings.call_link("+1 912 555 0143") == "tel:+19125550143"
+    assert meetings.call_link("Café Central, Wien") == ""  # an address leads to a map, not into a call
+    assert meetings.location_link("Café Central, Wien").startswith("https://www.openstreetmap.org/search")
+    assert meetings.call_link("") == ""

@@ -52,14 +52,14 @@ class MeetingModel(QAbstractTableModel):
         self.struck.setStrikeOut(True)
         self.italic = QFont(view.font())
         self.italic.setItalic(True)
-        self._states: list[str] = []  # meetings.state_of each row, as of its showing
+        self._now = clock.now()  # past, over and unmarked as of the rows' showing
+        self._states: dict[int, str] = {}  # meetings.state_of a row, once it has been asked for
 
     def set_rows(self, rows: list[_Row]) -> None:
         self.beginResetModel()
         self.rows = rows
         self.has_meetings = any(row.occurrence for row in rows)
-        now = clock.now()
-        self._states = [meetings.state_of(row.occurrence, now) if row.occurrence else "" for row in rows]
+        self._now, self._states = clock.now(), {}
         selectable, plain = Qt.ItemIsEnabled | Qt.ItemIsSelectable, Qt.ItemIsEnabled
         self._flags = [selectable if row.occurrence else plain for row in rows]
         self.endResetModel()
@@ -90,7 +90,9 @@ class MeetingModel(QAbstractTableModel):
                 return self.dim
             return None
         record = occurrence.meeting
-        state = self._states[index.row()]
+        state = self._states.get(index.row())
+        if state is None:  # only rows on screen are asked: a month's agenda is thousands
+            state = self._states[index.row()] = meetings.state_of(occurrence, self._now)
         if role == Qt.DisplayRole:
             return self._text(occurrence, index.column(), state)
         if role == IdRole:

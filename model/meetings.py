@@ -390,13 +390,22 @@ def occurrences(start: dt.datetime, end: dt.datetime, include_cancelled: bool = 
     """Every meeting (series expanded, with their exceptions) that overlaps [start, end), in
     time order. An all-day meeting's occurrence runs from local midnight to local midnight of
     its dates, in the user's zone."""
+    return _occurrences(start, end, STATUSES if include_cancelled else _NOT_CANCELLED)
+
+
+_NOT_CANCELLED = ("planned", "done")
+
+
+def _occurrences(start: dt.datetime, end: dt.datetime, statuses: Sequence[str]) -> list[Occurrence]:
+    """The occurrences of the meetings whose status is one of `statuses` (a series of another
+    status is not expanded at all)."""
     viewer = clock.local_zone()
     found = []
-    for record in _select(*_overlapping_sql(start, end, include_cancelled, "single")):
+    for record in _select(*_overlapping_sql(start, end, statuses, "single")):
         occurrence = _occurrence(record, record.starts_at, viewer)
         if occurrence.starts_at < end and occurrence.ends_at > start:
             found.append(occurrence)
-    series, moved = _series_before(end, include_cancelled)
+    series, moved = _series_before(end, statuses)
     for record in series:
         found += _occurrences_of(record, start, end, viewer, moved.get(record.uid, set()))
     return sorted(found, key=lambda o: (o.starts_at, o.meeting.id))
@@ -432,7 +441,7 @@ def shown(record: MeetingRecord, viewer: dt.tzinfo | None = None) -> Occurrence:
 _series_cache: tuple[object, list[MeetingRecord], dict[str, set[dt.datetime]]] | None = None
 
 
-def _series_before(end: dt.datetime, include_cancelled: bool) -> tuple[list[MeetingRecord],
+def _series_before(end: dt.datetime, statuses: Sequence[str]) -> tuple[list[MeetingRecord],
                                                                          dict[str, set[dt.datetime]]]:
     """The series that start before `end`, and the starts their changed occurrences replace.
     Every series is read once and kept until the notebook changes (a write here, or one by
@@ -448,8 +457,7 @@ def _series_before(end: dt.datetime, include_cancelled: bool) -> tuple[list[Meet
         _series_cache = (key, series, _changed_occurrences([record.uid for record in series]))
     _key, series, moved = _series_cache
     limit = end + _MARGIN
-    return [record for record in series if record.starts_at < limit
-            and (include_cancelled or record.status != "cancelled")], moved
+    return [record for record in series if record.starts_at < limit and record.status in statuses], moved
 
 
 def _changed_occurrences(uids: list[str]) -> dict[str, set[dt.datetime]]:
@@ -475,7 +483,7 @@ _OVERLAPPING_SQL = {
 }
 
 
-def _overlapping_sql(start: dt.datetime, end: dt.datetime, include_cancelled: bool,
+def _overlapping_sql(start: dt.datetime, end: dt.datetime, statuses: Sequence[str],
                      which: str) -> tuple[str, dict]:
     """The `which` ("single" or "series") meetings that may overlap [start, end): the single ones
     that may, the series that start before `end` (expanding one tells which of its occurrences
@@ -486,7 +494,8 @@ def _overlapping_sql(start: dt.datetime, end: dt.datetime, include_cancelled: bo
         longest = database.execute_sql(
             f"SELECT max({MEETING_DAYS_SQL}) FROM meeting WHERE recurrence = ''").fetchone()[0] or 0
         params["earliest"] = stamp(start - dt.timedelta(days=longest + 1) - _MARGIN)
-    return _OVERLAPPING_SQL[which] + ("" if include_cancelled else " AND m.status != 'cancelled'"), params
+    wanted = "" if set(STATUSES) <= set(statuses) else f" AND m.status IN ({', '.join(repr(s) for s in statuses)})"
+    return _OVERLAPPING_SQL[which] + wanted, params
 
 
 def _occurrences_of(record: MeetingRecord, start: dt.datetime, end: dt.datetime, viewer: dt.tzinfo,
@@ -548,7 +557,7 @@ def agenda_entry(occurrence: Occurrence) -> dict:
 
 def upcoming(now: dt.datetime | None = None, days: int = 30) -> list[Occurrence]:
     now = now or history.now_utc()
-    return [o for o in occurrences(now, now + dt.timedelta(days=days)) if o.meeting.status == "planned"]
+    return _occurrences(now, now + dt.timedelta(days=days), ("planned",))
 
 
 def for_contact(contact_id: int) -> list[MeetingRecord]:
@@ -746,14 +755,14 @@ def day_counts(first: dt.date, last: dt.date, zone: dt.tzinfo | None = None) -> 
     its start is enough."""
     zone = zone or clock.local_zone()
     start, end = local_days(first, last, zone)
-    where, params = _overlapping_sql(start, end, include_cancelled=False, which="single")
+    where, params = _overlapping_sql(start, end, _NOT_CANCELLED, which="single")
     days = []
     for starts_at, framed in database.execute_sql(
             f"SELECT m.starts_at, m.all_day OR m.time_zone = '{FLOATING}' FROM meeting m WHERE {where}",
             params).fetchall():
         moment = parse_stamp(starts_at)  # a framed one's date is its date at UTC
         days.append(moment.astimezone(dt.UTC).date() if framed else moment.astimezone(zone).date())
-    series, moved = _series_before(end, include_cancelled=False)
+    series, moved = _series_before(end, _NOT_CANCELLED)
     for record in series:
         days += [occurrence.starts_at.astimezone(zone).date()
                  for occurrence in _occurrences_of(record, start, end, zone, moved.get(record.uid, set()))]

@@ -90,12 +90,14 @@ def expand(rule: str, first: dt.datetime, all_day: bool, start: dt.datetime, end
     """The starts of a series within [start, end), in its frame (aware in its zone; all-day:
     at 00:00 UTC of each date): the rule's occurrences and the RDATEs, less the EXDATEs.
     `first` counts as an occurrence (RFC 5545 3.8.5.3), whether or not the rule gives it."""
-    found: set[dt.datetime] = set()
-    excluded = {_key(moment, all_day) for moment in exdates}
-    if rule:
-        found.update(_from_rule(rule, first, all_day, start, end))
-    found.update(moment for moment in (first, *rdates) if start <= moment < end)
-    return sorted(moment for moment in found if _key(moment, all_day) not in excluded)[:MAX_PER_WINDOW]
+    moments = _from_rule(rule, first, all_day, start, end) if rule else []  # in order, each once
+    extra = [moment for moment in (first, *rdates) if start <= moment < end]
+    if extra:
+        moments = sorted(set(moments).union(extra))
+    if exdates:
+        excluded = {_key(moment, all_day) for moment in exdates}
+        moments = [moment for moment in moments if _key(moment, all_day) not in excluded]
+    return moments[:MAX_PER_WINDOW]
 
 
 def _key(moment: dt.datetime, all_day: bool):
@@ -147,10 +149,14 @@ _PLAIN_PARTS = {"FREQ", "INTERVAL", "UNTIL", "WKST"}
 
 def _plain(parts: dict[str, str], first: dt.datetime, all_day: bool, start: dt.datetime,
            end: dt.datetime) -> list[dt.datetime]:
-    """A daily or weekly rule with no BY part and no COUNT (most series: "every week"), by
-    arithmetic on the wall clock instead of dateutil's walk: the same starts (a test compares
+    """A daily, weekly or monthly rule with no BY part and no COUNT (most series: "every week"),
+    by arithmetic on the wall clock instead of dateutil's walk: the same starts (a test compares
     them), and the bench's month query of 2,000 series from 73 to 43 ms. A time that daylight
-    saving skips keeps the offset before the change, as dateutil gives it."""
+    saving skips keeps the offset before the change, as dateutil gives it.
+
+    A timed series' starts are compared with the window as instants in UTC: comparing times in
+    two zones asks both for their offsets each time, and `replace(tzinfo=...)` is slow (a weekly
+    series in a 30-day window went from 19 to 8 µs)."""
     zone = None if all_day else first.tzinfo
     interval = max(1, int(parts.get("INTERVAL", "1") or 1))
     until = parts.get("UNTIL")
@@ -158,21 +164,30 @@ def _plain(parts: dict[str, str], first: dt.datetime, all_day: bool, start: dt.d
     if until:
         last = (dt.datetime.strptime(until[:8], "%Y%m%d") if len(until) == 8
                 else dt.datetime.strptime(until, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC))
+    if zone is not None:
+        start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+    window = start.astimezone(zone).replace(tzinfo=None) if zone is not None else start
     wall = first.replace(tzinfo=None)
-    window = (start.astimezone(zone) if zone and start.tzinfo else start).replace(tzinfo=None)
+    walls = (_months(wall, window, interval) if parts["FREQ"] == "MONTHLY"
+             else _days(wall, window, _DAYS[parts["FREQ"]] * interval))
     found: list[dt.datetime] = []
-    for moment in (_months(wall, window, interval) if parts["FREQ"] == "MONTHLY"
-                   else _days(wall, window, dt.timedelta(days=_DAYS[parts["FREQ"]] * interval))):
-        instant = moment.replace(tzinfo=zone) if zone else moment
+    for moment in walls:
+        if zone is None:
+            instant = moment
+        else:
+            moment = first + (moment - wall)  # aware arithmetic in one zone: the wall clock, in `zone`
+            instant = moment.astimezone(dt.UTC)
         if instant >= end or (last is not None and instant > last) or len(found) >= MAX_PER_WINDOW:
             break
         if instant >= start:
-            found.append(instant)
+            found.append(moment)
     return [moment.replace(tzinfo=dt.UTC) for moment in found] if all_day else found
 
 
-def _days(wall: dt.datetime, window: dt.datetime, step: dt.timedelta):
-    moment = wall + max(0, (window - wall) // step - 1) * step
+def _days(wall: dt.datetime, window: dt.datetime, days: int):
+    """Every `days`-th day from `wall` at its time, from one step before `window` on."""
+    step = dt.timedelta(days=days)
+    moment = wall + max(0, (window - wall).days // days - 1) * step
     while moment.year < 9999:  # the end of the calendar (datetime's year 9999)
         yield moment
         moment += step

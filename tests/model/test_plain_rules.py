@@ -34,8 +34,12 @@ def by_dateutil(rule, first, all_day, start, end):
 @given(freq=st.sampled_from(["DAILY", "WEEKLY", "MONTHLY"]), interval=st.integers(1, 5),
        zone=st.sampled_from(ZONES), all_day=st.booleans(),
        first=st.datetimes(dt.datetime(2019, 1, 1), dt.datetime(2026, 12, 31)),
-       offset_days=st.integers(-40, 2000), span_days=st.integers(1, 62), until_days=st.none() | st.integers(0, 1500))
-def test_plain_rules_agree_with_dateutil(freq, interval, zone, all_day, first, offset_days, span_days, until_days):
+       offset_days=st.integers(-40, 2000), span_days=st.integers(1, 62), until_days=st.none() | st.integers(0, 1500),
+       viewer=st.sampled_from([None, *ZONES]), offset_minutes=st.integers(0, 24 * 60))
+def test_plain_rules_agree_with_dateutil(freq, interval, zone, all_day, first, offset_days, span_days, until_days,
+                                         viewer, offset_minutes):
+    """The window is in the series' zone, or (as the calendar asks) in another, its edges at any
+    minute: _plain compares in UTC, dateutil's starts are compared here as they come."""
     tz = dt.UTC if all_day else ZoneInfo(zone)
     first = first.replace(second=0, microsecond=0, tzinfo=tz)
     if all_day:
@@ -44,8 +48,10 @@ def test_plain_rules_agree_with_dateutil(freq, interval, zone, all_day, first, o
     if until_days is not None:
         until = first + dt.timedelta(days=until_days)
         rule += f";UNTIL={until:%Y%m%d}" if all_day else f";UNTIL={until.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
-    start = first + dt.timedelta(days=offset_days)
+    start = first + dt.timedelta(days=offset_days, minutes=offset_minutes if viewer else 0)
     end = start + dt.timedelta(days=span_days)
+    if viewer and not all_day:
+        start, end = start.astimezone(ZoneInfo(viewer)), end.astimezone(ZoneInfo(viewer))
     plain = recurrence._plain(recurrence._parts(rule), first, all_day,
                               *((m.replace(tzinfo=None) for m in (start, end)) if all_day else (start, end)))
     assert plain == by_dateutil(rule, first, all_day, start, end)

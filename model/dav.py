@@ -64,6 +64,16 @@ class Changes:
     full: bool = False  # the whole collection was listed (no token, or the token had expired)
 
 
+def secure_connections() -> bool:
+    """Whether HTTPS can be spoken here: the bundle takes OpenSSL from the system
+    (packaging/rapport.spec says why), and without it the ssl module does not load."""
+    try:
+        import ssl  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 class Client:
     """One account on one server: `base` is where requests start; every href is resolved
     against it. Redirects are followed only to the same host (`allow_host` widens that, after
@@ -84,6 +94,10 @@ class Client:
     def request(self, method: str, href: str, body: str | bytes | None = None, headers: dict | None = None,
                 expect: Iterable[int] = (200, 201, 204, 207)) -> requests.Response:
         url = self.url(href)
+        if urlsplit(url).scheme == "https" and not secure_connections():
+            raise Unreachable(f"{method} {urlsplit(url).netloc}: this computer cannot make secure (https)"
+                              " connections: Python's ssl module needs OpenSSL 3 (on Debian and Ubuntu the"
+                              " package libssl3), which is missing")
         for _hop in range(5):
             self.requests += 1
             try:

@@ -161,3 +161,16 @@ def test_rapport_killed_mid_sync_leaves_nothing_lost_or_doubled(tmp_path, server
         report = run(server)
         assert report.errors == []
         assert_in_step(server, account)
+
+
+def test_https_without_openssl_says_what_is_missing(monkeypatch):
+    """The bundle takes OpenSSL from the system (packaging/rapport.spec); where the system has
+    none, the ssl module does not load, and sync says so instead of blaming the certificate."""
+    monkeypatch.setitem(sys.modules, "ssl", None)  # what `import ssl` meets without libssl3
+    assert not dav.secure_connections()
+    client = dav.Client("https://127.0.0.1:9/", "user", "password")
+    with pytest.raises(dav.Unreachable, match=r"secure \(https\) connections.*OpenSSL 3"):
+        client.request("PROPFIND", "")
+    assert client.requests == 0
+    monkeypatch.undo()
+    assert dav.secure_connections()

@@ -50,7 +50,11 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--user", metavar="NAME", help="the account's user name, for --sync-add")
     parser.add_argument("--allow-http", action="store_true",
                         help="with --sync-add: accept a server on plain http:// (the password travels unencrypted)")
+    parser.add_argument("--trust-host", metavar="HOST", action="append", default=[],
+                        help="with --sync-add: let the server send Rapport (and the password) to HOST as well")
     parser.add_argument("--sync", action="store_true", help="sync every account and exit")
+    parser.add_argument("--sync-trust", nargs=2, metavar=("ID", "HOST"),
+                        help="let account ID's server send Rapport (and the password) to HOST, and exit")
     parser.add_argument("--sync-remove", metavar="ID", type=int, help="forget a sync account and exit")
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON (with --stats, --import)")
     parser.add_argument("--version", action="version", version=f"Rapport {__version__}")
@@ -305,7 +309,7 @@ def _password(prompt: str) -> str:
     return ""
 
 
-def sync_add(url: str, user: str | None, allow_http: bool, as_json: bool) -> int:
+def sync_add(url: str, user: str | None, allow_http: bool, as_json: bool, trusted: list[str]) -> int:
     """`--sync-add URL --user NAME`: find the address book and calendar, remember the account."""
     from model import dav, sync
 
@@ -317,7 +321,10 @@ def sync_add(url: str, user: str | None, allow_http: bool, as_json: bool) -> int
         print(f"rapport: no password: set {sync.PASSWORD_VARIABLE} or run on a terminal", file=sys.stderr)
         return EXIT_ERROR
     try:
-        account = sync.add_account(url, user, password, allow_http=allow_http)
+        account = sync.add_account(url, user, password, allow_http=allow_http, trusted=trusted)
+    except dav.OtherHost as error:
+        print(f"rapport: {error}: add --trust-host {error.host} to allow it", file=sys.stderr)
+        return EXIT_ERROR
     except (sync.SyncError, dav.DavError) as error:
         print(f"rapport: {error}", file=sys.stderr)
         return EXIT_ERROR
@@ -331,6 +338,17 @@ def sync_add(url: str, user: str | None, allow_http: bool, as_json: bool) -> int
     return EXIT_OK
 
 
+def sync_trust(account_id: str, host: str) -> int:
+    """`--sync-trust ID HOST`: the user agrees that account ID's server sends Rapport to HOST."""
+    from model import sync
+
+    if not account_id.isdigit() or not sync.trust_host(int(account_id), host):
+        print(f"rapport: no sync account {account_id}", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"Account {account_id} may now be sent to {host}")
+    return EXIT_OK
+
+
 def sync_now(as_json: bool) -> int:
     """`--sync`: every account, both ways. Exit 0, 2 when some resources failed, 1 when a server
     could not be reached."""
@@ -340,6 +358,9 @@ def sync_now(as_json: bool) -> int:
         print("rapport: no sync accounts (add one with --sync-add URL --user NAME)", file=sys.stderr)
         return EXIT_ERROR
     report = sync.sync_all()
+    for account_id, host in report.other_hosts:
+        print(f"rapport: account {account_id}'s server sends Rapport to {host}; to allow it:"
+              f" rapport --sync-trust {account_id} {host}", file=sys.stderr)
     if as_json:
         print(json.dumps(report.as_json(), ensure_ascii=False))
     else:
@@ -368,7 +389,7 @@ def main(argv: list[str] | None = None) -> int:
 
     windowless = any((arguments.stats, arguments.import_files, arguments.export_vcard, arguments.export_ics,
                       arguments.call_sheet, arguments.salvage, arguments.agenda, arguments.sync_add,
-                      arguments.sync, arguments.sync_remove is not None))
+                      arguments.sync, arguments.sync_trust, arguments.sync_remove is not None))
     if not windowless:
         # What the window needs of the model, imported before Qt: once PySide6 is loaded, every
         # further import goes through its import hook, which made start-up 70 ms slower.
@@ -384,7 +405,8 @@ def main(argv: list[str] | None = None) -> int:
                      single_instance=not (arguments.demo or arguments.screenshot), log_path=log_path)
     if arguments.salvage:
         return salvage(notebook_path(arguments), Path(arguments.salvage))
-    writing = bool(arguments.import_files or arguments.sync_add or arguments.sync or arguments.sync_remove is not None)
+    writing = bool(arguments.import_files or arguments.sync_add or arguments.sync or arguments.sync_trust
+                   or arguments.sync_remove is not None)
     try:
         notebook = open_notebook(arguments, exclusive=writing, reading=not writing)
     except NotebookError as error:
@@ -405,7 +427,10 @@ def main(argv: list[str] | None = None) -> int:
         if arguments.call_sheet:
             return call_sheet(arguments.call_sheet, arguments.pdf)
         if arguments.sync_add:
-            return sync_add(arguments.sync_add, arguments.user, arguments.allow_http, arguments.json)
+            return sync_add(arguments.sync_add, arguments.user, arguments.allow_http, arguments.json,
+                            arguments.trust_host)
+        if arguments.sync_trust:
+            return sync_trust(*arguments.sync_trust)
         if arguments.sync:
             return sync_now(arguments.json)
         if arguments.sync_remove is not None:

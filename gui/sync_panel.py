@@ -17,6 +17,7 @@ one, and syncs now.
 
 from __future__ import annotations
 
+import functools
 import typing
 from urllib.parse import urlsplit
 
@@ -45,7 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.widgets.worker import BackgroundError, Jobs, run_in_background
-from model import contacts, history, sync
+from model import contacts, dav, history, sync
 
 MINUTES_SETTING = "sync/minutes"
 DEBOUNCE_MS = 5000
@@ -67,6 +68,7 @@ class SyncController(QObject):
         self._parent = parent
         self.jobs = Jobs(self)
         self.passwords: dict[int, str] = {}  # this session's, where the system has no keyring
+        self.other_hosts: dict[int, str] = {}  # account id: the host its server sent Rapport to, not yet allowed
         self.quiet = False  # set while the window shows what a sync brought: not a change to sync
         self._again = False  # a change came during a sync: sync once more after it
         self.every = QTimer(self)
@@ -154,7 +156,12 @@ class SyncController(QObject):
     def _done(self, result: object) -> None:
         report = typing.cast(sync.Report, result)
         moved = report.pulled + report.pushed + report.deleted_here + report.deleted_there
-        if report.unreachable:
+        self.other_hosts = dict(report.other_hosts)
+        if report.other_hosts:
+            host = urlsplit(f"//{report.other_hosts[0][1]}").hostname
+            self.message.emit(f"Sync waits for you: your server now sends Rapport to {host}. Allow it in"
+                              " Tools → Sync accounts.", 0)
+        elif report.unreachable:
             self.message.emit(f"Offline: {report.errors[0] if report.errors else 'the server does not answer'}."
                               " Your changes stay here and go at the next sync.", 0)
         elif report.errors:
@@ -217,15 +224,46 @@ class AddAccountDialog(QDialog):
             self.problem.setText("A server, a user name and a password, please.")
             return
         allow = self.allow_http.isChecked()
-        try:
-            self.account = typing.cast(sync.Account, run_in_background(
-                self, f"Finding your address book and calendar at {url}…",
-                lambda: sync.add_account(url, user, password, allow)))
-        except BackgroundError as error:
-            self.problem.setText(str(error))
-            return
+        trusted: list[str] = []
+        while True:
+            try:
+                found = run_in_background(self, f"Finding your address book and calendar at {url}…",
+                                          functools.partial(_add, url, user, password, allow, tuple(trusted)))
+            except BackgroundError as error:
+                self.problem.setText(str(error))
+                return
+            if not isinstance(found, dav.OtherHost):
+                break
+            if found.host in trusted or not allow_other_host(self, url, found.host):
+                self.problem.setText(f"{found}.")
+                return
+            trusted.append(found.host)
+        self.account = typing.cast(sync.Account, found)
         self.secret = password
         self.accept()
+
+
+def _add(url: str, user: str, password: str, allow_http: bool, trusted: tuple[str, ...]) -> object:
+    """The account, or the other host the server sends Rapport to (for the user to agree to)."""
+    try:
+        return sync.add_account(url, user, password, allow_http, trusted)
+    except dav.OtherHost as error:
+        return error
+
+
+def allow_other_host(parent: QWidget, server: str, host: str) -> bool:
+    """Ask before the password goes to a host the user did not name (RFC 6764 6)."""
+    named = urlsplit(server if "://" in server else f"//{server}").hostname or server
+    shown = urlsplit(f"//{host}").hostname or host
+    box = QMessageBox(QMessageBox.Icon.Question, "Another server",
+                      f"{named} sends Rapport to {shown} for your address book and calendar.", parent=parent)
+    box.setInformativeText(f"Send your user name and password to {shown}? Allow it only if {shown} is your"
+                           " provider's server (a domain often sends its mail and contacts to its host's).")
+    allow = box.addButton(f"Allow {shown}", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    return box.clickedButton() is allow
 
 
 class SyncAccountsDialog(QDialog):
@@ -252,6 +290,9 @@ class SyncAccountsDialog(QDialog):
         self.add_button.clicked.connect(self.add_account)
         self.remove_button = QPushButton("Remove")
         self.remove_button.clicked.connect(self.remove_account)
+        self.allow_button = QPushButton("Allow the new server…")
+        self.allow_button.setToolTip("The server sends Rapport to another host: allow it to get your password")
+        self.allow_button.clicked.connect(self.allow_other_host)
         self.sync_button = QPushButton("Sync now")
         self.sync_button.clicked.connect(lambda: self.controller.sync_now(ask=True))
         self.minutes = QSpinBox()
@@ -261,7 +302,7 @@ class SyncAccountsDialog(QDialog):
         self.minutes.setValue(controller.minutes())
         self.minutes.valueChanged.connect(controller.set_minutes)
         buttons = QHBoxLayout()
-        for button in (self.add_button, self.remove_button, self.sync_button):
+        for button in (self.add_button, self.remove_button, self.sync_button, self.allow_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(QLabel("Sync every"))
@@ -297,7 +338,25 @@ class SyncAccountsDialog(QDialog):
         self._selection_changed()
 
     def _selection_changed(self) -> None:
-        self.remove_button.setEnabled(bool(self.table.selectionModel().selectedRows()))
+        rows = self.table.selectionModel().selectedRows()
+        self.remove_button.setEnabled(bool(rows))
+        waiting = [account for account in self.accounts if account.id in self.controller.other_hosts]
+        self.allow_button.setVisible(bool(waiting))
+        selected = self.accounts[rows[0].row()] if rows else None
+        self.allow_button.setEnabled(len(waiting) == 1 or selected in waiting)
+
+    def allow_other_host(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        waiting = [account for account in self.accounts if account.id in self.controller.other_hosts]
+        account = self.accounts[rows[0].row()] if rows else waiting[0] if len(waiting) == 1 else None
+        if account is None or account.id not in self.controller.other_hosts:
+            return
+        host = self.controller.other_hosts[account.id]
+        if allow_other_host(self, account.url, host):
+            sync.trust_host(account.id, host)
+            del self.controller.other_hosts[account.id]
+            self.refresh()
+            self.controller.sync_now(ask=True)
 
     def add_account(self) -> None:
         dialog = AddAccountDialog(self)

@@ -37,6 +37,16 @@ class DavError(Exception):
         self.status = status
 
 
+class OtherHost(DavError):
+    """The server sends Rapport to another host (`host`: its host and port), which gets the user
+    name and password only once the user has agreed (RFC 6764 6: a client must not follow a
+    redirect to another host without checking with the user)."""
+
+    def __init__(self, message: str, host: str, status: int = 0) -> None:
+        super().__init__(message, status)
+        self.host = host
+
+
 class Unreachable(DavError):
     """No answer: the server is down, the network is gone, or it took too long."""
 
@@ -76,20 +86,33 @@ def secure_connections() -> bool:
 
 class Client:
     """One account on one server: `base` is where requests start; every href is resolved
-    against it. Redirects are followed only to the same host (`allow_host` widens that, after
-    the user agreed)."""
+    against it. Requests, redirects included, go only to the base's host and to the `trusted`
+    ones the user agreed to (an href or a redirect elsewhere raises OtherHost: the password is
+    never sent to a host the user did not name). An href on a trusted host is kept as a whole
+    URL, one on the base's host as its path."""
 
-    def __init__(self, base: str, user: str, password: str, verify: bool | str = True) -> None:
+    def __init__(self, base: str, user: str, password: str, verify: bool | str = True,
+                 trusted: Iterable[str] = ()) -> None:
         self.base = base if base.endswith("/") else base + "/"
         self.session = requests.Session()
         self.session.auth = (user, password)
         self.session.verify = verify
         self.session.headers["User-Agent"] = "Rapport (CardDAV/CalDAV sync)"
-        self.hosts = {urlsplit(self.base).netloc}
+        self.hosts = {urlsplit(self.base).netloc, *trusted}
+        self.answered = self.base  # the URL the last answer came from (after redirects)
         self.requests = 0  # how many were made: the bench counts them
 
     def url(self, href: str) -> str:
         return urljoin(self.base, href)
+
+    def href(self, href: str) -> str:
+        """An href from the last answer as Rapport keeps it: a path on the base's host, a whole
+        URL on another (where a redirect led)."""
+        url = urljoin(self.answered, href)
+        parts = urlsplit(url)
+        if parts.netloc == urlsplit(self.base).netloc:
+            return parts.path + (f"?{parts.query}" if parts.query else "")
+        return url
 
     def request(self, method: str, href: str, body: str | bytes | None = None, headers: dict | None = None,
                 expect: Iterable[int] = (200, 201, 204, 207)) -> requests.Response:
@@ -99,6 +122,10 @@ class Client:
                               " connections: Python's ssl module needs OpenSSL 3 (on Debian and Ubuntu the"
                               " package libssl3), which is missing")
         for _hop in range(5):
+            host = urlsplit(url).netloc
+            if host not in self.hosts:
+                raise OtherHost(f"{_where(self.base)} sends Rapport to another server, {urlsplit(url).hostname}:"
+                                " your password goes there only if you allow it", host)
             self.requests += 1
             try:
                 response = self.session.request(method, url, data=body.encode() if isinstance(body, str) else body,
@@ -110,9 +137,6 @@ class Client:
                 raise Unreachable(f"{method} {_where(url)}: no answer ({type(error).__name__})") from None
             if response.status_code in (301, 302, 303, 307, 308) and "Location" in response.headers:
                 target = urljoin(url, response.headers["Location"])
-                if urlsplit(target).netloc not in self.hosts:
-                    raise DavError(f"{_where(url)} sends Rapport to another server, {urlsplit(target).netloc}:"
-                                   " allow it in the account first", response.status_code)
                 if urlsplit(target).scheme == "http" and urlsplit(url).scheme == "https":
                     raise DavError(f"{_where(url)} redirects from https to http: refused", response.status_code)
                 url = target
@@ -120,6 +144,7 @@ class Client:
             if response.status_code not in expect:
                 raise DavError(f"{method} {_where(url)}: the server answered {response.status_code}"
                                f" {response.reason or ''}".rstrip(), response.status_code)
+            self.answered = url
             return response
         raise DavError(f"{method} {_where(url)}: too many redirects")
 
@@ -130,14 +155,18 @@ class Client:
                 'ns:carddav" xmlns:cal="urn:ietf:params:xml:ns:caldav" xmlns:cs="http://calendarserver.org/ns/">'
                 f'<d:prop>{"".join(f"<{p}/>" for p in props)}</d:prop></d:propfind>')
         response = self.request("PROPFIND", href, body, {"Depth": depth, "Content-Type": "application/xml"})
-        return _multistatus(response.content)
+        return {self.href(found): props for found, props in _multistatus(response.content).items()}
 
     def principal(self, kind: str) -> str:
         """The href of the user's principal, looked for at the base, then at /.well-known/<kind>
         (kind: "carddav" or "caldav")."""
+        elsewhere: OtherHost | None = None  # asked of the user only if this server has no principal itself
         for start in (self.base, f"/.well-known/{kind}"):
             try:
                 found = self.propfind(start, ["d:current-user-principal"])
+            except OtherHost as error:
+                elsewhere = elsewhere or error
+                continue
             except DavError as error:
                 if isinstance(error, Unreachable):
                     raise
@@ -145,7 +174,9 @@ class Client:
             for props in found.values():
                 href = _href_in(props.get("d:current-user-principal"))
                 if href:
-                    return href
+                    return self.href(href)
+        if elsewhere is not None:
+            raise elsewhere
         raise DavError(f"{_where(self.base)} is not a CardDAV or CalDAV server (no current-user-principal)")
 
     def home(self, principal: str, kind: str) -> str:
@@ -153,7 +184,7 @@ class Client:
         for props in self.propfind(principal, [prop]).values():
             href = _href_in(props.get(prop))
             if href:
-                return href
+                return self.href(href)
         raise DavError(f"the server gives no {prop.split(':')[1]} for this user")
 
     def collections(self, home: str, kind: str) -> list[tuple[str, str]]:
@@ -191,7 +222,7 @@ class Client:
                     '</cal:supported-calendar-component-set>'
                     '</d:prop></d:set></cal:mkcalendar>')
             self.request("MKCALENDAR", href, body, {"Content-Type": "application/xml"}, expect=(201,))
-        return urlsplit(href).path
+        return self.href(href)
 
     # -- Reading a collection ----------------------------------------------------------------
 
@@ -226,11 +257,12 @@ class Client:
         response = self.request("REPORT", collection, body, {"Content-Type": "application/xml", "Depth": "1"})
         root = fromstring(response.content)
         found = Changes(token=(root.findtext(_tag("d:sync-token")) or "").strip())
-        own = urlsplit(self.url(collection)).path.rstrip("/")
+        own = self.url(collection).rstrip("/")
         for answer in root.findall(_tag("d:response")):
             href = (answer.findtext(_tag("d:href")) or "").strip()
-            if not href or urlsplit(self.url(href)).path.rstrip("/") == own:
+            if not href or self.url(self.href(href)).rstrip("/") == own:
                 continue
+            href = self.href(href)
             status = answer.findtext(_tag("d:status")) or ""
             if " 404 " in f"{status} ":
                 found.removed.append(href)
@@ -261,6 +293,7 @@ class Client:
                 found += [self._get(href) for href in part]
                 continue
             for href, props in _multistatus(response.content).items():
+                href = self.href(href)
                 etag, text = props.get("d:getetag"), props.get(data)
                 if text is None:
                     continue

@@ -392,6 +392,12 @@ BEGIN {_BUMP.format(who=("OLD" if event == "DELETE" else "NEW") + ".contact_id")
 """ for table in ("contact_point", "contact_tag", "vcard_property", "prep_item")
         for event in ("INSERT", "UPDATE", "DELETE"))
 
+# Version 14: the other hosts an account's server may send Rapport to, that the user agreed to
+# (a domain whose /.well-known/carddav redirects to its provider's server), space-separated.
+_VERSION_14 = """
+ALTER TABLE "sync_account" ADD COLUMN "trusted_hosts" TEXT NOT NULL DEFAULT '';
+"""
+
 # MIGRATIONS[n] brings a notebook from version n to version n + 1.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _script(_VERSION_1),
@@ -407,5 +413,6 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _script(_VERSION_11),
     _script(_VERSION_12),
     _script(_VERSION_13),
+    _script(_VERSION_14),
 ]
 CURRENT_VERSION = len(MIGRATIONS)

@@ -38,7 +38,7 @@ import json
 import os
 import re
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
 
@@ -72,6 +72,11 @@ class Account:
     last_error: str = ""
     journal: str = ""
     journal_token: str = ""
+    trusted_hosts: str = ""  # other hosts (host:port) the user let its server send Rapport to, space-separated
+
+    @property
+    def trusted(self) -> list[str]:
+        return self.trusted_hosts.split()
 
 
 @dataclass
@@ -85,6 +90,8 @@ class Report:
     conflicts: int = 0
     errors: list[str] = field(default_factory=list)
     unreachable: bool = False
+    # (account id, host) for each server that sends Rapport to a host the user has not agreed to
+    other_hosts: list[tuple[int, str]] = field(default_factory=list)
     # What a deletion on the server deleted here, as the model's delete gave it back: (kind, records),
     # so that the window can undo it (restore_deleted) until the next sync sends it back as new.
     deleted: list[tuple[str, list]] = field(default_factory=list)
@@ -94,6 +101,7 @@ class Report:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.errors += other.errors
         self.unreachable |= other.unreachable
+        self.other_hosts += other.other_hosts
         self.deleted += other.deleted
 
     def as_json(self) -> dict:
@@ -200,15 +208,19 @@ def check_url(url: str, allow_http: bool = False) -> str:
 
 def accounts() -> list[Account]:
     rows = database.execute_sql("SELECT id, url, user, address_book, calendar, card_token, event_token, last_synced,"
-                                " last_error, journal, journal_token FROM sync_account ORDER BY id").fetchall()
+                                " last_error, journal, journal_token, trusted_hosts FROM sync_account ORDER BY id"
+                                ).fetchall()
     return [Account(*row) for row in rows]
 
 
-def add_account(url: str, user: str, password: str, allow_http: bool = False) -> Account:
+def add_account(url: str, user: str, password: str, allow_http: bool = False,
+                trusted: Sequence[str] = ()) -> Account:
     """Find the user's address book and calendar on the server (creating "Rapport" ones where
-    the user has none) and remember the account."""
+    the user has none) and remember the account. Raises dav.OtherHost when the server sends
+    Rapport to a host not in `trusted` (host or host:port): ask the user, then try again with it."""
     url = check_url(url, allow_http)
-    client = dav.Client(url, user, password)
+    trusted = [_host_and_port(host) for host in trusted]
+    client = dav.Client(url, user, password, trusted=trusted)
     found = {}
     for kind, name, title in (("carddav", "rapport-people", "Rapport"), ("caldav", "rapport-meetings", "Meetings")):
         principal = client.principal(kind)
@@ -218,9 +230,31 @@ def add_account(url: str, user: str, password: str, allow_http: bool = False) ->
     journal = _journal_collection(client, client.home(client.principal("caldav"), "caldav"))
     with database.atomic():
         cursor = database.execute_sql(
-            "INSERT INTO sync_account (url, user, address_book, calendar, journal, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)", [url, user, found["carddav"], found["caldav"], journal, stamp(now_utc())])
-    return Account(cursor.lastrowid, url, user, found["carddav"], found["caldav"], journal=journal)
+            "INSERT INTO sync_account (url, user, address_book, calendar, journal, trusted_hosts, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)", [url, user, found["carddav"], found["caldav"], journal,
+                                              " ".join(trusted), stamp(now_utc())])
+    return Account(cursor.lastrowid, url, user, found["carddav"], found["caldav"], journal=journal,
+                   trusted_hosts=" ".join(trusted))
+
+
+def _host_and_port(host: str) -> str:
+    """A host as the user names it ("dav.example.net", "https://dav.example.net:8443/") as
+    requests see it: host[:port]."""
+    host = host.strip()
+    return urlsplit(host if "://" in host else f"//{host}").netloc or host
+
+
+def trust_host(account_id: int, host: str) -> bool:
+    """Let an account's server send Rapport to `host` from now on (the user agreed); False when
+    there is no such account."""
+    found = [account for account in accounts() if account.id == account_id]
+    if not found:
+        return False
+    hosts = [*found[0].trusted, _host_and_port(host)]
+    with database.atomic():
+        database.execute_sql("UPDATE sync_account SET trusted_hosts = ? WHERE id = ?",
+                             [" ".join(dict.fromkeys(hosts)), account_id])
+    return True
 
 
 def _journal_collection(client: dav.Client, home: str) -> str:
@@ -252,7 +286,7 @@ def sync_all(password: Callable[[Account], str] = password_for) -> Report:
             total.errors.append(f"account {account.id} ({account.user} at {urlsplit(account.url).hostname}): no"
                                 f" password (the system has no keyring: set {PASSWORD_VARIABLE})")
             continue
-        total.add(sync_account(account, dav.Client(account.url, account.user, secret)))
+        total.add(sync_account(account, dav.Client(account.url, account.user, secret, trusted=account.trusted)))
     return total
 
 
@@ -267,13 +301,16 @@ def sync_account(account: Account, client: dav.Client) -> Report:
             try:
                 account.journal = _journal_collection(client, client.home(client.principal("caldav"), "caldav"))
             except dav.DavError as error:
-                if isinstance(error, dav.Unreachable):
+                if isinstance(error, (dav.Unreachable, dav.OtherHost)):
                     raise
                 report.errors.append(f"the history stays in this notebook: the server has no place for it ({error})")
         if account.journal:
             account.journal_token = _sync_collection(account, client, JOURNAL, report)
     except dav.Unreachable as error:
         report.unreachable = True
+        report.errors.append(str(error))
+    except dav.OtherHost as error:
+        report.other_hosts.append((account.id, error.host))
         report.errors.append(str(error))
     except dav.DavError as error:
         report.errors.append(str(error))
@@ -426,7 +463,7 @@ def _push(account: Account, client: dav.Client, side: _Side, collection: str, lo
         try:
             etag = client.put(href, text, side.content_type, item.etag if item and item.etag else "")
         except dav.DavError as error:
-            if isinstance(error, dav.Unreachable):
+            if isinstance(error, (dav.Unreachable, dav.OtherHost)):
                 raise
             if error.status == 412:
                 report.errors.append(f"{href}: changed on the server meanwhile; merged at the next sync")
@@ -444,7 +481,7 @@ def _push(account: Account, client: dav.Client, side: _Side, collection: str, lo
         try:
             client.delete(item.href, item.etag)
         except dav.DavError as error:
-            if isinstance(error, dav.Unreachable):
+            if isinstance(error, (dav.Unreachable, dav.OtherHost)):
                 raise
             report.errors.append(f"{item.href}: not deleted ({error})")
             continue

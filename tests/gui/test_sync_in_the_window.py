@@ -118,3 +118,40 @@ def test_a_field_changed_on_both_sides_is_settled_in_the_conflicts_view(empty_wi
         dialog.take_button.click()
         assert dialog.list.count() == 0 and dialog.empty.isVisibleTo(dialog)
         assert contacts.get_contact(grace_id).title == "Commodore" and sync.conflicts() == []
+
+
+def test_a_server_that_sends_rapport_elsewhere_is_followed_only_once_the_user_allows_it(empty_window, qtbot,
+                                                                                        tmp_path, monkeypatch):
+    """The domain's redirect to its provider's server (RFC 6764 6): the add dialog asks, names
+    both hosts, and Cancel (the default) adds nothing; Allow finds the address book there."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.servers.faults import fault_proxy
+
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    asked: list[str] = []
+
+    def answer(allow: bool):
+        def exec_(box: QMessageBox) -> int:
+            asked.append(f"{box.text()} {box.informativeText()}")
+            assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
+            chosen = next(b for b in box.buttons() if b.text().startswith("Allow")) if allow else box.defaultButton()
+            chosen.click()
+            return 0
+        return exec_
+
+    with radicale(tmp_path / "radicale") as server, fault_proxy(server) as proxy:
+        proxy.add(method="PROPFIND", location=f"http://localhost:{server.port}/", times=1000)
+        accounts = SyncAccountsDialog(empty_window.sync_controller(), empty_window)
+        add = AddAccountDialog(accounts)
+        add.url.setText(proxy.url)
+        add.user.setText(server.user)
+        add.password.setText(server.password)
+        monkeypatch.setattr(QMessageBox, "exec", answer(False))
+        add.add()
+        assert add.account is None and sync.accounts() == []
+        assert "127.0.0.1 sends Rapport to localhost" in asked[0] and "localhost" in add.problem.text()
+        monkeypatch.setattr(QMessageBox, "exec", answer(True))
+        add.add()
+        assert add.account is not None and add.account.trusted == [f"localhost:{server.port}"]
+        assert add.account.address_book.startswith(f"http://localhost:{server.port}/")

@@ -188,7 +188,7 @@ class AddAccountDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Add a sync account")
         self.url = QLineEdit()
-        self.url.setPlaceholderText("https://dav.example.org/ or just example.org")
+        self.url.setPlaceholderText("example.org, your email address, or https://dav.example.org/")
         self.user = QLineEdit()
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)

@@ -84,6 +84,60 @@ def secure_connections() -> bool:
     return True
 
 
+THIS_COMPUTER = ("localhost", "127.0.0.1", "::1")
+
+
+def service_urls(domain: str, kind: str, allow_http: bool = False, resolver=None) -> list[str]:
+    """Where DNS says a domain's CardDAV (`kind` "carddav") or CalDAV ("caldav") service is
+    (RFC 6764 3 and 4): for each SRV record of _carddavs._tcp (TLS), then of _carddav._tcp (plain
+    http: only where `allow_http`, or on this computer), in order of priority and weight, its
+    host and port with the TXT record's path (else /.well-known/<kind>). [] where DNS says
+    nothing, or cannot be asked (no resolver configured, no answer within 3 seconds).
+    `resolver`: a dns.resolver.Resolver (the system's by default)."""
+    import dns.exception
+    import dns.name
+    import dns.resolver
+
+    try:
+        resolver = resolver or dns.resolver.Resolver()
+    except dns.exception.DNSException:  # no /etc/resolv.conf, no registry entry
+        return []
+    resolver.lifetime = min(resolver.lifetime, 3.0)
+    urls = []
+    for scheme, label in (("https", f"_{kind}s._tcp"), ("http", f"_{kind}._tcp")):
+        name = f"{label}.{domain.strip('.')}"
+        try:
+            records = sorted(resolver.resolve(name, "SRV"), key=lambda r: (r.priority, -r.weight))
+        except dns.exception.DNSException:
+            continue
+        path = _context_path(resolver, name) or f"/.well-known/{kind}"
+        for record in records:
+            if record.target == dns.name.root:
+                continue  # "." : the service is decidedly not offered there (RFC 2782)
+            host = record.target.to_text(omit_final_dot=True)
+            if scheme == "http" and not (allow_http or host in THIS_COMPUTER):
+                continue
+            port = "" if record.port == (443 if scheme == "https" else 80) else f":{record.port}"
+            urls.append(f"{scheme}://{host}{port}{path}")
+    return urls
+
+
+def _context_path(resolver, name: str) -> str:
+    """The path= of a service's TXT record (RFC 6764 4), or ""."""
+    import dns.exception
+
+    try:
+        answers = resolver.resolve(name, "TXT")
+    except dns.exception.DNSException:
+        return ""
+    for record in answers:
+        text = b"".join(record.strings).decode("utf-8", errors="replace")
+        key, _, value = text.partition("=")
+        if key.strip().lower() == "path" and value.strip().startswith("/"):
+            return value.strip()
+    return ""
+
+
 class Client:
     """One account on one server: `base` is where requests start; every href is resolved
     against it. Requests, redirects included, go only to the base's host and to the `trusted`
@@ -105,6 +159,15 @@ class Client:
     def url(self, href: str) -> str:
         return urljoin(self.base, href)
 
+    def allowed(self, netloc: str) -> bool:
+        """Whether the password may go to `netloc`: the base's host or one within its domain
+        (dav.example.org for example.org: the same owner), or a host the user allowed."""
+        if netloc in self.hosts:
+            return True
+        host, ours = urlsplit(f"//{netloc}").hostname or "", urlsplit(self.base).hostname or ""
+        return bool(ours) and "." in ours and not ours.replace(".", "").isdigit() and (
+            host == ours or host.endswith(f".{ours}"))
+
     def href(self, href: str) -> str:
         """An href from the last answer as Rapport keeps it: a path on the base's host, a whole
         URL on another (where a redirect led)."""
@@ -123,7 +186,7 @@ class Client:
                               " package libssl3), which is missing")
         for _hop in range(5):
             host = urlsplit(url).netloc
-            if host not in self.hosts:
+            if not self.allowed(host):
                 raise OtherHost(f"{_where(self.base)} sends Rapport to another server, {urlsplit(url).hostname}:"
                                 " your password goes there only if you allow it", host)
             self.requests += 1
@@ -157,19 +220,25 @@ class Client:
         response = self.request("PROPFIND", href, body, {"Depth": depth, "Content-Type": "application/xml"})
         return {self.href(found): props for found, props in _multistatus(response.content).items()}
 
-    def principal(self, kind: str) -> str:
-        """The href of the user's principal, looked for at the base, then at /.well-known/<kind>
-        (kind: "carddav" or "caldav")."""
-        elsewhere: OtherHost | None = None  # asked of the user only if this server has no principal itself
-        for start in (self.base, f"/.well-known/{kind}"):
+    def principal(self, kind: str, starts: Iterable[str] = ()) -> str:
+        """The href of the user's principal, looked for at `starts` (where DNS says the service
+        is: service_urls), at the base, then at /.well-known/<kind> (kind: "carddav" or "caldav")."""
+        elsewhere: OtherHost | None = None  # asked of the user only if no host already allowed answers
+        unreachable: Unreachable | None = None
+        silent: set[str] = set()  # hosts that did not answer: not asked again
+        for start in (*starts, self.base, f"/.well-known/{kind}"):
+            if urlsplit(self.url(start)).netloc in silent:
+                continue
             try:
                 found = self.propfind(start, ["d:current-user-principal"])
             except OtherHost as error:
                 elsewhere = elsewhere or error
                 continue
-            except DavError as error:
-                if isinstance(error, Unreachable):
-                    raise
+            except Unreachable as error:
+                unreachable = unreachable or error
+                silent.add(urlsplit(self.url(start)).netloc)
+                continue
+            except DavError:
                 continue
             for props in found.values():
                 href = _href_in(props.get("d:current-user-principal"))
@@ -177,6 +246,8 @@ class Client:
                     return self.href(href)
         if elsewhere is not None:
             raise elsewhere
+        if unreachable is not None:
+            raise unreachable
         raise DavError(f"{_where(self.base)} is not a CardDAV or CalDAV server (no current-user-principal)")
 
     def home(self, principal: str, kind: str) -> str:

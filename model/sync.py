@@ -214,20 +214,26 @@ def accounts() -> list[Account]:
 
 
 def add_account(url: str, user: str, password: str, allow_http: bool = False,
-                trusted: Sequence[str] = ()) -> Account:
+                trusted: Sequence[str] = (), resolver=None) -> Account:
     """Find the user's address book and calendar on the server (creating "Rapport" ones where
-    the user has none) and remember the account. Raises dav.OtherHost when the server sends
-    Rapport to a host not in `trusted` (host or host:port): ask the user, then try again with it."""
-    url = check_url(url, allow_http)
+    the user has none) and remember the account. `url` is the server's address, or a domain or
+    an email address alone (its domain's DNS SRV records are asked first, through `resolver`,
+    the system's by default). Raises dav.OtherHost when the server or DNS sends Rapport to a
+    host outside the domain and not in `trusted` (host or host:port): ask the user, then try
+    again with it."""
+    domain = _domain_only(url)
+    url = check_url(domain or url, allow_http)
     trusted = [_host_and_port(host) for host in trusted]
     client = dav.Client(url, user, password, trusted=trusted)
-    found = {}
+    found, principals = {}, {}
     for kind, name, title in (("carddav", "rapport-people", "Rapport"), ("caldav", "rapport-meetings", "Meetings")):
-        principal = client.principal(kind)
+        # A domain alone: DNS may say where its service is (RFC 6764), before /.well-known/ is asked.
+        starts = dav.service_urls(domain, kind, allow_http, resolver) if domain else []
+        principals[kind] = principal = client.principal(kind, starts)
         home = client.home(principal, kind)
         collections = client.collections(home, kind)
         found[kind] = collections[0][0] if collections else client.make_collection(home, name, kind, title)
-    journal = _journal_collection(client, client.home(client.principal("caldav"), "caldav"))
+    journal = _journal_collection(client, client.home(principals["caldav"], "caldav"))
     with database.atomic():
         cursor = database.execute_sql(
             "INSERT INTO sync_account (url, user, address_book, calendar, journal, trusted_hosts, created_at)"
@@ -235,6 +241,16 @@ def add_account(url: str, user: str, password: str, allow_http: bool = False,
                                               " ".join(trusted), stamp(now_utc())])
     return Account(cursor.lastrowid, url, user, found["carddav"], found["caldav"], journal=journal,
                    trusted_hosts=" ".join(trusted))
+
+
+def _domain_only(text: str) -> str:
+    """The domain of an address given as a domain or an email address alone ("example.org",
+    "ada@example.org"), or "" for a URL."""
+    text = text.strip()
+    if "://" in text or "/" in text:
+        return ""
+    domain = text.rpartition("@")[2]
+    return domain if re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?\.[A-Za-z]{2,63}", domain) else ""
 
 
 def _host_and_port(host: str) -> str:

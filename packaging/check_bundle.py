@@ -94,6 +94,7 @@ def check(folder: Path) -> int:
     print("ok  import of 20,000 cards on the worker processes")
 
     check_sync(folder)
+    check_modules()
 
     zones = BINARY.parent / "_internal" / "tzdata" / "zoneinfo"
     if not (zones / "zone1970.tab").exists() or not (zones / "Asia" / "Kolkata").exists():
@@ -133,6 +134,21 @@ def check_sync(folder: Path) -> None:
     if "secure (https)" in result.stdout + result.stderr:
         sys.exit(f"FAILED: the bundle cannot speak HTTPS:\n{result.stdout}{result.stderr}")
     print("ok  HTTPS: the ssl module loads")
+
+
+# Modules imported by name only when they are needed, which no run above reaches: what reads an
+# SRV or TXT answer (DNS discovery needs a domain's DNS).
+LOADED_BY_NAME = ["dns.rdtypes.IN.SRV", "dns.rdtypes.ANY.TXT", "dns.rdtypes.ANY.SOA", "dns.resolver"]
+
+
+def check_modules() -> None:
+    from PyInstaller.archive.readers import CArchiveReader
+
+    bundled = set(CArchiveReader(str(BINARY)).open_embedded_archive("PYZ.pyz").toc)
+    missing = [name for name in LOADED_BY_NAME if name not in bundled]
+    if missing:
+        sys.exit(f"FAILED: the bundle lacks {', '.join(missing)}")
+    print(f"ok  modules loaded by name are bundled ({len(LOADED_BY_NAME)})")
 
 
 if __name__ == "__main__":

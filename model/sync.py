@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import datetime as dt
 import hashlib
 import io
 import json
@@ -487,7 +488,7 @@ def _push(account: Account, client: dav.Client, side: _Side, collection: str, lo
                 report.errors.append(f"{href}: not written ({error})")
             continue
         with database.atomic():
-            _remember(account, kind, href, etag, side.uid_of(thing), digest, text if kind == CARD else "",
+            _remember(account, kind, href, etag, side.uid_of(thing), digest, text if kind in (CARD, EVENT) else "",
                       side.stamp_of(thing))
         report.pushed += 1
         wrote = True
@@ -728,11 +729,20 @@ class _Events(_Side):
         uid = records[0].uid
         key = contacts.uid_key(uid)
         here = local.get(key)
-        with database.atomic():
-            if here is not None and item is not None and _hash(here[1]) != item.synced_hash:
-                report.conflicts += 1  # changed on both sides: the server's version wins, ours is reported
+        changed_here = here is not None and item is not None and _hash(here[1]) != item.synced_hash
+        if changed_here and here is not None and item is not None:
+            base = _base(item)
+            base_records = [event.record for event in ical.read_text(base, resource.href)
+                            if event.record is not None] if base else []
+            if base_records:
+                records, clashes = merge_meetings(base_records, here[0], records)
+                for clash in clashes:
+                    report.errors.append(f"{resource.href}: {clash}")
+            else:  # changed on both sides with no base to tell who changed what: the server's version
                 report.errors.append(f"{resource.href}: the meeting “{records[0].title}” changed on both sides;"
                                      " the server's version was kept")
+            report.conflicts += 1 if not base_records else 0
+        with database.atomic():
             wanted = {(r.uid, r.recurrence_id) for r in records}
             for old in (here[0] if here else []):
                 if (old.uid, old.recurrence_id) not in wanted and old.id is not None:
@@ -746,12 +756,106 @@ class _Events(_Side):
                 meetings.save(record)
             group = [found for found in (meetings.by_uid(r.uid, r.recurrence_id) for r in records) if found]
             text = ical.calendar_objects(group)[uid]
-            _remember(account, EVENT, resource.href, resource.etag, uid, _hash(text), "")
+            # merged with changes of ours: no hash, so that the merge goes back to the server
+            _remember(account, EVENT, resource.href, resource.etag, uid, "" if changed_here else _hash(text),
+                      resource.data)
         report.pulled += 1
         local[key] = (group, text)
 
     def delete_local(self, group: list[meetings.MeetingRecord]) -> list:
         return meetings.delete([record.id for record in group if record.id is not None])
+
+
+# A meeting's fields as a three-way merge compares them: when it is (start, end, zone, all-day,
+# together: they mean one thing), what it is, and how it repeats; each changed on one side only
+# takes that side's value. The dates a series skips or adds merge as sets (a week skipped here and
+# another skipped on the phone are both skipped).
+_MEETING_FIELDS = {
+    "when": ("starts_at", "ends_at", "time_zone", "all_day"),
+    "title": ("title",), "kind": ("kind",), "location": ("location",), "agenda": ("agenda",),
+    "status": ("status",), "reminder": ("reminder_minutes",), "rule": ("recurrence",),
+    "attendees": ("attendees",),
+}
+
+
+def _meeting_value(record: meetings.MeetingRecord, fields: tuple[str, ...]) -> tuple:
+    values = []
+    for name in fields:
+        value = getattr(record, name)
+        if name == "attendees":
+            value = sorted((a.contact_id or 0, a.email.lower(), a.name) for a in value)
+        elif isinstance(value, dt.datetime):
+            value = value.astimezone(dt.UTC)
+        values.append(value)
+    return tuple(values)
+
+
+def _merged_dates(base: list[dt.datetime], mine: list[dt.datetime], theirs: list[dt.datetime]) -> list[dt.datetime]:
+    def instants(moments: list[dt.datetime]) -> dict[dt.datetime, dt.datetime]:
+        return {moment.astimezone(dt.UTC): moment for moment in moments}
+
+    old, here, there = instants(base), instants(mine), instants(theirs)
+    kept = {**here, **there}
+    gone = (old.keys() - here.keys()) | (old.keys() - there.keys())
+    return sorted(moment for key, moment in kept.items() if key not in gone)
+
+
+def merge_meetings(base: list[meetings.MeetingRecord], here: list[meetings.MeetingRecord],
+                   there: list[meetings.MeetingRecord]) -> tuple[list[meetings.MeetingRecord], list[str]]:
+    """A meeting (a series with its changed occurrences) with both sides' changes since `base`,
+    occurrence by occurrence: a field only one side changed takes that side's value; a field both
+    changed differently keeps the server's (the phone's calendar shows it too), and says what ours
+    was, so that nothing is lost without a word. An occurrence changed or skipped on one side only
+    stays so."""
+    def by_id(records: list[meetings.MeetingRecord]) -> dict:
+        return {r.recurrence_id.astimezone(dt.UTC) if r.recurrence_id else None: r for r in records}
+
+    old, mine, theirs = by_id(base), by_id(here), by_id(there)
+    merged, clashes = [], []
+    for key in [*theirs, *(k for k in mine if k not in theirs)]:
+        if key not in theirs:  # not on the server (any more)
+            if key in old:
+                continue  # deleted there
+            merged.append(mine[key])  # added here since
+            continue
+        record = theirs[key]
+        if key not in mine:
+            if key in old and key is not None:
+                continue  # deleted here
+            merged.append(record)
+            continue
+        ours, was = mine[key], old.get(key)
+        if was is None:  # on both sides, never synced as one: the server's
+            merged.append(record)
+            continue
+        values: dict[str, object] = {"id": ours.id, "outcome": ours.outcome}
+        for caption, fields in _MEETING_FIELDS.items():
+            base_value, my_value = _meeting_value(was, fields), _meeting_value(ours, fields)
+            their_value = _meeting_value(record, fields)
+            if my_value in (their_value, base_value):
+                continue
+            if their_value == base_value:
+                values.update({name: getattr(ours, name) for name in fields})
+            else:
+                shown = ", ".join(str(value) for value in my_value if value not in ("", None, []))
+                clashes.append(f"the meeting “{record.title}” had its {caption} changed on both sides; the"
+                               f" server's was kept (it was {shown or 'empty'} here)")
+        result = dataclasses.replace(record, **values)
+        # Each side's skipped and added dates, in the merged series' frame: a skip made here at
+        # 09:00 follows the series the phone moved to 10:00 (as moving a series does here).
+        framed = [_dates_in(side, result) for side in (was, ours, record)]
+        result.exdates = _merged_dates(*(dates[0] for dates in framed))
+        result.rdates = _merged_dates(*(dates[1] for dates in framed))
+        merged.append(result)
+    return merged, clashes
+
+
+def _dates_in(side: meetings.MeetingRecord, target: meetings.MeetingRecord
+              ) -> tuple[list[dt.datetime], list[dt.datetime]]:
+    """A side's EXDATEs and RDATEs moved from its series' time to `target`'s."""
+    when = {name: getattr(target, name) for name in _MEETING_FIELDS["when"]}
+    moved, _changes = meetings.moved_series(side, dataclasses.replace(side, **when), changed=[])
+    return moved.exdates, moved.rdates
 
 
 # -- History -----------------------------------------------------------------------------------
@@ -807,8 +911,6 @@ def _journal_entry(text: str, name: str, contact_ids: dict[str, int]) -> history
         raise _Unreadable(f"a history entry of a person this notebook does not have ({contact_uid or 'no one'})")
     when = journal.dtstart.value
     if not hasattr(when, "hour"):
-        import datetime as dt
-
         when = dt.datetime.combine(when, dt.time(12), dt.UTC)
     categories = getattr(journal, "categories", None)
     channel = categories.value[0] if categories is not None and categories.value else "other"

@@ -252,3 +252,46 @@ def test_card_text_round_trip_matches_what_the_server_holds(a_and_b, server):
     status, body = server.request("PROPFIND", account.address_book, b"", {"Depth": "1"})
     assert status == 207 and b".vcf" in body
     assert "Łukasz" in text
+
+
+def test_a_meeting_changed_on_both_sides_merges_field_by_field(a_and_b, server):
+    """A's new place and B's new time both arrive; a week skipped on each side is skipped on both;
+    the title both renamed keeps the server's (the one that synced first) and says what A's was."""
+    a, b = a_and_b
+    berlin = ZoneInfo("Europe/Berlin")
+    first = dt.datetime(2027, 3, 1, 9, tzinfo=berlin)
+    with opened(a):
+        series = meetings.MeetingRecord("Stand-up", first, first + dt.timedelta(minutes=15), time_zone="Europe/Berlin",
+                                        recurrence="FREQ=WEEKLY;COUNT=8", location="Room 1")
+        meetings.save(series)
+        uid = series.uid
+    assert run_sync(a, server).pushed == 1 and run_sync(b, server).pulled == 1
+    with opened(a):
+        mine = meetings.by_uid(uid)
+        mine.location, mine.title = "Room 2", "Stand-up (A)"
+        mine.exdates = [first + dt.timedelta(weeks=1)]
+        meetings.save(mine)
+    with opened(b):
+        theirs = meetings.by_uid(uid)
+        theirs.starts_at += dt.timedelta(hours=1)
+        theirs.ends_at += dt.timedelta(hours=1)
+        theirs.title = "Stand-up (B)"
+        theirs.exdates = [first + dt.timedelta(weeks=2, hours=1)]
+        meetings.save(theirs)
+    assert run_sync(b, server).pushed == 1
+    report = run_sync(a, server)
+    assert report.pulled == 1 and report.pushed == 1  # the merge goes back
+    assert len(report.errors) == 1 and "title changed on both sides" in report.errors[0]
+    assert "Stand-up (A)" in report.errors[0]
+    assert run_sync(b, server).pulled == 1
+    for side in (a, b):
+        with opened(side):
+            merged = meetings.by_uid(uid)
+            assert (merged.title, merged.location) == ("Stand-up (B)", "Room 2")
+            assert merged.starts_at == first + dt.timedelta(hours=1)
+            shown = [o.starts_at for o in meetings.occurrences(first, first + dt.timedelta(weeks=8))]
+            assert first + dt.timedelta(weeks=1, hours=1) not in shown  # A's skip, moved with the series
+            assert first + dt.timedelta(weeks=2, hours=1) not in shown  # B's skip
+            assert len(shown) == 6
+    again = run_sync(a, server)
+    assert (again.pulled, again.pushed, again.errors) == (0, 0, [])

@@ -38,6 +38,7 @@ import io
 import json
 import os
 import re
+import sys
 import typing
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -152,7 +153,18 @@ def _keyring():
         backend = keyring.get_keyring()
     except Exception:  # noqa: BLE001 - a broken keyring configuration is no keyring
         return None
-    return None if isinstance(backend, fail.Keyring) or getattr(backend, "priority", 1) <= 0 else keyring
+    if isinstance(backend, fail.Keyring) or getattr(backend, "priority", 1) <= 0:
+        # keyring's own Secret Service backend needs SecretStorage, which the Linux bundle does
+        # not carry: the same service through jeepney (model/secret_service.py says why). Not
+        # where a backend was chosen on purpose (PYTHON_KEYRING_BACKEND).
+        if sys.platform.startswith("linux") and not os.environ.get("PYTHON_KEYRING_BACKEND"):
+            from model import secret_service
+
+            if secret_service.Keyring.available():
+                keyring.set_keyring(secret_service.Keyring())
+                return keyring
+        return None
+    return keyring
 
 
 def has_keyring() -> bool:

@@ -134,6 +134,29 @@ def check_sync(folder: Path) -> None:
     if "secure (https)" in result.stdout + result.stderr:
         sys.exit(f"FAILED: the bundle cannot speak HTTPS:\n{result.stdout}{result.stderr}")
     print("ok  HTTPS: the ssl module loads")
+    check_keyring(folder, people)
+
+
+def check_keyring(folder: Path, people: Path) -> None:
+    """With a Secret Service on the session bus (GNOME Keyring, started here on a private bus),
+    the frozen app keeps the password there and syncs without RAPPORT_PASSWORD."""
+    from tests.servers import secrets
+    from tests.servers.radicale import radicale
+
+    if not secrets.available():
+        print("--  keyring: no dbus-daemon and gnome-keyring-daemon here; not checked")
+        return
+    notebook = str(folder / "keyring.rapport")
+    run("--db", notebook, "--import", str(people), "--json")
+    with secrets.secret_service(folder / "session") as session, radicale(folder / "radicale-2") as server:
+        added = run("--db", notebook, "--sync-add", server.url, "--user", server.user, "--json",
+                    RAPPORT_PASSWORD=server.password, **session)
+        if "no keyring" in added.stderr:
+            sys.exit(f"FAILED: the bundle found no keyring on a session with GNOME Keyring:\n{added.stderr}")
+        environment = {**session, "RAPPORT_PASSWORD": ""}
+        report = json.loads(run("--db", notebook, "--sync", "--json", expect=0, **environment).stdout)
+    print(f"ok  keyring: the password kept in GNOME Keyring, a sync without RAPPORT_PASSWORD ({report['pushed']}"
+          " pushed)")
 
 
 # Modules imported by name only when they are needed, which no run above reaches: what reads an

@@ -43,10 +43,12 @@ DEBIAN_PACKAGES = {
 # Opened by Qt with dlopen, so ldd cannot see them (Qt 6.5 and later abort without libxcb-cursor).
 LOADED_AT_RUN_TIME = {"xcb": ["libxcb-cursor.so.0"], "offscreen": []}
 QT_MODULES = ["QtCore", "QtGui", "QtWidgets", "QtPrintSupport", "QtSvg"]
-# Programs the tests use (--tests): PDF readers, and Node.js for the second vCard and
-# iCalendar reader (tests/readers); the Debian and Fedora package of each.
+# Programs the tests use (--tests): PDF readers, Node.js for the second vCard and iCalendar
+# reader (tests/readers), and a session bus with GNOME Keyring for the Secret Service
+# (tests/servers/secrets.py); the Debian and Fedora package of each.
 TEST_TOOLS = {"pdftotext": "poppler-utils", "pdftoppm": "poppler-utils", "pdffonts": "poppler-utils",
-              "node": "nodejs", "npm": "npm"}
+              "node": "nodejs", "npm": "npm", "dbus-daemon": "dbus", "dbus-send": "dbus",
+              "gnome-keyring-daemon": "gnome-keyring"}
 
 
 def debian_package(soname: str) -> str:
@@ -117,7 +119,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--platform", default="xcb", choices=["xcb", "offscreen"],
                         help="the Qt platform to check for (xcb: a desktop; offscreen: tests)")
-    parser.add_argument("--tests", action="store_true", help="also the programs the tests use (poppler, Node.js)")
+    parser.add_argument("--tests", action="store_true",
+                        help="also the programs the tests use (poppler, Node.js, D-Bus, GNOME Keyring)")
     parser.add_argument("--install", action="store_true", help="install what is missing when running as root")
     arguments = parser.parse_args()
     if sys.platform != "linux":

@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test typecheck bench lint clean package package-check install-desktop uninstall-desktop
+.PHONY: run test typecheck bench lint clean package package-check install-desktop uninstall-desktop screenshots
 
 # The pinned dependencies only: Rapport runs from this folder (packaging/requirements.py says why).
 $(STAMP): pyproject.toml
@@ -33,6 +33,11 @@ test: $(STAMP)
 # The type checker over model/ and gui/ (modules not clean yet are listed in pyproject.toml).
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
+
+# Every view in light and dark at 1024x700 and 1920x1080 (docs/screenshots/all/), the README's
+# own, and a list of any label whose text does not fit (exit 1 if there is one).
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) docs/make_screenshots.py
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) tests/benchmarks/run.py

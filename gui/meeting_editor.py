@@ -15,7 +15,6 @@ from PySide6.QtCore import QDateTime, Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 from gui.log_dialog import DateTimeField, PeoplePicker
 from gui.widgets.layout import dialog_buttons
 from gui.widgets.palette import secondary_text
+from gui.widgets.zone_box import ZoneBox
 from model import clock, contacts, meetings, places
 from model.meetings import (
     ALL_DAY_REMINDERS,
@@ -129,12 +129,7 @@ class MeetingEditor(QDialog):
         self.days.setSuffix(" day(s)")
         self.days.setAccessibleName("Days")
         self.days.hide()
-        self.zone = QComboBox()
-        self.zone.setEditable(True)
-        self.zone.setAccessibleName("Time zone")
-        self.zone.setInsertPolicy(QComboBox.NoInsert)
-        self.zone.completer().setFilterMode(Qt.MatchContains)
-        self.zone.completer().setCompletionMode(QCompleter.PopupCompletion)
+        self.zone = ZoneBox()
         self.both_label = QLabel()
         self.both_label.setTextFormat(Qt.PlainText)  # it may name people: shown as typed
         self.both_label.setAccessibleName("Both times")
@@ -218,15 +213,15 @@ class MeetingEditor(QDialog):
         self.title.setFocus()
 
     def _fill(self, record: MeetingRecord | None, ids: list[int], starts_at: dt.datetime | None) -> None:
-        theirs = self._attending(ids).zone
-        zones = [z for z in dict.fromkeys([record.time_zone if record else "", self._mine, theirs])
-                 if z and z != FLOATING]
-        self.zone.addItems(zones + [_FLOATING_TEXT] + [z for z in places.all_zones() if z not in zones])
+        people = self._attending(ids)
+        theirs = people.zone
+        likely = [(record.time_zone if record else "", ""), (self._mine, ""), (theirs, people.place)]
+        self.zone.fill([(zone, place) for zone, place in likely if zone and zone != FLOATING],
+                       extra=[(_FLOATING_TEXT, FLOATING)])
         self.repeat_every.setEnabled(False)
         if record is None:
             self._title_is_suggested = True
-            self.zone.setCurrentText(self._mine or theirs)
-            people = self._attending(ids)
+            self.zone.set_zone(self._mine or theirs)
             if starts_at is None and people.zone:  # the next half hour that suits them and you
                 starts_at = places.next_call_slot(people.zone, people.call_hours)
             self._set_start(starts_at or next_slot())
@@ -238,7 +233,7 @@ class MeetingEditor(QDialog):
         self._title_is_suggested = False
         self.title.setText(record.title)
         self.kind.setCurrentIndex(max(0, self.kind.findData(record.kind)))
-        self.zone.setCurrentText(_FLOATING_TEXT if record.floating else record.time_zone or self._mine)
+        self.zone.set_zone(FLOATING if record.floating else record.time_zone or self._mine)
         self.all_day.setChecked(record.all_day)
         self.days.setValue(max(1, (record.ends_at - record.starts_at).days))
         self._show_all_day(record.all_day)
@@ -269,8 +264,7 @@ class MeetingEditor(QDialog):
         """The zone chosen: an IANA name, FLOATING, or "" for an all-day meeting (no zone)."""
         if self.all_day.isChecked():
             return ""
-        text = self.zone.currentText().strip()
-        return FLOATING if text == _FLOATING_TEXT else text
+        return FLOATING if self.zone.currentText().strip() == _FLOATING_TEXT else self.zone.zone()
 
     def _fill_reminders(self, all_day: bool, minutes: int | None) -> None:
         """The reminders that suit the meeting (an all-day one's by day and hour), with `minutes`

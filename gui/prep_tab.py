@@ -15,8 +15,6 @@ from PySide6.QtCore import Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
-    QCompleter,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -36,6 +34,7 @@ from gui.widgets.keys import claim_delete_key
 from gui.widgets.layout import heading, scrolled
 from gui.widgets.palette import secondary_text
 from gui.widgets.person_field import PersonField
+from gui.widgets.zone_box import ZoneBox
 from model import connections, history, meetings, places, prep
 from model.contacts import ContactRecord
 
@@ -267,13 +266,8 @@ class PrepTab(QWidget):
         self.city_field = QLineEdit(placeholderText="City")
         self.region_field = QLineEdit(placeholderText="State or region")
         self.country_field = QLineEdit(placeholderText="Country")
-        self.zone_box = QComboBox()
-        self.zone_box.setEditable(True)
-        self.zone_box.addItem("")
-        self.zone_box.addItems(places.all_zones())
-        self.zone_box.completer().setFilterMode(Qt.MatchContains)
-        self.zone_box.completer().setCompletionMode(QCompleter.PopupCompletion)
-        self.zone_box.setAccessibleName("Time zone")
+        self.zone_box = ZoneBox()
+        self.zone_box.fill(blank=True)
         self.zone_box.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
         find = QPushButton("Find the zone")
         find.clicked.connect(self._find_zone)
@@ -341,7 +335,7 @@ class PrepTab(QWidget):
             season = places.season(found.zone)
             self.window_label.setText(f"<span style='color: {colour}'>●</span> {html.escape(window.reason)}."
                                       f" <span style='color: {_dim(self)}'>It's {season} there.</span>")
-            source = f"{found.zone.replace('_', ' ')} · {found.source}"
+            source = f"{places.zone_label(found.zone, place)} · {found.source}"
             if found.place and found.source != "from the city":
                 source += f" ({found.place})"
             self.zone_label.setText(f"<span style='color: {_dim(self)}'>{html.escape(source)}</span>")
@@ -358,7 +352,7 @@ class PrepTab(QWidget):
                 item.widget().deleteLater()
         if self.resolution and self.resolution.ambiguous:
             for city in self.resolution.candidates[:4]:
-                button = QPushButton(f"{city.describe()} ({city.zone.split('/')[-1].replace('_', ' ')})")
+                button = QPushButton(f"{city.describe()} ({places.zone_label(city.zone)})")
                 button.clicked.connect(lambda _=False, c=city: self._choose_city(c))
                 self.candidates.addWidget(button)
             self.candidates.addStretch(1)
@@ -367,7 +361,7 @@ class PrepTab(QWidget):
         self.city_field.setText(record.city)
         self.region_field.setText(record.region)
         self.country_field.setText(record.country)
-        self.zone_box.setCurrentText(record.time_zone or (self.resolution.zone if self.resolution else ""))
+        self.zone_box.set_zone(record.time_zone or (self.resolution.zone if self.resolution else ""))
         start, end = places.parse_call_hours(places.call_hours_or_default(record.call_hours))
         self.hours_from.setTime(QTime(start.hour, start.minute))
         self.hours_to.setTime(QTime(end.hour, end.minute))
@@ -420,14 +414,14 @@ class PrepTab(QWidget):
         found = places.resolve(city=self.city_field.text(), region=self.region_field.text(),
                                country=self.country_field.text())
         if found.zone:
-            self.zone_box.setCurrentText(found.zone)
+            self.zone_box.set_zone(found.zone)
         self.resolution = found if not found.zone else self.resolution
         self._show_candidates()
         if not found.zone and not found.ambiguous:
             self.window_label.setText(html.escape(found.note))
 
     def _save_place(self) -> None:
-        zone = self.zone_box.currentText().strip()
+        zone = self.zone_box.zone()
         if zone and not places.valid_zone(zone):
             self.window_label.setText(f"<span style='color: #c62828'>{html.escape(zone)} is not a time zone.</span>")
             return

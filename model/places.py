@@ -161,6 +161,34 @@ def all_zones() -> list[str]:
     return sorted(zone for zone in available_timezones() if "/" in zone and not zone.startswith(("Etc/", "SystemV")))
 
 
+def offset_text(offset: dt.timedelta | None) -> str:
+    """A UTC offset as people write it: "UTC", "UTC+1", "UTC−5" (a true minus), "UTC+5:30"."""
+    minutes = round((offset or dt.timedelta(0)).total_seconds() / 60)
+    if minutes == 0:
+        return "UTC"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{'+' if minutes > 0 else '−'}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def zone_city(zone: str) -> str:
+    """The city an IANA zone is named after ("America/Argentina/Buenos_Aires": "Buenos Aires")."""
+    return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def zone_label(zone: str, place: str = "", now: dt.datetime | None = None) -> str:
+    """A zone as a person looks for it: its city and its offset now ("New York, UTC−5"), after
+    the person's own city where that is another ("Savannah — New York, UTC−5"). A zone that is
+    only an offset (UTC, Etc/GMT+5) is its offset."""
+    try:
+        offset = (now or clock.now()).astimezone(ZoneInfo(zone)).utcoffset()
+    except (ZoneInfoNotFoundError, ValueError):
+        return zone
+    if "/" not in zone or zone.startswith("Etc/"):
+        return offset_text(offset)
+    label = f"{zone_city(zone)}, {offset_text(offset)}"
+    return f"{place} — {label}" if place and place.casefold() != zone_city(zone).casefold() else label
+
+
 def zone_named(name: str) -> str:
     """The IANA zone for a zone name as calendars write it: an IANA name ("Europe/Berlin", also
     "/Europe/Stockholm" and "/mozilla.org/.../Europe/Paris"), or a Windows one as Outlook and

@@ -2,6 +2,7 @@
 reminders, a person's Meetings tab and Today."""
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QPoint, Qt
@@ -12,6 +13,7 @@ from gui.export_dialog import ExportCalendarDialog
 from gui.meeting_editor import MeetingEditor, OutcomeDialog
 from gui.reminders import ReminderNotice
 from model import clock, contacts, history, ical, meetings, search
+from model.meetings import FLOATING
 from tests.gui.conftest import drive_dialog, open_person
 
 
@@ -481,3 +483,21 @@ def test_a_drag_to_a_bad_hour_there_warns_as_the_editor_does(window, qtbot):
     window.undo_action.trigger()
     window.move_meeting(meeting_id, dt.timedelta(hours=1))  # 15:00 there: nothing to say
     assert "for Cathy Rogers" not in window.statusBar().currentMessage()
+
+
+def test_the_editor_lists_zones_by_city_and_offset_with_the_persons_first(qtbot, sample_notebook):
+    cathy = search.search("Cathy Rogers")[0]  # in Savannah: America/New_York
+    editor = MeetingEditor(None, [cathy])
+    qtbot.addWidget(editor)
+    zones = [editor.zone.itemData(row) for row in range(editor.zone.count())]
+    labels = [editor.zone.itemText(row) for row in range(editor.zone.count())]
+    theirs = zones.index("America/New_York")
+    assert theirs < zones.index(FLOATING)  # among the likely ones, before the floating time and the rest
+    assert re.fullmatch(r"(Savannah — )?New York, UTC−[45]", labels[theirs])
+    rest = labels[zones.index(FLOATING) + 1:]
+    assert rest == sorted(rest, key=lambda label: label.split(",")[0]) and len(rest) > 300  # every zone, by city
+    assert "Kolkata, UTC+5:30" in labels and not any("_" in label or "/" in label for label in rest)
+    for typed, zone in (("Kolkata, UTC+5:30", "Asia/Kolkata"), ("kolkata", "Asia/Kolkata"),
+                        ("Europe/Berlin", "Europe/Berlin"), ("W. Europe Standard Time", "Europe/Berlin")):
+        editor.zone.setEditText(typed)
+        assert editor._zone_name() == zone, typed

@@ -110,3 +110,17 @@ def test_seasons_flip_south_of_the_equator():
     assert places.season("Europe/Berlin", today=july) == "summer"
     assert places.season("Australia/Sydney", today=july) == "winter"
     assert places.season("America/Sao_Paulo", latitude=-23.5, today=dt.date(2026, 1, 10)) == "summer"
+
+
+def test_zones_are_named_by_city_and_offset_now():
+    winter, summer = dt.datetime(2027, 1, 15, 12, tzinfo=dt.UTC), dt.datetime(2027, 7, 15, 12, tzinfo=dt.UTC)
+    assert places.zone_label("America/New_York", "Savannah", winter) == "Savannah — New York, UTC−5"
+    assert places.zone_label("America/New_York", "Savannah", summer) == "Savannah — New York, UTC−4"
+    assert places.zone_label("Europe/Berlin", "berlin", winter) == "Berlin, UTC+1"  # the same city once
+    assert places.zone_label("Asia/Kolkata", now=winter) == "Kolkata, UTC+5:30"
+    assert places.zone_label("Asia/Kathmandu", now=winter) == "Kathmandu, UTC+5:45"
+    assert places.zone_label("America/Argentina/Buenos_Aires", now=winter) == "Buenos Aires, UTC−3"
+    assert places.zone_label("Australia/Lord_Howe", now=winter) == "Lord Howe, UTC+11"
+    assert places.zone_label("Etc/UTC", now=winter) == places.zone_label("UTC", now=winter) == "UTC"
+    assert places.zone_label("Etc/GMT+5", now=winter) == "UTC−5"  # POSIX's sign, turned as people read it
+    assert places.zone_label("Mars/Olympus") == "Mars/Olympus"

@@ -1,0 +1,211 @@
+"""Screenshots of every view, in a light and a dark palette, at 1024×700 and 1920×1080:
+`make screenshots` writes them to docs/screenshots/all/<palette>-<width>x<height>/ (not kept in
+git), and the README's own (docs/screenshots/*.png) from the light palette at 1280×820.
+
+Each view is also checked as it is drawn: a label whose text does not fit its width (clipped, or
+elided without a tooltip) is listed, with the view and the size; the script exits 1 if any is.
+
+    .venv/bin/python docs/make_screenshots.py [--only NAME ...] [--no-readme]
+
+It runs headless (QT_QPA_PLATFORM=offscreen) on a fresh copy of the sample notebook, in a
+temporary folder, with the Fusion style so that both palettes are drawn the same everywhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+OUT = ROOT / "docs" / "screenshots"
+SIZES = [(1024, 700), (1920, 1080)]
+README_SIZE = (1280, 820)
+
+
+def dark_palette():
+    """A dark palette as Breeze Dark and GNOME's dark theme set it: every role, Link included."""
+    from PySide6.QtGui import QColor, QPalette
+
+    palette = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: "#2a2e32", QPalette.ColorRole.WindowText: "#fcfcfc",
+        QPalette.ColorRole.Base: "#1b1e20", QPalette.ColorRole.AlternateBase: "#232629",
+        QPalette.ColorRole.Text: "#fcfcfc", QPalette.ColorRole.Button: "#31363b",
+        QPalette.ColorRole.ButtonText: "#fcfcfc", QPalette.ColorRole.Highlight: "#3daee9",
+        QPalette.ColorRole.HighlightedText: "#fcfcfc", QPalette.ColorRole.Link: "#1d99f3",
+        QPalette.ColorRole.LinkVisited: "#9b59b6", QPalette.ColorRole.ToolTipBase: "#31363b",
+        QPalette.ColorRole.ToolTipText: "#fcfcfc", QPalette.ColorRole.PlaceholderText: "#a1a9b1",
+        QPalette.ColorRole.Light: "#40464c", QPalette.ColorRole.Midlight: "#363b40",
+        QPalette.ColorRole.Mid: "#24282b", QPalette.ColorRole.Dark: "#141618", QPalette.ColorRole.Shadow: "#0e0f10",
+        QPalette.ColorRole.BrightText: "#ffffff",
+    }
+    for role, colour in roles.items():
+        palette.setColor(role, QColor(colour))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#6e7175"))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, QColor("#6e7175"))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#6e7175"))
+    return palette
+
+
+def clipped_labels(top) -> list[str]:
+    """The visible labels of `top` whose text needs more width than they have: plain text on one
+    line, cut off at the right (an ElidedLabel that elides says so in its tooltip, and passes)."""
+    from PySide6.QtWidgets import QLabel
+
+    from gui.widgets.elided_label import ElidedLabel
+
+    found = []
+    for label in top.findChildren(QLabel):
+        if not label.isVisibleTo(top) or label.wordWrap() or not label.text().strip() or label.width() <= 1:
+            continue
+        if isinstance(label, ElidedLabel):
+            if label.text() != label.full_text() and not label.toolTip():
+                found.append(f"elided without a tooltip: {label.full_text()!r}")
+            continue
+        if label.textFormat() == 1 or "<" in label.text():  # rich text: wraps or is laid out by Qt itself
+            continue
+        needed = label.fontMetrics().horizontalAdvance(label.text().replace("&", "", 1)) + 2 * label.margin()
+        if needed > label.contentsRect().width() + 1:
+            found.append(f"clipped ({needed} px in {label.contentsRect().width()}): {label.text()!r}")
+    return found
+
+
+class Shooter:
+    def __init__(self, folder: Path) -> None:
+        from PySide6.QtWidgets import QApplication, QStyleFactory
+
+        from gui.app import application
+        from gui.main_window import MainWindow
+        from model import sample
+
+        self.app = application("screenshots")
+        self.app.setStyle(QStyleFactory.create("Fusion"))
+        self.light = self.app.style().standardPalette()
+        self.notebook = sample.build_sample_notebook(folder / "sample.rapport")
+        self.MainWindow = MainWindow
+        self.window = None
+        self.QApplication = QApplication
+        self.problems: list[str] = []
+
+    def settle(self) -> None:
+        for _ in range(5):
+            self.QApplication.processEvents()
+
+    def use(self, palette_name: str, size: tuple[int, int]) -> None:
+        """A new window in that palette (as the desktop's theme gives it at start) and size."""
+        self.app.setPalette(self.light if palette_name == "light" else dark_palette())
+        if self.window is not None:
+            self.window.close()
+            self.window.deleteLater()
+        self.window = self.MainWindow(self.notebook, "screenshots")
+        self.window.show()
+        self.window.resize(*size)
+        self.settle()
+
+    def person(self, name: str) -> None:
+        from model import contacts
+
+        found = [r.id for r in contacts.iter_contacts() if r.display_name == name]
+        self.window.open_contact(found[0])
+        self.settle()
+
+    def shot(self, name: str, widget, path: Path, where: str) -> None:
+        self.settle()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        widget.grab().save(str(path), "PNG")
+        self.problems += [f"{where} {name}: {problem}" for problem in clipped_labels(widget)]
+
+
+def views(shooter: Shooter) -> dict[str, Callable[[], object]]:
+    """Each view: what to do to show it, returning the widget to grab."""
+    def today():
+        window = shooter.window
+        window.show_today()
+        return window
+
+    def tab(index: int, who: str = "Cathy Rogers"):
+        def show():
+            window = shooter.window
+            shooter.person(who)
+            window.contact_page.tabs.setCurrentIndex(index)
+            return window
+        return show
+
+    def calendar(mode: int):
+        def show():
+            window = shooter.window
+            view = window.calendar_view
+            window.show_view(view)
+            view._set_mode(mode)
+            return window
+        return show
+
+    def sync_accounts():
+        from gui.sync_panel import SyncAccountsDialog
+
+        dialog = SyncAccountsDialog(shooter.window.sync_controller(), shooter.window)
+        dialog.show()
+        return dialog
+
+    def meeting_editor():
+        from gui.meeting_editor import MeetingEditor
+        from model import contacts
+
+        cathy = [r.id for r in contacts.iter_contacts() if r.display_name == "Cathy Rogers"]
+        editor = MeetingEditor(contact_ids=cathy, parent=shooter.window)
+        editor.show()
+        return editor
+
+    return {"today": today, "details": tab(0), "history": tab(1), "prep": tab(2), "meetings": tab(3),
+            "calendar-week": calendar(0), "calendar-agenda": calendar(1), "sync-accounts": sync_accounts,
+            "meeting-editor": meeting_editor}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--only", nargs="*", default=None, help="only these views")
+    parser.add_argument("--no-readme", action="store_true", help="do not rewrite the README's screenshots")
+    arguments = parser.parse_args(argv)
+    folder = Path(tempfile.mkdtemp(prefix="rapport-screenshots-"))
+    try:
+        shooter = Shooter(folder)
+        shown = views(shooter)
+        names = arguments.only or list(shown)
+        for palette_name in ("light", "dark"):
+            for size in SIZES:
+                for name in names:
+                    shooter.use(palette_name, size)
+                    widget = shown[name]()
+                    where = f"{palette_name} {size[0]}x{size[1]}"
+                    shooter.shot(name, widget, OUT / "all" / f"{palette_name}-{size[0]}x{size[1]}" / f"{name}.png",
+                                 where)
+                    if widget is not shooter.window:
+                        widget.close()
+        if not arguments.no_readme:
+            for name in names:
+                shooter.use("light", README_SIZE)
+                if (OUT / f"{name}.png").exists() or name in ("today", "history", "prep", "calendar-week"):
+                    widget = shown[name]()
+                    shooter.shot(name, widget, OUT / f"{name}.png", "readme")
+                    if widget is not shooter.window:
+                        widget.close()
+        shooter.window.close()
+        shooter.notebook.close()
+        for problem in dict.fromkeys(shooter.problems):
+            print(problem)
+        print(f"{len(names)} views × {2 * len(SIZES)} in {OUT / 'all'}", file=sys.stderr)
+        return 1 if shooter.problems else 0
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -18,7 +18,19 @@ from model.schema import Channel, Contact, Interaction, PrepItem, database
 _PREP_SECTIONS = ("small_talk", "family", "interests", "avoid", "ask_next")
 
 
-def _record(person: dict) -> ContactRecord:
+def _birthday(person: dict, today: dt.date) -> str:
+    """The birthday as written, or (with "birthday_in_days") moved to that many days from today in
+    its own birth year, so that the sample always has a birthday this week."""
+    birthday = person.get("birthday", "")
+    if "birthday_in_days" not in person or not birthday[:4].isdigit():
+        return birthday
+    day = today + dt.timedelta(days=person["birthday_in_days"])
+    if (day.month, day.day) == (2, 29):
+        day -= dt.timedelta(days=1)
+    return f"{birthday[:4]}-{day:%m-%d}"
+
+
+def _record(person: dict, today: dt.date) -> ContactRecord:
     points = [ContactPointRecord("phone", number, label) for label, number in person.get("phones", [])]
     points += [ContactPointRecord("email", address, label) for label, address in person.get("emails", [])]
     points += [ContactPointRecord("handle", handle, service=service) for service, handle in person.get("handles", [])]
@@ -29,7 +41,7 @@ def _record(person: dict) -> ContactRecord:
         given_name=person["given"], family_name=person["family"], organisation=person.get("org", ""),
         title=person.get("title", ""), city=person.get("city", ""), region=person.get("region", ""),
         country=person.get("country", ""), time_zone=person.get("tz", ""),
-        time_zone_source="set by you" if person.get("tz") else "", birthday=person.get("birthday", ""),
+        time_zone_source="set by you" if person.get("tz") else "", birthday=_birthday(person, today),
         notes=person.get("notes", ""), how_met=person.get("how_met", ""),
         cadence_days=person.get("cadence", 0), tags=person.get("tags", []), points=points,
         photo=photo, photo_type="image/jpeg" if photo else "",
@@ -46,7 +58,7 @@ def build_sample_notebook(path: str | Path) -> storage.Notebook:
     ids: dict[str, int] = {}
     with database.atomic():
         for person in people:
-            contact_id = contacts.add_contact(_record(person))
+            contact_id = contacts.add_contact(_record(person, today.date()))
             ids[f"{person['given']} {person['family']}"] = contact_id
             if person.get("history"):
                 with_history.append(contact_id)

@@ -100,6 +100,24 @@ def test_the_sample_has_a_call_coming_up_at_any_hour_and_no_missed_reminder(tmp_
                 notebook.close()
 
 
+def test_the_sample_shows_someone_overdue_and_a_birthday_this_week_whatever_the_day(tmp_path):
+    """What Today shows of the sample on any day of the year (issue 20: the demo always shows every
+    feature): someone past their keep-in-touch cadence, and a birthday in the next seven days."""
+    import datetime as dt
+
+    from model import history
+    from model.sample import build_sample_notebook
+
+    for day in (dt.date(2026, 12, 2), dt.date(2027, 2, 26), dt.date(2027, 7, 14)):
+        with clock.frozen(dt.datetime.combine(day, dt.time(10), dt.UTC), dt.UTC):
+            notebook = build_sample_notebook(tmp_path / f"sample-{day}.rapport")
+            try:
+                assert [line.display_name for line in history.overdue()] == ["Tom Becker"], day
+                assert "Hannah Schmidt" in [line.display_name for line in history.birthdays(day)], day
+            finally:
+                notebook.close()
+
+
 def test_esc_in_the_contact_editor_asks_before_throwing_typing_away(sample_notebook, qtbot):
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox

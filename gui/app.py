@@ -67,7 +67,21 @@ def application(version: str = "") -> QApplication:
         app.setWindowIcon(icon)
         # Names in any script show with real glyphs, even where the system has no font for it.
         fonts.register()
+        _keep_links_readable(app)
     return app
+
+
+def _keep_links_readable(app: QApplication) -> None:
+    """Links readable in whatever palette the desktop gives, now and after a change of theme."""
+    from gui.widgets.palette import readable_links
+
+    def check() -> None:
+        better = readable_links(app.palette())
+        if better is not None:
+            app.setPalette(better)
+
+    check()
+    app.paletteChanged.connect(lambda _palette: check())
 
 
 def save_screenshot(window: MainWindow, path: str) -> bool:

@@ -329,3 +329,31 @@ def test_second_lines_and_tag_chips_read_at_4_5_to_1_in_light_and_dark_palettes(
         back, ink = chip_colours(made)
         assert contrast(ink, back) >= 4.5 and contrast(back, made.color(QPalette.Window)) > 1.1
     assert mix(QColor("#000000"), QColor("#ffffff"), 0.5).name() == "#808080"
+
+
+def test_links_stay_readable_in_a_dark_palette_that_sets_no_link_colour(qtbot):
+    from PySide6.QtGui import QColor, QPalette
+    from PySide6.QtWidgets import QApplication
+
+    from gui.app import application
+    from gui.widgets.palette import contrast
+
+    app = application()
+    before = QPalette(app.palette())
+    dark = QPalette(before)
+    for role, colour in ((QPalette.ColorRole.Window, "#2a2e32"), (QPalette.ColorRole.Base, "#1b1e20"),
+                         (QPalette.ColorRole.WindowText, "#fcfcfc"), (QPalette.ColorRole.Text, "#fcfcfc"),
+                         (QPalette.ColorRole.Link, "#0000ff"), (QPalette.ColorRole.LinkVisited, "#ff00ff")):
+        dark.setColor(role, QColor(colour))
+    assert contrast(QColor("#0000ff"), QColor("#2a2e32")) < 2.5  # Qt's default link, as it was
+    try:
+        app.setPalette(dark)  # as a change of the desktop's theme does
+        QApplication.processEvents()
+        shown = app.palette()
+        for role in (QPalette.ColorRole.Link, QPalette.ColorRole.LinkVisited):
+            for background in (QPalette.ColorRole.Window, QPalette.ColorRole.Base):
+                assert contrast(shown.color(role), shown.color(background)) >= 4.5
+        assert shown.color(QPalette.ColorRole.Link).blue() > shown.color(QPalette.ColorRole.Link).red()  # still blue
+    finally:
+        app.setPalette(before)
+    assert app.palette().color(QPalette.ColorRole.Link) == before.color(QPalette.ColorRole.Link)  # light: kept

@@ -1,6 +1,7 @@
 """Screenshots of every view, in a light and a dark palette, at 1024×700 and 1920×1080:
 `make screenshots` writes them to docs/screenshots/all/<palette>-<width>x<height>/ (not kept in
-git), and the README's own (docs/screenshots/*.png) from the light palette at 1280×820.
+git), and the README's own (docs/screenshots/*.png) from the light palette at 1280×820, with
+the History tab in the dark one too (history-dark.png).
 
 Each view is also checked as it is drawn: a label whose text does not fit its width (clipped, or
 elided without a tooltip) is listed, with the view and the size; the script exits 1 if any is.
@@ -197,6 +198,9 @@ def main(argv: list[str] | None = None) -> int:
                     shooter.shot(name, widget, OUT / f"{name}.png", "readme")
                     if widget is not shooter.window:
                         widget.close()
+            if "history" in names:  # and one in the dark palette
+                shooter.use("dark", README_SIZE)
+                shooter.shot("history", shown["history"](), OUT / "history-dark.png", "readme")
         shooter.window.close()
         shooter.notebook.close()
         for problem in dict.fromkeys(shooter.problems):

@@ -29,6 +29,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 OUT = ROOT / "docs" / "screenshots"
 SIZES = [(1024, 700), (1920, 1080)]
 README_SIZE = (1280, 820)
+README_VIEWS = ("today", "history", "prep", "calendar-week", "calendar-month")
 
 
 def dark_palette():
@@ -145,7 +146,7 @@ def views(shooter: Shooter) -> dict[str, Callable[[], object]]:
             window = shooter.window
             view = window.calendar_view
             window.show_view(view)
-            view._set_mode(mode)
+            view.modes.button(mode).click()
             return window
         return show
 
@@ -166,7 +167,8 @@ def views(shooter: Shooter) -> dict[str, Callable[[], object]]:
         return editor
 
     return {"today": today, "details": tab(0), "history": tab(1), "prep": tab(2), "meetings": tab(3),
-            "calendar-week": calendar(0), "calendar-agenda": calendar(1), "sync-accounts": sync_accounts,
+            "calendar-week": calendar(0), "calendar-month": calendar(2), "calendar-agenda": calendar(1),
+            "sync-accounts": sync_accounts,
             "meeting-editor": meeting_editor}
 
 
@@ -193,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         if not arguments.no_readme:
             for name in names:
                 shooter.use("light", README_SIZE)
-                if (OUT / f"{name}.png").exists() or name in ("today", "history", "prep", "calendar-week"):
+                if (OUT / f"{name}.png").exists() or name in README_VIEWS:
                     widget = shown[name]()
                     shooter.shot(name, widget, OUT / f"{name}.png", "readme")
                     if widget is not shooter.window:

@@ -1,5 +1,6 @@
 """The calendar: a month with its meeting days marked, the chosen day's meetings, and on the
-right a week of time slots (drag a meeting to move it) or the agenda of the coming weeks.
+right a week of time slots (drag a meeting to move it), the month with each day's meetings
+(gui/month_grid.py), or the agenda of the coming weeks.
 
 Everything shown comes from model/meetings.py; changes go back to the window as signals, which
 makes them undoable.
@@ -7,11 +8,12 @@ makes them undoable.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 
 from PySide6.QtCore import QDate, QEvent, QPoint, QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCalendarWidget,
@@ -25,13 +27,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.month_grid import MonthGrid, occurrence_tooltip
 from gui.widgets.layout import heading
 from gui.widgets.meeting_list import MeetingList, day_name
-from gui.widgets.palette import secondary_text
+from gui.widgets.palette import contrast, mix, secondary_text
 from model import clock, meetings
 from model.meetings import Occurrence
 
 AGENDA_DAYS = 30
+WEEK, AGENDA, MONTH = 0, 1, 2  # the views on the right, as the mode buttons number them
 SNAP_MINUTES = 15
 
 
@@ -269,21 +273,7 @@ class WeekGrid(QWidget):
     def tooltip_at(self, point: QPoint) -> str:
         """What a meeting's chip says in full: its time, title, people and place."""
         block = self.block_at(point)
-        if block is None:
-            return ""
-        occurrence = block.occurrence
-        record = occurrence.meeting
-        starts, ends = occurrence.starts_at.astimezone(), occurrence.ends_at.astimezone()
-        lines = [f"{starts:%H:%M}–{ends:%H:%M}  {record.title}"]
-        names = ", ".join(attendee.name for attendee in record.attendees if attendee.name)
-        if names:
-            lines.append(f"With {names}")
-        if record.location:
-            lines.append(record.location)
-        state = meetings.state_of(occurrence)
-        if state != "planned":
-            lines.append(meetings.STATE_NOTES[state])
-        return "\n".join(lines)
+        return "" if block is None else occurrence_tooltip(block.occurrence)
 
     def event(self, event) -> bool:
         if event.type() == QEvent.Type.ToolTip:
@@ -428,6 +418,22 @@ class WeekView(QWidget):
         self.header.update()
 
 
+def _mark_chosen(button: QPushButton, chosen: bool) -> None:
+    """The chosen view's button tinted with the highlight colour: a pressed button alone is
+    hard to tell from the others in a dark palette (Week and Agenda looked the same)."""
+    palette = QPalette(button.parentWidget().palette() if button.parentWidget() else button.palette())
+    if chosen:
+        fill = mix(palette.color(QPalette.ColorRole.Button), palette.color(QPalette.ColorRole.Highlight), 0.55)
+        palette.setColor(QPalette.ColorRole.Button, fill)
+        ink = max((palette.color(QPalette.ColorRole.HighlightedText), palette.color(QPalette.ColorRole.ButtonText)),
+                  key=lambda colour: contrast(colour, fill))
+        palette.setColor(QPalette.ColorRole.ButtonText, ink)
+    button.setPalette(palette)
+    font = button.font()
+    font.setWeight(QFont.Weight.DemiBold if chosen else QFont.Weight.Normal)
+    button.setFont(font)
+
+
 class CalendarView(QWidget):
     """Month, day, week and agenda. Signals carry what the user asked for to the window."""
 
@@ -446,6 +452,7 @@ class CalendarView(QWidget):
         self.day_list = MeetingList("Meetings on the chosen day")
         self.day_list.setColumnHidden(2, True)  # the people are in the title, and in the tooltip
         self.week = WeekView()
+        self.month_grid = MonthGrid()
         self.agenda = MeetingList("Agenda", show_dates=False)
         self.range_label = heading("", self, 1.25)
 
@@ -456,15 +463,22 @@ class CalendarView(QWidget):
         this_week = QPushButton("Today")
         for button in (previous, following):
             button.setFixedWidth(self.fontMetrics().horizontalAdvance("M") * 3)
-        previous.clicked.connect(lambda: self.go_to(self.selected_date() - dt.timedelta(days=7)))
-        following.clicked.connect(lambda: self.go_to(self.selected_date() + dt.timedelta(days=7)))
+        previous.clicked.connect(lambda: self.step(-1))
+        following.clicked.connect(lambda: self.step(1))
+        self.previous_button, self.next_button = previous, following
         this_week.clicked.connect(lambda: self.go_to(clock.today()))
         self.week_button = QPushButton("Week")
+        self.month_button = QPushButton("Month")
         self.agenda_button = QPushButton("Agenda")
         self.modes = QButtonGroup(self)
-        for index, button in enumerate((self.week_button, self.agenda_button)):
+        for index, button in ((WEEK, self.week_button), (MONTH, self.month_button), (AGENDA, self.agenda_button)):
             button.setCheckable(True)
             self.modes.addButton(button, index)
+            button.toggled.connect(lambda on, b=button: _mark_chosen(b, on))
+            # As wide as their words (bold when chosen), not the style's 80 px: the bar fits 1024 px.
+            bold = QFont(button.font())
+            bold.setWeight(QFont.Weight.DemiBold)
+            button.setFixedWidth(QFontMetrics(bold).horizontalAdvance(button.text()) + 2 * self.fontMetrics().height())
         self.week_button.setChecked(True)
         self.modes.idClicked.connect(self._set_mode)
         new_button = QPushButton("New meeting…")
@@ -482,6 +496,7 @@ class CalendarView(QWidget):
         bar.addSpacing(10)
         bar.addWidget(self.range_label, 1)
         bar.addWidget(self.week_button)
+        bar.addWidget(self.month_button)
         bar.addWidget(self.agenda_button)
         bar.addSpacing(10)
         bar.addWidget(sheets_button)
@@ -495,8 +510,9 @@ class CalendarView(QWidget):
         column.addWidget(self.day_title)
         column.addWidget(self.day_list, 1)
         self.right = QStackedWidget()
-        self.right.addWidget(self.week)
-        self.right.addWidget(self.agenda)
+        self.right.addWidget(self.week)  # WEEK
+        self.right.addWidget(self.agenda)  # AGENDA
+        self.right.addWidget(self.month_grid)  # MONTH
         splitter = QSplitter(Qt.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(self.right)
@@ -520,6 +536,11 @@ class CalendarView(QWidget):
         self.week.grid.menu_requested.connect(self.menu_requested)
         self.week.grid.moved.connect(self.moved)
         self.week.grid.new_requested.connect(self.new_requested)
+        self.month_grid.activated.connect(self.edit_requested)
+        self.month_grid.menu_requested.connect(self.menu_requested)
+        self.month_grid.moved.connect(self.moved)
+        self.month_grid.new_requested.connect(self.new_requested)
+        self.month_grid.day_chosen.connect(self.go_to)
 
     def selected_date(self) -> dt.date:
         return self.month.selectedDate().toPython()
@@ -527,6 +548,16 @@ class CalendarView(QWidget):
     def go_to(self, day: dt.date) -> None:
         self.month.setSelectedDate(QDate(day.year, day.month, day.day))
         self.month.setCurrentPage(day.year, day.month)
+
+    def step(self, direction: int) -> None:
+        """The next (1) or previous (-1) week, or month in the month view."""
+        day = self.selected_date()
+        if self.right.currentIndex() != MONTH:
+            self.go_to(day + dt.timedelta(days=7 * direction))
+            return
+        index = day.year * 12 + day.month - 1 + direction
+        year, month = divmod(index, 12)
+        self.go_to(dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1])))
 
     def refresh(self) -> None:
         """Read everything shown again (after a change)."""
@@ -554,8 +585,21 @@ class CalendarView(QWidget):
         self.range_label.setText(f"{start.day} {start:%b} – {end.day} {end:%b %Y}" if start.month != end.month
                                  else f"{start.day}–{end.day} {end:%b %Y}")
         self.range_label.setToolTip(f"{start.day} {start:%B} – {end.day} {end:%B %Y}")
+        if self.right.currentIndex() == MONTH:
+            self._show_month(day)
+
+    def _show_month(self, day: dt.date) -> None:
+        first = MonthGrid.grid_start(day)
+        self.month_grid.show_month(day, meetings.on_days(first, first + dt.timedelta(days=7 * 6 - 1)), day)
+        self.range_label.setText(f"{day:%B %Y}")
+        self.range_label.setToolTip("")
 
     def _set_mode(self, index: int) -> None:
         self.right.setCurrentIndex(index)
-        if index == 1:
+        self.month.setVisible(index != MONTH)  # the big month is the month: the chosen day's list takes the room
+        unit = "month" if index == MONTH else "week"
+        self.previous_button.setToolTip(f"Previous {unit}")
+        self.next_button.setToolTip(f"Next {unit}")
+        if index == AGENDA:
             self.refresh_agenda()
+        self._day_chosen()

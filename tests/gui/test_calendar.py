@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 from gui.calendar_import import NewPeopleDialog
 from gui.export_dialog import ExportCalendarDialog
 from gui.meeting_editor import MeetingEditor, OutcomeDialog
+from gui.month_grid import occurrence_tooltip
 from gui.reminders import ReminderNotice
 from model import clock, contacts, history, ical, meetings, search
 from model.meetings import FLOATING
@@ -501,3 +502,94 @@ def test_the_editor_lists_zones_by_city_and_offset_with_the_persons_first(qtbot,
                         ("Europe/Berlin", "Europe/Berlin"), ("W. Europe Standard Time", "Europe/Berlin")):
         editor.zone.setEditText(typed)
         assert editor._zone_name() == zone, typed
+
+
+def test_the_month_view_shows_each_days_meetings_as_lines_and_counts_the_rest(window, qtbot):
+    window.show_view(window.calendar_view)
+    view = window.calendar_view
+    window.resize(1024, 700)
+    view.month_button.click()
+    grid = view.month_grid
+    assert view.right.currentWidget() is grid and view.range_label.text() == f"{clock.today():%B %Y}"
+    assert window.minimumSizeHint().width() <= 910 and window.width() == 1024  # a small screen still fits
+    starts = next_monday(9)
+    for n in range(9):  # more than a day's box holds at 1024×700
+        begins = starts + dt.timedelta(minutes=30 * n)
+        meetings.save(meetings.MeetingRecord(f"Stand-up {n}", begins.astimezone(dt.UTC),
+                                             (begins + dt.timedelta(minutes=15)).astimezone(dt.UTC)))
+    view.go_to(starts.date())
+    view.refresh()
+    titles, more = grid.shown_on(starts.date())
+    on_the_day = [o.meeting.title for o in meetings.on_days(starts.date())]  # in time order
+    assert titles == on_the_day[:len(titles)] and more == len(on_the_day) - len(titles) > 0
+    assert titles[0] == "Stand-up 0"
+    line = next(line for line in grid.lines if line.day == starts.date())
+    assert grid.line_at(line.rect.center().toPoint()) is line
+    assert "09:00–09:15  Stand-up 0" in occurrence_tooltip(line.occurrence)
+    cathy_call = [o for o in meetings.on_days(clock.today()) if "Cathy" in o.meeting.title]
+    view.go_to(clock.today())
+    assert any("Cathy" in title for title in grid.shown_on(clock.today())[0]) == bool(cathy_call)
+    # The next month, by the arrow, and back.
+    month = clock.today().month
+    view.next_button.click()
+    assert view.selected_date().month == month % 12 + 1 and grid.month == month % 12 + 1
+    view.previous_button.click()
+    assert view.selected_date().month == grid.month == month
+
+
+def test_drag_in_the_month_view_moves_a_meeting_by_days_and_undo_brings_it_back(window, qtbot):
+    window.show_view(window.calendar_view)
+    view = window.calendar_view
+    window.resize(1280, 820)
+    view.month_button.click()
+    starts = next_monday(14)
+    meeting_id = meetings.save(meetings.MeetingRecord("Lunch with Heather", starts.astimezone(dt.UTC),
+                                                      (starts + dt.timedelta(hours=1)).astimezone(dt.UTC)))
+    view.go_to(starts.date())
+    view.refresh()
+    grid = view.month_grid
+    line = next(line for line in grid.lines if line.occurrence.meeting.id == meeting_id)
+    grab = line.rect.center().toPoint()
+    target = grid.cell_rect(starts.date() + dt.timedelta(days=2)).center().toPoint()  # to Wednesday
+    qtbot.mousePress(grid, Qt.LeftButton, pos=grab)
+    qtbot.mouseMove(grid, grab + QPoint(10, 0))
+    qtbot.mouseMove(grid, target)
+    qtbot.mouseRelease(grid, Qt.LeftButton, pos=target)
+    assert meetings.get(meeting_id).starts_at == (starts + dt.timedelta(days=2)).astimezone(dt.UTC)  # same hour
+    assert "Lunch with Heather" in grid.shown_on(starts.date() + dt.timedelta(days=2))[0]
+    window.undo_action.trigger()
+    assert meetings.get(meeting_id).starts_at == starts.astimezone(dt.UTC)
+    # A double-click on a meeting opens it; on an empty part of a day, plans one on that day.
+    asked = []
+    view.new_requested.disconnect()
+    view.new_requested.connect(asked.append)
+    empty = grid.cell_rect(starts.date() + dt.timedelta(days=3)).center().toPoint()
+    qtbot.mouseDClick(grid, Qt.LeftButton, pos=empty)
+    assert asked and asked[0].date() == starts.date() + dt.timedelta(days=3)
+
+
+def test_the_chosen_views_button_stands_out_in_light_and_dark_palettes(qtbot):
+    from PySide6.QtGui import QColor, QPalette
+    from PySide6.QtWidgets import QPushButton
+
+    from gui.calendar_view import _mark_chosen
+    from gui.widgets.palette import contrast
+
+    for window, button_colour, text, highlight in (("#efefef", "#efefef", "#000000", "#308cc6"),
+                                                   ("#2a2e32", "#31363b", "#fcfcfc", "#3daee9")):
+        palette = QPalette()
+        for role, colour in ((QPalette.ColorRole.Window, window), (QPalette.ColorRole.Button, button_colour),
+                             (QPalette.ColorRole.ButtonText, text), (QPalette.ColorRole.Highlight, highlight),
+                             (QPalette.ColorRole.HighlightedText, "#ffffff")):
+            palette.setColor(role, QColor(colour))
+        chosen, other = QPushButton("Week"), QPushButton("Agenda")
+        for button in (chosen, other):
+            qtbot.addWidget(button)
+            button.setPalette(palette)
+        _mark_chosen(chosen, True)
+        _mark_chosen(other, False)
+        shown = chosen.palette()
+        fill, ink = shown.color(QPalette.ColorRole.Button), shown.color(QPalette.ColorRole.ButtonText)
+        assert contrast(ink, fill) >= 4.5
+        assert contrast(fill, other.palette().color(QPalette.ColorRole.Button)) > 1.5  # not the same as the others
+        assert chosen.font().bold() or chosen.font().weight() > other.font().weight()

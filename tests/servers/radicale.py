@@ -100,12 +100,17 @@ def serving(command: list[str], log_path: Path, port: int, timeout: float) -> It
             _wait_for(process, port, log_path.parent, timeout)
             yield Server(port)
         finally:
-            process.terminate()
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(10)
+            stop(process)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a server the test started: politely, then not."""
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(10)
 
 
 def _wait_for(process: subprocess.Popen, port: int, folder: Path, timeout: float) -> None:

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers.radicale import stop
+
 
 def available() -> bool:
     return all(shutil.which(tool) for tool in ("dbus-daemon", "dbus-send", "gnome-keyring-daemon"))
@@ -50,12 +52,7 @@ def secret_service(folder: Path, timeout: float = 20) -> Iterator[dict[str, str]
     finally:
         for process in (keyring, bus):
             if process is not None:
-                process.terminate()
-                try:
-                    process.wait(10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait(10)
+                stop(process)
 
 
 def _wait_for_name(environment: dict[str, str], deadline: float, name: str, process: subprocess.Popen) -> None:

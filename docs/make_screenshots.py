@@ -166,7 +166,15 @@ def views(shooter: Shooter) -> dict[str, Callable[[], object]]:
         editor.show()
         return editor
 
-    return {"today": today, "details": tab(0), "history": tab(1), "prep": tab(2), "meetings": tab(3),
+    def preferences_dialog():
+        from gui.preferences_dialog import PreferencesDialog
+
+        dialog = PreferencesDialog(shooter.window)
+        dialog.show()
+        return dialog
+
+    return {"preferences": preferences_dialog, "today": today, "details": tab(0), "history": tab(1), "prep": tab(2),
+            "meetings": tab(3),
             "calendar-week": calendar(0), "calendar-month": calendar(2), "calendar-agenda": calendar(1),
             "sync-accounts": sync_accounts,
             "meeting-editor": meeting_editor}

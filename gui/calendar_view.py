@@ -31,7 +31,7 @@ from gui.month_grid import MonthGrid, occurrence_tooltip
 from gui.widgets.layout import heading
 from gui.widgets.meeting_list import MeetingList, day_name
 from gui.widgets.palette import contrast, mix, secondary_text
-from model import clock, meetings
+from model import clock, meetings, preferences
 from model.meetings import Occurrence
 
 AGENDA_DAYS = 30
@@ -44,7 +44,8 @@ def local_zone() -> dt.tzinfo:
 
 
 def monday_of(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
+    """The first day of `day`'s week: a Monday, or the day the preferences start weeks on."""
+    return day - dt.timedelta(days=(day.weekday() - preferences.current().first_day) % 7)
 
 
 class MonthCalendar(QCalendarWidget):
@@ -55,7 +56,7 @@ class MonthCalendar(QCalendarWidget):
         self.counts: dict[dt.date, int] = {}
         self.setGridVisible(False)
         self.setVerticalHeaderFormat(QCalendarWidget.NoVerticalHeader)
-        self.setFirstDayOfWeek(Qt.Monday)
+        self.setFirstDayOfWeek(Qt.DayOfWeek(preferences.current().first_day + 1))  # Qt counts Monday as 1
         today = clock.today()  # Rapport's clock, not Qt's: the same "today" as every other view
         self.setSelectedDate(QDate(today.year, today.month, today.day))
         self.setAccessibleName("Month")
@@ -64,7 +65,7 @@ class MonthCalendar(QCalendarWidget):
     def visible_range(self) -> tuple[dt.date, dt.date]:
         """The six weeks the grid shows for the current page."""
         first = dt.date(self.yearShown(), self.monthShown(), 1)
-        start = monday_of(first) if first.weekday() else first - dt.timedelta(days=7)
+        start = monday_of(first) if monday_of(first) != first else first - dt.timedelta(days=7)
         return start, start + dt.timedelta(days=41)
 
     def show_counts(self, counts: dict[dt.date, int]) -> None:

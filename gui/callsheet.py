@@ -20,7 +20,7 @@ import resources
 from gui import fonts
 from gui.widgets.avatar import avatar_pixmap
 from gui.widgets.layout import breakable
-from model import callsheet, storage
+from model import callsheet, preferences, storage
 from model.callsheet import CallSheet, PersonSheet
 from model.faults import explain
 
@@ -39,8 +39,9 @@ def load_fonts() -> None:
 
 
 def default_page_size() -> QPageSize:
-    """Letter where the locale uses it, A4 elsewhere (RAPPORT_PAPER=letter or a4 overrides)."""
-    region = os.environ.get("RAPPORT_PAPER", "")
+    """The paper the preferences name; else Letter where the locale uses it, A4 elsewhere
+    (RAPPORT_PAPER=letter or a4 overrides)."""
+    region = os.environ.get("RAPPORT_PAPER", "") or preferences.current().paper
     if region.lower() in ("letter", "a4"):
         return QPageSize(QPageSize.Letter if region.lower() == "letter" else QPageSize.A4)
     territory = QLocale.system().territory()

@@ -10,10 +10,11 @@ one transaction, off the UI thread; Edit → Undo takes it back.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,10 +36,9 @@ from PySide6.QtWidgets import (
 
 from gui.widgets.person_field import PersonField
 from gui.widgets.worker import Jobs
-from model import contacts, exchange_import, history
+from model import contacts, exchange_import, history, preferences
 from model.exchange_import import Applied, HistoryPlan
 
-KEEP_TEXT_SETTING = "history/keep_text"
 COLUMNS = ["Import", "Person", "In your notebook", "Channels", "New", "First", "Last"]
 
 
@@ -92,7 +92,7 @@ class HistoryImportDialog(QDialog):
         self.merge_button.setToolTip("The selected rows are one person: their history goes together")
         self.merge_button.clicked.connect(self._merge_selected)
         self.keep_text = QCheckBox("Keep a one-line summary of each message (the first line, up to 120 characters)")
-        self.keep_text.setChecked(bool(QSettings().value(KEEP_TEXT_SETTING, False, type=bool)))
+        self.keep_text.setChecked(preferences.current().keep_text)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.import_button = buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
         self.import_button.setEnabled(False)
@@ -270,7 +270,8 @@ class HistoryImportDialog(QDialog):
     def apply(self) -> None:
         assert self.plan is not None
         keep = self.keep_text.isChecked()
-        QSettings().setValue(KEEP_TEXT_SETTING, keep)
+        if keep != preferences.current().keep_text:  # the choice made here is the next one's default
+            preferences.save(dataclasses.replace(preferences.current(), keep_text=keep))
         self.import_button.setEnabled(False)
         self.status.setText("Importing…")
         plan = self.plan

@@ -35,7 +35,7 @@ from gui.undo_commands import (
     SaveMeeting,
 )
 from gui.widgets.worker import BackgroundError, run_in_background
-from model import backups, clock, contacts, meetings, storage
+from model import backups, clock, contacts, meetings, preferences, storage
 from model.faults import Damaged
 from model.file_kinds import CALENDAR_SUFFIXES, CARD_SUFFIXES, HISTORY_SUFFIXES, sort_paths
 from model.meetings import MeetingRecord
@@ -187,6 +187,10 @@ class MainWindow(QMainWindow):
                                                  tip="The address book and calendar servers this notebook syncs with")
         self.conflicts_action = self._action("Sync c&onflicts…", self.show_sync_conflicts,
                                              tip="Fields changed differently here and on the server: keep or take")
+        self.preferences_action = self._action("Prefere&nces…", self.edit_preferences, "Ctrl+,",
+                                               "Home and its time zone, call hours, the first day of the week,"
+                                               " paper, reminders")
+        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.check_action = self._action("Check &notebook", self.check_notebook,
                                          tip="Read every page of the notebook to find damage (an integrity check)")
         self.today_action = self._action("&Today", self.show_today, "Ctrl+1",
@@ -240,6 +244,8 @@ class MainWindow(QMainWindow):
         menu.addAction(self.log_action)
         menu.addSeparator()
         menu.addAction(self.find_action)
+        menu.addSeparator()
+        menu.addAction(self.preferences_action)
         menu = self.menuBar().addMenu("&View")
         menu.addActions(self.view_actions.actions())
         menu.addSeparator()
@@ -922,6 +928,21 @@ class MainWindow(QMainWindow):
         if self._sync is not None:
             self._sync.set_minutes(self._sync.minutes())
             self._sync.start()
+
+    def edit_preferences(self) -> None:
+        from gui.preferences_dialog import PreferencesDialog
+
+        if PreferencesDialog(self).exec():
+            self.preferences_changed()
+
+    def preferences_changed(self) -> None:
+        """Every view again in the zone, hours and week the preferences now say."""
+        if self._calendar_view is not None:
+            self._calendar_view.month.setFirstDayOfWeek(Qt.DayOfWeek(preferences.current().first_day + 1))
+            self._calendar_view.refresh()
+        self._changed(self.contact_list.current_id())
+        if self.pages.currentWidget() is self.today_page:
+            self.show_today()
 
     def new_notebook(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, "New notebook", str(self.notebook.path.parent / "notebook.rapport"),

@@ -31,11 +31,9 @@ from gui.log_dialog import DateTimeField, PeoplePicker
 from gui.widgets.layout import dialog_buttons
 from gui.widgets.palette import secondary_text
 from gui.widgets.zone_box import ZoneBox
-from model import clock, contacts, meetings, places
+from model import clock, contacts, meetings, places, preferences
 from model.meetings import (
     ALL_DAY_REMINDERS,
-    DEFAULT_ALL_DAY_REMINDER,
-    DEFAULT_REMINDER,
     FLOATING,
     KINDS,
     REMINDERS,
@@ -141,7 +139,7 @@ class MeetingEditor(QDialog):
         self.agenda.setFixedHeight(self.fontMetrics().height() * 4 + 12)
         self.reminder = QComboBox()
         self.reminder.setAccessibleName("Reminder")
-        self._fill_reminders(False, DEFAULT_REMINDER)
+        self._fill_reminders(False, preferences.current().reminder)
         self.repeat_every = QSpinBox()
         self.repeat_every.setRange(1, 52)
         self.repeat_every.setPrefix("every ")
@@ -215,7 +213,9 @@ class MeetingEditor(QDialog):
     def _fill(self, record: MeetingRecord | None, ids: list[int], starts_at: dt.datetime | None) -> None:
         people = self._attending(ids)
         theirs = people.zone
-        likely = [(record.time_zone if record else "", ""), (self._mine, ""), (theirs, people.place)]
+        usual = preferences.current()
+        home = usual.home_place if usual.home_zone in ("", self._mine) else ""
+        likely = [(record.time_zone if record else "", ""), (self._mine, home), (theirs, people.place)]
         self.zone.fill([(zone, place) for zone, place in likely if zone and zone != FLOATING],
                        extra=[(_FLOATING_TEXT, FLOATING)])
         self.repeat_every.setEnabled(False)
@@ -281,7 +281,8 @@ class MeetingEditor(QDialog):
         """Made all-day or timed: the same reminder when it still suits, else the usual one."""
         minutes = self.reminder.currentData()
         if minutes not in (ALL_DAY_REMINDERS if all_day else REMINDERS):
-            minutes = DEFAULT_ALL_DAY_REMINDER if all_day else DEFAULT_REMINDER
+            usual = preferences.current()
+            minutes = usual.all_day_reminder if all_day else usual.reminder
         self._fill_reminders(all_day, minutes)
 
     def _show_all_day(self, on: bool) -> None:

@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from gui.widgets.palette import mix, secondary_text
-from model import clock, meetings
+from model import clock, meetings, preferences
 from model.meetings import Occurrence
 
 WEEKS = 6
@@ -77,9 +77,10 @@ class MonthGrid(QWidget):
 
     @staticmethod
     def grid_start(month_day: dt.date) -> dt.date:
-        """The Monday the six weeks showing `month_day`'s month start on."""
+        """The first day of the week (Monday, or as the preferences say) that the six weeks
+        showing `month_day`'s month start on."""
         first = month_day.replace(day=1)
-        return first - dt.timedelta(days=first.weekday())
+        return first - dt.timedelta(days=(first.weekday() - preferences.current().first_day) % 7)
 
     def show_month(self, month_day: dt.date, found: list[Occurrence], selected: dt.date | None = None) -> None:
         self.first, self.month = self.grid_start(month_day), month_day.month

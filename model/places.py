@@ -23,7 +23,7 @@ from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import resources
-from model import clock
+from model import clock, preferences
 
 # Other names people write for a country, mapped to its ISO code.
 _COUNTRY_ALIASES = {
@@ -256,7 +256,14 @@ def zone_or_local(zone: str) -> dt.tzinfo:
 
 
 def my_zone() -> str:
-    """The computer's IANA zone ("Europe/London"), or "" when the system does not say."""
+    """The user's IANA zone ("Europe/London"): home as the preferences set it, else the
+    computer's; "" when neither says."""
+    home = preferences.current().home_zone
+    return home if home else computer_zone()
+
+
+def computer_zone() -> str:
+    """The computer's IANA zone, or "" when the system does not say."""
     from tzlocal import get_localzone_name
 
     try:
@@ -458,7 +465,12 @@ def describe_local_time(zone: str, place: str = "", now: dt.datetime | None = No
     return f"It's {wall} {_part_of_day(there.hour)}{where}, {describe_offset(offset)}"
 
 
-DEFAULT_CALL_HOURS = "09:00-18:00"
+DEFAULT_CALL_HOURS = preferences.DEFAULT_CALL_HOURS
+
+
+def default_call_hours() -> str:
+    """When a person without hours of their own may be called: the user's preference."""
+    return preferences.current().call_hours or DEFAULT_CALL_HOURS
 
 
 def call_hours_or_default(text: str) -> str:
@@ -466,12 +478,12 @@ def call_hours_or_default(text: str) -> str:
     try:
         parse_call_hours(text)
     except PlaceError:
-        return DEFAULT_CALL_HOURS
-    return text or DEFAULT_CALL_HOURS
+        return default_call_hours()
+    return text or default_call_hours()
 
 
 def parse_call_hours(text: str) -> tuple[dt.time, dt.time]:
-    match = re.fullmatch(r"\s*(\d{1,2}):?(\d{2})\s*[-–]\s*(\d{1,2}):?(\d{2})\s*", text or DEFAULT_CALL_HOURS)
+    match = re.fullmatch(r"\s*(\d{1,2}):?(\d{2})\s*[-–]\s*(\d{1,2}):?(\d{2})\s*", text or default_call_hours())
     if not match:
         raise PlaceError(f"Call hours must look like 09:00-18:00, not {text!r}")
     h1, m1, h2, m2 = (int(group) for group in match.groups())
@@ -489,7 +501,7 @@ class CallWindow:
 def reasonable_hour(zone: str, call_hours: str = "", now: dt.datetime | None = None) -> CallWindow:
     """Whether now is a good time to call someone in `zone`, given their call hours there."""
     there = local_time(zone, now)
-    start, end = parse_call_hours(call_hours or DEFAULT_CALL_HOURS)
+    start, end = parse_call_hours(call_hours or default_call_hours())
     clock = there.time().replace(second=0, microsecond=0)
     hours = f"{start:%H:%M}–{end:%H:%M}"
     if there.weekday() >= 5:
@@ -514,7 +526,7 @@ def next_call_slot(zone: str, call_hours: str = "", now: dt.datetime | None = No
     now = (now or clock.now()).astimezone(dt.UTC)
     mine = my_zone or clock.local_zone()
     there_zone = zone_or_local(zone)
-    start, end = parse_call_hours(call_hours or DEFAULT_CALL_HOURS)
+    start, end = parse_call_hours(call_hours or default_call_hours())
     first = (now + dt.timedelta(hours=1)).replace(second=0, microsecond=0)
     first += dt.timedelta(minutes=(30 - first.minute % 30) % 30)
     # Their hours and the user's; where the two never meet (New York's day is Sydney's night),

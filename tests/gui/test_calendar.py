@@ -593,3 +593,36 @@ def test_the_chosen_views_button_stands_out_in_light_and_dark_palettes(qtbot):
         assert contrast(ink, fill) >= 4.5
         assert contrast(fill, other.palette().color(QPalette.ColorRole.Button)) > 1.5  # not the same as the others
         assert chosen.font().bold() or chosen.font().weight() > other.font().weight()
+
+
+def test_preferences_start_the_week_on_sunday_and_set_the_usual_reminder(window, qtbot, tmp_path, monkeypatch):
+    from gui.month_grid import MonthGrid
+    from gui.preferences_dialog import PreferencesDialog
+    from model import preferences
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    preferences.forget()
+    try:
+        dialog = PreferencesDialog(window)
+        qtbot.addWidget(dialog)
+        assert dialog.zone.zone() == "" and dialog.zone.itemText(0).startswith("This computer's")
+        dialog.first_day.setCurrentIndex(6)
+        dialog.reminder.setCurrentIndex(dialog.reminder.findData(30))
+        dialog.hours_to.setTime(dialog.hours_from.time())  # ends when it starts: refused, said
+        dialog.accept()
+        assert "end after" in dialog.problem.text() and dialog.result() != dialog.DialogCode.Accepted
+        assert preferences.current().first_day == 0
+        dialog.hours_to.setTime(dialog.hours_from.time().addSecs(4 * 3600))
+        dialog.accept()
+        assert preferences.current().first_day == 6 and preferences.current().reminder == 30
+        window.show_view(window.calendar_view)
+        window.preferences_changed()
+        view = window.calendar_view
+        assert view.month.firstDayOfWeek() == Qt.Sunday
+        assert view.week.grid.week_start.weekday() == 6
+        assert MonthGrid.grid_start(clock.today()).weekday() == 6
+        editor = MeetingEditor()
+        qtbot.addWidget(editor)
+        assert editor.reminder.currentData() == 30
+    finally:
+        preferences.forget()

@@ -68,6 +68,17 @@ def frozen_clock():
     clock.thaw()
 
 
+@pytest.fixture(autouse=True)
+def fresh_preferences():
+    """Each test reads the preferences file as it finds it: none saved by an earlier test stays
+    in memory (autouse, so this runs after a test's monkeypatch has put its environment back)."""
+    from model import preferences
+
+    preferences.forget()
+    yield
+    preferences.forget()
+
+
 @pytest.fixture
 def notebook(tmp_path):
     """An empty notebook in a real SQLite file."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from model import connections, contacts, history, meetings, places, prep, search
+from model import clock, connections, contacts, history, meetings, places, prep, search
 from model.contacts import ContactRecord
 
 
@@ -92,7 +92,8 @@ def person_sheet(record: ContactRecord, now: dt.datetime, limit: int = 6, exchan
         if meeting_at:
             sheet.local_time = sheet.local_time.replace("It's ", "At the meeting it's ", 1)
         sheet.season = places.season(resolution.zone, today=places.local_time(resolution.zone, now).date())
-        sheet.zone_note = f"{resolution.zone.replace('_', ' ')}, {resolution.source}"
+        # (the city is on the line above: the zone by its own city and offset, then where it came from)
+        sheet.zone_note = f"{places.zone_label(resolution.zone, now=meeting_at or now)}, {resolution.source}"
     else:
         sheet.zone_note = resolution.note or "Time zone unknown"
     summary = history.summary(record.id, now)
@@ -194,8 +195,8 @@ def for_day(day: dt.date, now: dt.datetime | None = None) -> list[CallSheet]:
 
 
 def _printed(now: dt.datetime) -> str:
-    local = now.astimezone()
-    return f"Printed {local.day} {local:%B %Y, %H:%M}"
+    local = now.astimezone(clock.local_zone())
+    return f"Printed {local.day} {local:%b %Y}, {local:%H:%M}"  # one short line in the corner
 
 
 def find(who: str) -> tuple[str, int | None, list[tuple[int, str]]]:

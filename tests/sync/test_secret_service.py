@@ -23,9 +23,9 @@ def keyring_daemon(tmp_path, monkeypatch):
         for name, value in environment.items():
             monkeypatch.setenv(name, value)
         monkeypatch.delenv("PYTHON_KEYRING_BACKEND", raising=False)
-        before = keyring.get_keyring()
+        keyring.core._keyring_backend = None  # chosen afresh on this session's bus ...
         yield environment
-        keyring.set_keyring(before)
+        keyring.core._keyring_backend = None  # ... and afresh after it, as the next test's environment says
 
 
 def secretstorage_items(service: str, username: str) -> list[tuple[bytes, dict]]:

@@ -668,21 +668,31 @@ def _card(text: str, name: str) -> ContactRecord:
     return record
 
 
+@dataclass(slots=True)
+class _Known:
+    """A person not changed here since the last sync: what a pull needs of them (making 10,000
+    whole ContactRecords for this was 0.1 s of every sync)."""
+
+    id: int
+    uid: str
+    created_at: str = ""
+
+
 class _Cards(_Side):
     kind, content_type, suffix = CARD, "text/vcard", ".vcf"
 
     def __init__(self) -> None:
         self.versions: dict[int, str] = {}  # how often each person's card has changed here
 
-    def local(self, synced: dict[str, _Item]) -> dict[str, tuple[ContactRecord, str | None]]:
-        found: dict[str, tuple[ContactRecord, str | None]] = {}
+    def local(self, synced: dict[str, _Item]) -> dict[str, tuple[ContactRecord | _Known, str | None]]:
+        found: dict[str, tuple[ContactRecord | _Known, str | None]] = {}
         changed = []
         self.versions = {}
         for contact_id, uid, version in contacts.change_stamps():
             self.versions[contact_id] = version
             item = synced.get(contacts.uid_key(uid))
             if item is not None and item.synced_hash and item.stamp == version:
-                found[contacts.uid_key(uid)] = (ContactRecord(id=contact_id, uid=uid), None)
+                found[contacts.uid_key(uid)] = (_Known(contact_id, uid), None)
             else:
                 changed.append(contact_id)
         for record in contacts.iter_contacts(changed):

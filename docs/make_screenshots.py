@@ -57,27 +57,7 @@ def dark_palette():
     return palette
 
 
-def clipped_labels(top) -> list[str]:
-    """The visible labels of `top` whose text needs more width than they have: plain text on one
-    line, cut off at the right (an ElidedLabel that elides says so in its tooltip, and passes)."""
-    from PySide6.QtWidgets import QLabel
-
-    from gui.widgets.elided_label import ElidedLabel
-
-    found = []
-    for label in top.findChildren(QLabel):
-        if not label.isVisibleTo(top) or label.wordWrap() or not label.text().strip() or label.width() <= 1:
-            continue
-        if isinstance(label, ElidedLabel):
-            if label.text() != label.full_text() and not label.toolTip():
-                found.append(f"elided without a tooltip: {label.full_text()!r}")
-            continue
-        if label.textFormat() == 1 or "<" in label.text():  # rich text: wraps or is laid out by Qt itself
-            continue
-        needed = label.fontMetrics().horizontalAdvance(label.text().replace("&", "", 1)) + 2 * label.margin()
-        if needed > label.contentsRect().width() + 1:
-            found.append(f"clipped ({needed} px in {label.contentsRect().width()}): {label.text()!r}")
-    return found
+from tests.gui.clipping import clipped_labels  # noqa: E402 - after the path and the platform are set
 
 
 class Shooter:

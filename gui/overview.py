@@ -199,6 +199,9 @@ class WelcomePage(QWidget):
             "the sample notebook first.")
         text.setWordWrap(True)
         text.setFixedWidth(460)
+        # A layout that centres a wrapped label gives it one line's height: the first sentence was
+        # cut mid-phrase. As tall as its lines need at that width.
+        text.setFixedHeight(text.heightForWidth(460))
         text.setAlignment(Qt.AlignHCenter)
         layout = QVBoxLayout(self)
         layout.addStretch(1)

@@ -32,32 +32,7 @@ README_SIZE = (1280, 820)
 README_VIEWS = ("today", "history", "prep", "calendar-week", "calendar-month")
 
 
-def dark_palette():
-    """A dark palette as Breeze Dark and GNOME's dark theme set it: every role, Link included."""
-    from PySide6.QtGui import QColor, QPalette
-
-    palette = QPalette()
-    roles = {
-        QPalette.ColorRole.Window: "#2a2e32", QPalette.ColorRole.WindowText: "#fcfcfc",
-        QPalette.ColorRole.Base: "#1b1e20", QPalette.ColorRole.AlternateBase: "#232629",
-        QPalette.ColorRole.Text: "#fcfcfc", QPalette.ColorRole.Button: "#31363b",
-        QPalette.ColorRole.ButtonText: "#fcfcfc", QPalette.ColorRole.Highlight: "#3daee9",
-        QPalette.ColorRole.HighlightedText: "#fcfcfc", QPalette.ColorRole.Link: "#1d99f3",
-        QPalette.ColorRole.LinkVisited: "#9b59b6", QPalette.ColorRole.ToolTipBase: "#31363b",
-        QPalette.ColorRole.ToolTipText: "#fcfcfc", QPalette.ColorRole.PlaceholderText: "#a1a9b1",
-        QPalette.ColorRole.Light: "#40464c", QPalette.ColorRole.Midlight: "#363b40",
-        QPalette.ColorRole.Mid: "#24282b", QPalette.ColorRole.Dark: "#141618", QPalette.ColorRole.Shadow: "#0e0f10",
-        QPalette.ColorRole.BrightText: "#ffffff",
-    }
-    for role, colour in roles.items():
-        palette.setColor(role, QColor(colour))
-    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#6e7175"))
-    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, QColor("#6e7175"))
-    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#6e7175"))
-    return palette
-
-
-from tests.gui.clipping import clipped_labels  # noqa: E402 - after the path and the platform are set
+from tests.gui.clipping import clipped_labels, dark_palette  # noqa: E402 - after the path and the platform are set
 
 
 class Shooter:

@@ -62,3 +62,41 @@ def test_the_dialogs(window, qtbot):
         settle()
         problems += [f"{dialog.windowTitle()}: {p}" for p in clipped_labels(dialog)]
     assert problems == []
+
+
+def test_text_reads_at_4_5_to_1_in_the_light_and_a_dark_palette(qtbot, sample_notebook):
+    """Every label of the main views, as drawn, against what is behind it (WCAG AA for text),
+    in Fusion's light palette and in a Breeze Dark-like one (each window made in its palette,
+    as the desktop's theme gives it at start)."""
+    from PySide6.QtGui import QPalette
+
+    from gui.app import application
+    from gui.main_window import MainWindow
+    from tests.gui.clipping import dark_palette, low_contrast_labels
+
+    app = application("test")
+    before = QPalette(app.palette())
+    problems = []
+    try:
+        for name, palette in (("light", app.style().standardPalette()), ("dark", dark_palette())):
+            app.setPalette(palette)
+            window = MainWindow(sample_notebook, "test")
+            qtbot.addWidget(window)
+            window.show()
+            window.resize(1024, 700)
+            window.show_today()
+            settle()
+            problems += [f"{name} today: {p}" for p in low_contrast_labels(window)]
+            window.open_contact(search.search("Cathy Rogers")[0])
+            for index in range(window.contact_page.tabs.count()):
+                window.contact_page.tabs.setCurrentIndex(index)
+                settle()
+                tab = window.contact_page.tabs.tabText(index)
+                problems += [f"{name} {tab}: {p}" for p in low_contrast_labels(window)]
+            window.show_view(window.calendar_view)
+            settle()
+            problems += [f"{name} calendar: {p}" for p in low_contrast_labels(window)]
+            window.close()
+    finally:
+        app.setPalette(before)
+    assert list(dict.fromkeys(problems)) == []

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.month_grid import MonthGrid, occurrence_tooltip
+from gui.month_grid import MonthGrid, draggable, hover_cursor, occurrence_tooltip
 from gui.widgets.layout import heading
 from gui.widgets.meeting_list import MeetingList, day_name
 from gui.widgets.palette import contrast, mix, secondary_text
@@ -291,7 +291,7 @@ class WeekGrid(QWidget):
 
     def mousePressEvent(self, event) -> None:
         block = self.block_at(event.position().toPoint())
-        if event.button() == Qt.LeftButton and block and block.occurrence.meeting.status == "planned":
+        if event.button() == Qt.LeftButton and block and draggable(block.occurrence):
             self._drag = (block, event.position().toPoint() - block.rect.topLeft().toPoint())
             self._drop = None
         elif event.button() == Qt.RightButton and block:
@@ -303,8 +303,7 @@ class WeekGrid(QWidget):
         point = event.position().toPoint()
         if self._drag is None:
             block = self.block_at(point)
-            self.setCursor(Qt.OpenHandCursor if block and block.occurrence.meeting.status == "planned"
-                           else Qt.ArrowCursor)
+            hover_cursor(self, block.occurrence if block else None)
             return
         block, grip = self._drag
         if self._drop is None and (point - (block.rect.topLeft().toPoint() + grip)).manhattanLength() < 6:

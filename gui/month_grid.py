@@ -50,6 +50,16 @@ def occurrence_tooltip(occurrence: Occurrence) -> str:
     return "\n".join(lines)
 
 
+def draggable(occurrence: Occurrence | None) -> bool:
+    """Whether a meeting can be dragged to another time: a planned one (not done or cancelled)."""
+    return occurrence is not None and occurrence.meeting.status == "planned"
+
+
+def hover_cursor(widget: QWidget, occurrence: Occurrence | None) -> None:
+    """An open hand over a meeting that can be dragged, the arrow elsewhere (week and month alike)."""
+    widget.setCursor(Qt.CursorShape.OpenHandCursor if draggable(occurrence) else Qt.CursorShape.ArrowCursor)
+
+
 class MonthGrid(QWidget):
     day_chosen = Signal(object)  # date
     activated = Signal(int)  # meeting id
@@ -269,7 +279,7 @@ class MonthGrid(QWidget):
                 self.selected = day
                 self.update()
                 self.day_chosen.emit(day)
-            if line is not None and line.occurrence.meeting.status == "planned":
+            if line is not None and draggable(line.occurrence):
                 self._drag, self._drop_day = (line, point), None
         elif event.button() == Qt.MouseButton.RightButton and line is not None:
             self.menu_requested.emit(line.occurrence.meeting.id, event.globalPosition().toPoint(),
@@ -280,8 +290,7 @@ class MonthGrid(QWidget):
         point = event.position().toPoint()
         if self._drag is None:
             line = self.line_at(point)
-            self.setCursor(Qt.CursorShape.OpenHandCursor if line and line.occurrence.meeting.status == "planned"
-                           else Qt.CursorShape.ArrowCursor)
+            hover_cursor(self, line.occurrence if line else None)
             return
         line, pressed = self._drag
         if self._drop_day is None and (point - pressed).manhattanLength() < 6:

@@ -579,14 +579,15 @@ class CalendarView(QWidget):
         day = self.selected_date()
         self.day_title.setText(day_name(day))
         self.day_list.show_occurrences(meetings.on_days(day), empty="No meetings. Double-click a day to plan one.")
+        if self.right.currentIndex() == MONTH:  # the week is read when it is shown again (_set_mode)
+            self._show_month(day)
+            return
         start, end = monday_of(day), monday_of(day) + dt.timedelta(days=6)
         self.week.show_week(start, meetings.on_days(start, end))
         # Months shortened (30 Nov – 6 Dec 2026), the full form in the tooltip: the bar fits a 1024 px screen.
         self.range_label.setText(f"{start.day} {start:%b} – {end.day} {end:%b %Y}" if start.month != end.month
                                  else f"{start.day}–{end.day} {end:%b %Y}")
         self.range_label.setToolTip(f"{start.day} {start:%B} – {end.day} {end:%B %Y}")
-        if self.right.currentIndex() == MONTH:
-            self._show_month(day)
 
     def _show_month(self, day: dt.date) -> None:
         first = MonthGrid.grid_start(day)

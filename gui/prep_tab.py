@@ -430,7 +430,7 @@ class PrepTab(QWidget):
         self._edit(city=self.city_field.text().strip(), region=self.region_field.text().strip(),
                    country=self.country_field.text().strip(), time_zone=zone,
                    time_zone_source=(self.record.time_zone_source if keep_source else "set by you") if zone else "",
-                   call_hours="" if hours == places.DEFAULT_CALL_HOURS else hours)
+                   call_hours="" if hours == places.default_call_hours() else hours)
         self.place_button.setChecked(False)
 
     def _save_how_met(self, *_picked) -> None:

@@ -494,7 +494,10 @@ def _overlapping_sql(start: dt.datetime, end: dt.datetime, statuses: Sequence[st
         longest = database.execute_sql(
             f"SELECT max({MEETING_DAYS_SQL}) FROM meeting WHERE recurrence = ''").fetchone()[0] or 0
         params["earliest"] = stamp(start - dt.timedelta(days=longest + 1) - _MARGIN)
-    wanted = "" if set(STATUSES) <= set(statuses) else f" AND m.status IN ({', '.join(repr(s) for s in statuses)})"
+    wanted = ""
+    if not set(STATUSES) <= set(statuses):
+        params.update((f"status{n}", status) for n, status in enumerate(statuses))
+        wanted = f" AND m.status IN ({', '.join(f':status{n}' for n in range(len(statuses)))})"
     return _OVERLAPPING_SQL[which] + wanted, params
 
 

@@ -45,13 +45,14 @@ class _Bus:
             raise SecretServiceError(f"no session bus: {error}") from None
 
     def call(self, path: str, interface: str, method: str, signature: str = "", *body, timeout: float = 10):
-        from jeepney import DBusAddress, MessageType, new_method_call
+        from jeepney import DBusAddress, HeaderFields, MessageType, new_method_call
 
         address = DBusAddress(path, bus_name=BUS_NAME, interface=_PREFIX + interface)
         reply = self.connection.send_and_get_reply(new_method_call(address, method, signature, body),
                                                    timeout=timeout)
         if reply.header.message_type == MessageType.error:
-            raise SecretServiceError(f"{method}: {reply.header.fields.get(4, 'refused')} {reply.body}")
+            name = reply.header.fields.get(HeaderFields.error_name, "refused")
+            raise SecretServiceError(f"{method}: {name} {reply.body}")
         return reply.body
 
     def property(self, path: str, interface: str, name: str):

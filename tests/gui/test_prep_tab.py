@@ -102,3 +102,19 @@ def test_link_people_and_follow_a_link(window, qtbot):
     tab.links_label.linkActivated.emit(f"contact:{cheryl}")
     assert window.contact_page.name_label.full_text() == "Cheryl Lopata"
     assert "Cathy met Cheryl on Twitter" in window.contact_page.prep_tab.links_label.text()
+
+
+def test_hours_left_at_the_preferred_default_keep_following_it(window, tmp_path, monkeypatch):
+    import dataclasses
+
+    from model import preferences
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    preferences.forget()
+    preferences.save(dataclasses.replace(preferences.current(), call_hours="10:00-19:00"))
+    cathy, tab = open_prep(window, "Cathy Rogers")
+    assert contacts.get_contact(cathy).call_hours == ""
+    tab.place_button.setChecked(True)
+    assert tab.hours_from.time().toString("HH:mm") == "10:00"  # the default shown
+    tab._save_place()
+    assert contacts.get_contact(cathy).call_hours == ""  # still the default, not 10:00-19:00 of her own

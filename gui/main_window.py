@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -34,6 +34,7 @@ from gui.undo_commands import (
     MergeContacts,
     SaveMeeting,
 )
+from gui.widgets.line_icons import line_icon
 from gui.widgets.worker import BackgroundError, run_in_background
 from model import backups, clock, contacts, meetings, preferences, storage
 from model.faults import Damaged
@@ -267,7 +268,17 @@ class MainWindow(QMainWindow):
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonTextOnly)
+        toolbar.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
+        toolbar.setIconSize(QSize(20, 20))
+        buttons = ((self.today_action, "today", "Today"), (self.people_action, "people", "People"),
+                   (self.offline_action, "offline", "Offline"), (self.calendar_action, "calendar", "Calendar"),
+                   (self.new_contact_action, "new-contact", "New"), (self.log_action, "log", "Log"),
+                   (self.new_meeting_action, "new-meeting", "Plan"), (self.edit_action, "edit", "Edit"),
+                   (self.delete_action, "delete", "Delete"), (self.import_action, "import", "Import"),
+                   (self.sync_action, "sync", "Sync"))
+        for action, icon, short in buttons:
+            action.setIcon(line_icon(icon))
+            action.setIconText(short)  # the menus keep the whole text; the button's tooltip too
         toolbar.addActions(self.view_actions.actions())
         toolbar.addSeparator()
         toolbar.addActions([self.new_contact_action, self.log_action, self.new_meeting_action, self.edit_action,

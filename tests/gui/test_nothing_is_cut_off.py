@@ -100,3 +100,61 @@ def test_text_reads_at_4_5_to_1_in_the_light_and_a_dark_palette(qtbot, sample_no
     finally:
         app.setPalette(before)
     assert list(dict.fromkeys(problems)) == []
+
+
+def test_the_toolbar_icons_are_drawn_for_the_palette_in_use(qtbot, sample_notebook):
+    """Each toolbar button has an icon that stands out from the toolbar at 3:1 (WCAG's figure for
+    graphics) in the light and the dark palette, repainted when the palette changes while Rapport
+    runs, and the whole toolbar fits the window's narrowest width (no button behind a » arrow)."""
+    from collections import Counter
+
+    from PySide6.QtGui import QColor, QPainter, QPalette, QPixmap
+    from PySide6.QtWidgets import QToolBar
+
+    from gui.app import application
+    from gui.main_window import MainWindow
+    from gui.widgets.palette import contrast
+    from tests.gui.clipping import dark_palette
+
+    def ink(button, icon) -> tuple[float, QColor]:
+        """The icon drawn on the button's own background: its most distinct colour, and how much."""
+        image = button.grab().toImage()
+        colours = Counter(image.pixel(x, y) for x in range(image.width()) for y in range(image.height()))
+        background = QColor.fromRgb(colours.most_common(1)[0][0])
+        drawn = QPixmap(icon.size())
+        drawn.fill(background)
+        painter = QPainter(drawn)
+        painter.drawPixmap(0, 0, icon)
+        painter.end()
+        image = drawn.toImage()
+        colours = Counter(image.pixel(x, y) for x in range(image.width()) for y in range(image.height()))
+        return max((contrast(QColor.fromRgb(c), background), c) for c in colours)
+
+    app = application("test")
+    before = QPalette(app.palette())
+    window = MainWindow(sample_notebook, "test")
+    qtbot.addWidget(window)
+    window.show()
+    window.open_contact(search.search("Cathy Rogers")[0])
+    toolbar = window.findChild(QToolBar, "main-toolbar")
+    try:
+        inks = {}
+        for name, palette in (("light", app.style().standardPalette()), ("dark", dark_palette())):
+            app.setPalette(palette)
+            settle()
+            for action in toolbar.actions():
+                if action.isSeparator():
+                    continue
+                assert not action.icon().isNull(), action.text()
+                button = toolbar.widgetForAction(action)
+                assert button.isVisible(), f"{action.text()} is hidden at {window.width()} px"
+                ratio, colour = ink(button, action.icon().pixmap(20, 20))
+                if action.isEnabled():  # WCAG asks nothing of a disabled control
+                    assert ratio >= 3, f"{name}: {action.text()}'s icon at {ratio:.1f}:1"
+                inks[name, action.text()] = QColor.fromRgb(colour).lightness()
+        assert all(inks["light", text] < 100 < inks["dark", text] for _, text in inks)
+        window.resize(window.minimumSizeHint().width(), 700)
+        settle()
+        assert toolbar.sizeHint().width() <= max(window.width(), 900)
+    finally:
+        app.setPalette(before)

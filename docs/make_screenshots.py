@@ -135,6 +135,21 @@ def views(shooter: Shooter) -> dict[str, Callable[[], object]]:
             "meeting-editor": meeting_editor}
 
 
+def call_sheet(folder: Path, path: Path) -> None:
+    """Cathy Rogers's call sheet as poppler draws the PDF (pdftoppm, 60 dpi), if it is here."""
+    import subprocess
+
+    from gui.callsheet import makers_for, write_pdf
+    from model import search
+
+    if shutil.which("pdftoppm") is None:
+        print("pdftoppm (poppler-utils) is missing: the call sheet's picture is left as it was", file=sys.stderr)
+        return
+    pdf = folder / "call-sheet.pdf"
+    write_pdf(makers_for("contact", search.search("Cathy Rogers")[0]), pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(pdf), str(path.with_suffix(""))], check=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", nargs="*", default=None, help="only these views")
@@ -166,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
             if "history" in names:  # and one in the dark palette
                 shooter.use("dark", README_SIZE)
                 shooter.shot("history", shown["history"](), OUT / "history-dark.png", "readme")
+            if arguments.only is None:
+                call_sheet(folder, OUT / "call-sheet.png")
         shooter.window.close()
         shooter.notebook.close()
         for problem in dict.fromkeys(shooter.problems):

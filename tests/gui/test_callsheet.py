@@ -117,3 +117,37 @@ def test_save_as_pdf_from_the_window(window, tmp_path, monkeypatch):
     assert window.pdf_action.isEnabled()
     window.pdf_action.trigger()
     assert "Cathy Rogers" in pdf_text(out) and "saved" in window.statusBar().currentMessage()
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils (pdftoppm)")
+def test_every_sample_person_gets_a_page_that_fills_it_and_stays_inside_the_margins(sample_notebook, qapp, tmp_path):
+    """Each of the forty sample people's sheets (with a page for each other person of their next
+    meeting), rendered to pixels by poppler, a reader Rapport did not write: each person on a
+    page of their own, nothing drawn in the page's margins, and the notes area taking the rest of
+    the page, its last ruled line near the bottom margin."""
+    from PySide6.QtGui import QImage
+
+    people = sorted(contacts.iter_contacts(), key=lambda record: record.id)
+    makers = [maker for record in people for maker in makers_for("contact", record.id)]
+    out = tmp_path / "everyone.pdf"
+    count = write_pdf(makers, out)
+    assert count >= len(people) == 40
+    subprocess.run(["pdftoppm", "-r", "36", "-gray", "-png", str(out), str(tmp_path / "page")], check=True)
+    images = sorted(tmp_path.glob("page-*.png"))
+    assert len(images) == count
+    seen = set()
+    for number, path in enumerate(images, start=1):
+        text = " ".join(subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), str(out), "-"],
+                                       capture_output=True, text=True, check=True).stdout.split())
+        seen |= {record.id for record in people if text.startswith(record.display_name)}
+        image = QImage(str(path))
+        width, height = image.width(), image.height()
+        inked = [y for y in range(height) if any(image.pixelColor(x, y).lightness() < 235 for x in range(width))]
+        columns = [x for x in range(width) if any(image.pixelColor(x, y).lightness() < 235 for y in inked)]
+        margin = 36 * 40 / 72 * 0.8  # pixels: the sheet's 40-point margin, less a fifth for anti-aliasing
+        where = f"page {number} ({text[:30]})"
+        assert min(columns) >= margin and max(columns) <= width - margin, f"{where}: ink in the side margins"
+        assert min(inked) >= margin and max(inked) <= height - margin, f"{where}: ink in the top or bottom margin"
+        short = 36 * (40 + 30) / 72  # the margin and less than one more ruled line (27 points)
+        assert max(inked) >= height - short, f"{where}: the notes stop short of the foot"
+    assert seen == {record.id for record in people}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -112,13 +112,16 @@ class ContactEditor(QDialog):
         self.fields: dict[str, QLineEdit] = {}
 
         names = self._form_group("Name", [
-            ("prefix", "Prefix", "Dr., Ms."), ("given_name", "First name", ""),
-            ("additional_names", "Middle names", ""), ("family_name", "Last name", ""),
-            ("suffix", "Suffix", "Jr., PhD"), ("nickname", "Nickname", ""),
+            ("given_name", "First name", ""), ("additional_names", "Middle names", ""),
+            ("family_name", "Last name", ""),
+            [("prefix", "Prefix", "Dr., Ms."), ("suffix", "Suffix", "Jr., PhD", "Suffix")],
+            ("nickname", "Nickname", ""),
             ("formatted_name", "Show as", "Leave empty to use the name above"),
-            ("phonetic_family", "Last name reads", "How it is said, for sorting: あんどう for 安藤"),
-            ("phonetic_given", "First name reads", ""),
+            [("phonetic_family", "Last name reads", "Last name: あんどう", "Reads as"),
+             ("phonetic_given", "First name reads", "First name", "")],
         ])
+        self.fields["phonetic_family"].setToolTip("How the name is said, for sorting: あんどう for 安藤")
+        self.fields["phonetic_given"].setToolTip(self.fields["phonetic_family"].toolTip())
         work = self._form_group("Work", [
             ("organisation", "Organisation", ""), ("department", "Department", ""), ("title", "Title", ""),
         ])
@@ -130,7 +133,7 @@ class ContactEditor(QDialog):
         ])
         self.fields["tags"].setText(", ".join(self._original.tags))
 
-        self.avatar = Avatar(72)
+        self.avatar = Avatar(64)
         choose = QPushButton("Choose photo…")
         choose.clicked.connect(self._choose_photo)
         self.remove_photo = QPushButton("Remove photo")
@@ -161,18 +164,27 @@ class ContactEditor(QDialog):
 
         self.notes = QPlainTextEdit(self._original.notes)
         self.notes.setTabChangesFocus(True)
-        self.notes.setMinimumHeight(90)
+        self.notes.setMinimumHeight(64)
         notes_group = QGroupBox("Notes")
         QVBoxLayout(notes_group).addWidget(self.notes)
 
+        # Two columns over the full-width lists, so the editor fits a 768-pixel-high screen.
         body = QWidget()
-        body_layout = QVBoxLayout(body)
-        body_layout.addLayout(photo_box)
-        body_layout.addWidget(names)
-        body_layout.addWidget(work)
-        body_layout.addWidget(points_group)
-        body_layout.addWidget(personal)
-        body_layout.addWidget(notes_group)
+        body_layout = QGridLayout(body)
+        left = QVBoxLayout()
+        left.addLayout(photo_box)
+        left.addWidget(names)
+        left.addStretch(1)
+        right = QVBoxLayout()
+        right.addWidget(work)
+        right.addWidget(personal)
+        right.addStretch(1)
+        body_layout.addLayout(left, 0, 0)
+        body_layout.addLayout(right, 0, 1)
+        body_layout.addWidget(points_group, 1, 0, 1, 2)
+        body_layout.addWidget(notes_group, 2, 0, 1, 2)
+        body_layout.setColumnStretch(0, 1)
+        body_layout.setColumnStretch(1, 1)
         scroll = scrolled(body)
 
         self.error_label = QLabel()
@@ -183,20 +195,48 @@ class ContactEditor(QDialog):
         layout.addWidget(scroll, 1)
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
-        self.resize(720, 760)
+        self._fit_to_screen(body, scroll, buttons)
         self._show_photo()
         self.fields["given_name"].setFocus()
         self._as_opened = self.result_record()  # what Cancel compares with, to ask before throwing typing away
 
-    def _form_group(self, title: str, rows: list[tuple[str, str, str]]) -> QGroupBox:
+    def _fit_to_screen(self, body: QWidget, scroll, buttons: QWidget) -> None:
+        """As large as the person's fields need, and no larger than the screen leaves free (with
+        room for the title bar): a person with many numbers scrolls rather than run off it."""
+        screen = (self.parentWidget() or self).screen().availableGeometry()
+        margins = self.layout().contentsMargins()
+        chrome = margins.top() + margins.bottom() + self.layout().spacing() + buttons.sizeHint().height()
+        needed = body.minimumSizeHint() + QSize(scroll.verticalScrollBar().sizeHint().width(), chrome + 12)
+        self.resize(max(min(needed.width() + margins.left() + margins.right(), screen.width() - 40), 820),
+                    max(min(needed.height(), screen.height() - 40), 400))
+
+    def _form_group(self, title: str, rows: list) -> QGroupBox:
+        """A group of labelled fields, each (name, accessible name, placeholder[, label]); a row
+        given as a list of two fields holds both (prefix and suffix, the two readings), to keep
+        the editor short."""
         group = QGroupBox(title)
         form = QFormLayout(group)
-        for name, caption, hint in rows:
-            field = QLineEdit(str(getattr(self._original, name)) if name != "tags" else "")
-            field.setPlaceholderText(hint)
-            field.setAccessibleName(caption)
-            self.fields[name] = field
-            form.addRow(caption, field)
+        for row in rows:
+            pair = row if isinstance(row, list) else [row]
+            fields = []
+            for name, caption, hint, *_ in pair:
+                field = QLineEdit(str(getattr(self._original, name)) if name != "tags" else "")
+                field.setPlaceholderText(hint)
+                field.setAccessibleName(caption)
+                self.fields[name] = field
+                fields.append(field)
+            labels = [spec[3] if len(spec) > 3 else spec[1] for spec in pair]
+            if len(fields) == 1:
+                form.addRow(labels[0], fields[0])
+                continue
+            line = QHBoxLayout()
+            line.addWidget(fields[0], 1)
+            if labels[1]:
+                second = QLabel(labels[1])
+                second.setBuddy(fields[1])
+                line.addWidget(second)
+            line.addWidget(fields[1], 1)
+            form.addRow(labels[0], line)
         return group
 
     # -- Contact points -----------------------------------------------------------------

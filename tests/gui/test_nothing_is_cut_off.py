@@ -158,3 +158,30 @@ def test_the_toolbar_icons_are_drawn_for_the_palette_in_use(qtbot, sample_notebo
         assert toolbar.sizeHint().width() <= max(window.width(), 900)
     finally:
         app.setPalette(before)
+
+
+def test_the_contact_editor_fits_a_768_pixel_screen(window, qtbot):
+    """A person with a photo, four numbers and handles, notes and every personal field: the editor
+    opens at most 700 pixels high (768 less a panel and a title bar) with nothing to scroll and no
+    label cut off; a person with far more numbers scrolls inside a dialog that still fits."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from gui.contact_editor import ContactEditor
+    from model import contacts
+    from model.contacts import ContactPointRecord
+
+    cathy = contacts.get_contact(search.search("Cathy Rogers")[0])
+    editor = ContactEditor(cathy, window)
+    qtbot.addWidget(editor)
+    editor.show()
+    settle()
+    assert editor.height() <= 700
+    assert editor.findChild(QScrollArea).verticalScrollBar().maximum() == 0
+    assert clipped_labels(editor) == []
+    cathy.points += [ContactPointRecord("phone", f"+1 912 555 01{n:02}", "work") for n in range(20)]
+    crowded = ContactEditor(cathy, window)
+    qtbot.addWidget(crowded)
+    crowded.show()
+    settle()
+    assert crowded.height() <= window.screen().availableGeometry().height() - 40
+    assert crowded.findChild(QScrollArea).verticalScrollBar().maximum() > 0

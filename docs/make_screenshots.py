@@ -46,6 +46,7 @@ class Shooter:
         self.app = application("screenshots")
         self.app.setStyle(QStyleFactory.create("Fusion"))
         self.light = self.app.style().standardPalette()
+        self.folder = folder
         self.notebook = sample.build_sample_notebook(folder / "sample.rapport")
         self.MainWindow = MainWindow
         self.window = None
@@ -128,7 +129,27 @@ def views(shooter: Shooter) -> dict[str, Callable[[], object]]:
         dialog.show()
         return dialog
 
-    return {"preferences": preferences_dialog, "today": today, "details": tab(0), "history": tab(1), "prep": tab(2),
+    def import_plan():
+        """Three cards for sample people (one adds to Cathy Rogers) and the corpus's awkward
+        Android and KDE files, planned and shown as the user sees them before Import."""
+        from tests.conftest import CORPUS
+
+        card = shooter.folder / "phone.vcf"
+        card.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nN:Rogers;Cathy;;;\r\nFN:Cathy Rogers\r\n"
+                        "EMAIL:cathy@highcallingblogs.com\r\nTEL;TYPE=WORK:+1 912 555 0199\r\n"
+                        "ADR;TYPE=HOME:;;14 Jones Street;Savannah;GA;31401;United States\r\n"
+                        "BDAY:1979-04-12\r\nEND:VCARD\r\n", encoding="utf-8")
+        files = [str(card)] + [str(CORPUS / "vcards" / name) for name in (
+            "android-v21-hash-comment-lines.vcf", "kcontacts-kaddressbook-logo-photo-sound.vcf",
+            "ezvcard-gmail-list.vcf", "khard-korean-v4.vcf")]
+        dialog = shooter.window.import_files(files)
+        while not dialog.planned():
+            shooter.QApplication.processEvents()
+        dialog.table.selectRow(0)
+        return dialog
+
+    return {"preferences": preferences_dialog, "import-plan": import_plan, "today": today, "details": tab(0),
+            "history": tab(1), "prep": tab(2),
             "meetings": tab(3),
             "calendar-week": calendar(0), "calendar-month": calendar(2), "calendar-agenda": calendar(1),
             "sync-accounts": sync_accounts,

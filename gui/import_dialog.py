@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QSplitter,
     QStackedWidget,
+    QStyledItemDelegate,
     QTableView,
     QTextBrowser,
     QVBoxLayout,
@@ -96,6 +97,14 @@ class PlanModel(QAbstractTableModel):
         self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
 
+class MiddleElided(QStyledItemDelegate):
+    """Cuts a long file name in its middle, so the line number at its end stays in sight."""
+
+    def initStyleOption(self, option, index) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.ElideMiddle
+
+
 class ImportDialog(QDialog):
     """Shows what importing files would do, and does it when the user confirms."""
 
@@ -132,6 +141,7 @@ class ImportDialog(QDialog):
         for outcome, text in OUTCOME_TEXT.items():
             self.filter.addItem(text, outcome)
         self.table = QTableView()
+        self._middle_elided = MiddleElided(self.table)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.verticalHeader().hide()
@@ -250,10 +260,13 @@ class ImportDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.Interactive)
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(2, QHeaderView.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.Stretch)  # what changes: the column that matters
         self.table.resizeColumnToContents(0)
         self.table.resizeColumnToContents(3)
-        self.table.setColumnWidth(1, 200)
+        width = self.table.viewport().width()
+        self.table.setColumnWidth(1, min(200, width // 5))
+        self.table.setColumnWidth(3, min(self.table.columnWidth(3), width // 4))
+        self.table.setItemDelegateForColumn(3, self._middle_elided)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
 
     def _show_plan(self, plan: ImportPlan) -> None:
@@ -338,9 +351,17 @@ def describe(item: PlanItem) -> str:
                 f"<p>{html.escape(item.reason)}</p><p>The other cards can still be imported.</p>")
     existing = contacts.get_contact(item.existing_id) if item.existing_id else None
 
+    happens = ""
+    if item.outcome == importer.UPDATE and item.changes:
+        happens += "<p><b>Adds</b></p><ul>" + "".join(f"<li>{html.escape(change)}</li>" for change in item.changes)
+        happens += "</ul>"
+    if item.warnings:
+        happens += (f"<p><b>Left out of the card</b> ({html.escape(Path(item.file).name)})</p><ul>"
+                    + "".join(f"<li>line {line}: {html.escape(warning)}</li>" for line, warning in item.warnings)
+                    + "</ul>")
     if existing is None:
-        return f"<h3>In the file</h3>{fields_table(item.record)}"
-    return side_by_side(("In your notebook", existing), ("In the file", item.record))
+        return f"{happens}<h3>In the file</h3>{fields_table(item.record)}"
+    return happens + side_by_side(("In your notebook", existing), ("In the file", item.record))
 
 
 def fields_table(record: contacts.ContactRecord | None) -> str:

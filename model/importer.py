@@ -227,6 +227,8 @@ def merge(existing: ContactRecord, incoming: ContactRecord) -> tuple[ContactReco
         old, new = getattr(existing, name), getattr(incoming, name)
         if not new or new == old:
             continue
+        if name == "formatted_name" and not old and normalise.fold(str(new)) == normalise.fold(existing.display_name):
+            continue  # the card's FN is the name the notebook shows already: nothing changes
         caption = _CAPTIONS.get(name, name.replace("_", " "))
         if not old:
             values[name] = new

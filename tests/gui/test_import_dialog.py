@@ -81,3 +81,23 @@ def test_rows_appear_while_a_big_file_is_still_read(empty_window, qtbot, tmp_pat
     qtbot.waitUntil(dialog.planned, timeout=60000)
     assert dialog.model.rowCount() == 3000 and "3,000 cards in 1 file<" in dialog.counts.text()
     assert dialog.import_button.isEnabled() and dialog.reading_progress.isHidden()
+
+
+def test_what_an_update_adds_is_shown_whole_and_its_column_has_the_room(window, qtbot, tmp_path):
+    """The Details column is the widest (the file name gives way, cut in its middle so the line
+    number stays), and the pane below lists every change and every line left out in full."""
+    card = tmp_path / "a-phone-export-with-a-rather-long-file-name-2026-12-01.vcf"
+    address = "14 Jones Street, the house with the blue door behind the square; Savannah"
+    card.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nN:Rogers;Cathy;;;\r\nFN:Cathy Rogers\r\n"
+                    "EMAIL:cathy@highcallingblogs.com\r\nTEL;TYPE=WORK:+1 912 555 0199\r\n"
+                    f"ADR;TYPE=HOME:;;{address};;;;\r\n# a stray comment line\r\nEND:VCARD\r\n")
+    dialog = window.import_files([str(card)])
+    qtbot.waitUntil(dialog.planned, timeout=10000)
+    dialog.resize(1000, 600)
+    qtbot.wait(10)
+    widths = [dialog.table.columnWidth(column) for column in range(4)]
+    assert widths[2] == max(widths)
+    assert dialog.plan.items[0].outcome == importer.UPDATE
+    text = dialog.detail.toPlainText()
+    assert "phone: +1 912 555 0199" in text and address.replace(";", "").split(",")[0] in text
+    assert "line 8: a comment line (#) was left out" in text.replace("\n", " ")

@@ -422,3 +422,18 @@ def test_an_android_address_continued_by_trailing_backslashes_keeps_its_lines():
     first, second = [p.parts for p in card.record.points if p.kind == "address"]
     assert first == ["", "", "Grindelberg 999", "Hamburg", "", "99999", "Deutschland"]
     assert second == ["", "", "Hermann v. Brevern\n9999999\nPackstation 999", "Hamburg", "", "99999", "Deutschland"]
+
+
+def test_a_card_whose_fn_is_the_name_shown_already_changes_nothing(notebook, tmp_path):
+    """The notebook's Cathy has no FN of her own (her name shows as given and family); her phone's
+    card, with FN:Cathy Rogers and nothing new, is unchanged, not an update that "adds name"."""
+    contacts.add_contact(contacts.ContactRecord(given_name="Cathy", family_name="Rogers",
+                                                points=[contacts.ContactPointRecord("email", "cathy@example.com")]))
+    card = tmp_path / "cathy.vcf"
+    card.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nN:Rogers;Cathy;;;\r\nFN:Cathy Rogers\r\n"
+                    "EMAIL:cathy@example.com\r\nEND:VCARD\r\n")
+    assert importer.read_plan([card]).items[0].outcome == importer.UNCHANGED
+    card.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nN:Rogers;Cathy;;;\r\nFN:Cathy R. of Savannah\r\n"
+                    "EMAIL:cathy@example.com\r\nEND:VCARD\r\n")
+    item = importer.read_plan([card]).items[0]
+    assert item.outcome == importer.UPDATE and item.changes == ["name: Cathy R. of Savannah"]

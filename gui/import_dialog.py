@@ -350,6 +350,9 @@ def describe(item: PlanItem) -> str:
         return (f"<p><b>{html.escape(Path(item.file).name)}, line {item.line}</b></p>"
                 f"<p>{html.escape(item.reason)}</p><p>The other cards can still be imported.</p>")
     existing = contacts.get_contact(item.existing_id) if item.existing_id else None
+    if item.same and existing is not None:
+        return ("<p>The same card as an earlier import brought in, byte for byte: nothing new, so it was"
+                " not read again.</p><h3>In your notebook</h3>" + fields_table(existing))
 
     happens = ""
     if item.outcome == importer.UPDATE and item.changes:

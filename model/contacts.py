@@ -445,6 +445,16 @@ def get_contact(contact_id: int) -> ContactRecord | None:
     return records[0] if records else None
 
 
+def display_names(contact_ids: Sequence[int]) -> dict[int, str]:
+    """The names the list shows for these people, by id (missing ones left out)."""
+    names: dict[int, str] = {}
+    wanted = list(dict.fromkeys(contact_ids))
+    for start in range(0, len(wanted), 500):
+        names.update(Contact.select(Contact.id, Contact.display_name)
+                     .where(Contact.id.in_(wanted[start:start + 500])).tuples())
+    return names
+
+
 def get_contacts(contact_ids: Sequence[int]) -> list[ContactRecord]:
     """Several people at once, in the order of `contact_ids` (missing ones left out)."""
     wanted = list(dict.fromkeys(contact_ids))

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from model import contacts, normalise
+from model import contacts, fingerprints, normalise
 from model.contacts import ContactRecord, uid_key
 from model.schema import database
 
@@ -58,6 +58,8 @@ class PlanItem:
     choice: str = KEEP_BOTH  # for a possible duplicate: keep both, merge, or skip
     merged_into: int | None = None  # index of an earlier card of this import it joins
     warnings: list[tuple[int, str]] = field(default_factory=list)  # (line, what was left out of the card)
+    digest: bytes = b""  # the card's fingerprint: kept with the person it goes to (model/fingerprints.py)
+    same: bool = False  # found unchanged by its fingerprint, without being read (`packed` is empty)
 
     @property
     def record(self) -> ContactRecord | None:
@@ -302,6 +304,8 @@ class ReadCard:
     uid: str = ""
     match_keys: list[str] = field(default_factory=list)
     warnings: list[tuple[int, str]] = field(default_factory=list)
+    digest: bytes = b""
+    same_as: int | None = None  # the card was not read: its fingerprint names this person
 
     @property
     def record(self) -> ContactRecord:
@@ -310,13 +314,15 @@ class ReadCard:
 
 def read_card(card: vcard.ParsedCard) -> ReadCard:
     """A parsed card ready to plan (parallel_read calls this in its workers)."""
+    if card.same_as is not None:
+        return ReadCard(card.file, card.line, card.offset, digest=card.digest, same_as=card.same_as)
     record = card.record
     if record is None:
         return ReadCard(card.file, card.line, card.offset, error=card.error)
     packed = _pack(record)  # normalises the points, which matching needs
     return ReadCard(card.file, card.line, card.offset, packed=packed, name=record.display_name,
                     name_key=name_key(record), uid=record.uid, match_keys=_match_keys(record),
-                    warnings=card.warnings)
+                    warnings=card.warnings, digest=card.digest)
 
 
 def _pack(record: ContactRecord) -> bytes:
@@ -356,6 +362,7 @@ def import_files(paths: Sequence[str | Path]) -> tuple[ImportPlan, ImportResult]
             if items[n].merged is not None or items[n].packed is not packed])
         updates, result.skipped = _updates(planner.plan)
         _write_updates(updates, result)
+        _remember_cards(planner.plan, {n: contact_id for n, (contact_id, _packed) in written.items()})
         _optimize_search_after(len(written) + len(updates))
     result.contact_ids[:0] = [contact_id for contact_id, _packed in written.values()]
     result.added = len(written)
@@ -382,18 +389,23 @@ class Planner:
         total = sum(sizes.values()) or 1
         from model import parallel_read  # with vobject: loaded when an import begins, not at start-up
 
-        cards = parallel_read.read_files(self.files, read_card)
+        cards = parallel_read.read_files(self.files, read_card, known=fingerprints.known())
+        names: dict[int, str] = {}  # of the people cards were found unchanged for
         try:
             for chunk in _chunks(cards, 500, first=50):
                 if cancelled and cancelled():
                     raise ImportCancelled()
                 first = len(plan.items)
                 _prefetch(chunk, index, existing_cache)
+                names.update(contacts.display_names([c.same_as for c in chunk if c.same_as and c.same_as not in names]))
                 for card in chunk:
                     if card.error:
                         plan.items.append(PlanItem(REJECTED, card.file, card.line, reason=card.error))
-                        continue
-                    _plan_card(plan, index, card, existing_cache)
+                    elif card.same_as is not None:
+                        plan.items.append(PlanItem(UNCHANGED, card.file, card.line, name=names.get(card.same_as, ""),
+                                                   existing_id=card.same_as, digest=card.digest, same=True))
+                    else:
+                        _plan_card(plan, index, card, existing_cache)
                 updated.update(item.existing_id for item in plan.items[first:] if item.outcome == UPDATE)
                 for contact_id in [i for i in existing_cache if i not in updated]:
                     del existing_cache[contact_id]
@@ -423,7 +435,7 @@ def _prefetch(chunk: list[ReadCard], index: _Index, cache: dict[int, ContactReco
     (a second import of the same file matches every card; one query each was most of its time)."""
     wanted = set()
     for card in chunk:
-        if card.error:
+        if card.error or card.same_as is not None:
             continue
         match = index.same_person(card.uid, card.match_keys, card.name_key)
         # As _plan_card decides: the person matched, or else everyone of the same name.
@@ -436,7 +448,7 @@ def _prefetch(chunk: list[ReadCard], index: _Index, cache: dict[int, ContactReco
 def _plan_card(plan: ImportPlan, index: _Index, card: ReadCard, existing_cache: dict[int, ContactRecord]) -> None:
     name = card.name_key
     match = index.same_person(card.uid, card.match_keys, name)
-    item = PlanItem(NEW, card.file, card.line, card.packed, card.name, warnings=card.warnings)
+    item = PlanItem(NEW, card.file, card.line, card.packed, card.name, warnings=card.warnings, digest=card.digest)
     if isinstance(match, str):  # an earlier card of this import ("card:<n>")
         earlier = plan.items[int(match[5:])]
         target = earlier.merged if earlier.merged is not None else earlier.record
@@ -485,7 +497,8 @@ def _plan_card(plan: ImportPlan, index: _Index, card: ReadCard, existing_cache: 
 def apply_plan(plan: ImportPlan, progress: Progress | None = None, cancelled: Cancelled | None = None) -> ImportResult:
     """Make the plan's changes in one transaction; a cancel or error leaves the notebook as it was."""
     result = ImportResult()
-    new_items = [item for item in plan.items if _adds_person(item)]  # unpacked a batch at a time
+    adding = [n for n, item in enumerate(plan.items) if _adds_person(item)]
+    new_items = [plan.items[n] for n in adding]  # unpacked a batch at a time
     updates, result.skipped = _updates(plan)
     total = len(new_items) + len(updates) or 1
     written: list[tuple[int, contacts.Stored]] = []  # people whose cards carry prep or an introducer
@@ -503,9 +516,27 @@ def apply_plan(plan: ImportPlan, progress: Progress | None = None, cancelled: Ca
         written += _write_updates(updates, result, progress and (lambda done: progress(len(new_items) + done, total)),
                        cancelled)
         contacts.add_prep_and_introducers(written)
+        _remember_cards(plan, dict(zip(adding, result.contact_ids[:len(adding)], strict=True)))
         _optimize_search_after(len(new_items) + len(updates))
     result.added = len(new_items)
     return result
+
+
+def _remember_cards(plan: ImportPlan, added: dict[int, int]) -> None:
+    """Keep each card's fingerprint with the person it went to (`added`: plan index to the id of
+    the person it added), so that the next import of the same card need not read it."""
+    went_to: list[int | None] = []
+    for n, item in enumerate(plan.items):
+        if n in added:
+            went_to.append(added[n])
+        elif item.merged_into is not None:
+            went_to.append(went_to[item.merged_into])
+        elif item.existing_id is not None and not (item.outcome == DUPLICATE and item.choice == SKIP):
+            went_to.append(item.existing_id)
+        else:
+            went_to.append(None)
+    fingerprints.remember((item.digest, person) for item, person in zip(plan.items, went_to, strict=True)
+                          if item.digest and person is not None and not item.same)
 
 
 def _optimize_search_after(changed: int) -> None:

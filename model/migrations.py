@@ -404,6 +404,16 @@ ALTER TABLE "sync_account" ADD COLUMN "written" TEXT NOT NULL DEFAULT '';
 CREATE INDEX "sync_item_state" ON "sync_item" ("account_id", "kind", "href", "etag", "uid", "synced_hash", "stamp");
 """
 
+# Version 15: the fingerprint of each card imported, with the person it went to, so that the next
+# import of an unchanged card costs a hash, not a parse (see model/fingerprints.py).
+_VERSION_15 = """
+CREATE TABLE "card_fingerprint" (
+    "digest" BLOB NOT NULL PRIMARY KEY,
+    "contact_id" INTEGER NOT NULL REFERENCES "contact" ("id") ON DELETE CASCADE
+);
+CREATE INDEX "card_fingerprint_contact" ON "card_fingerprint" ("contact_id");
+"""
+
 # MIGRATIONS[n] brings a notebook from version n to version n + 1.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _script(_VERSION_1),
@@ -420,5 +430,6 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _script(_VERSION_12),
     _script(_VERSION_13),
     _script(_VERSION_14),
+    _script(_VERSION_15),
 ]
 CURRENT_VERSION = len(MIGRATIONS)

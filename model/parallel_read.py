@@ -23,13 +23,13 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import BinaryIO, TypeVar
 
-from model import vcard
+from model import fingerprints, vcard
 
 T = TypeVar("T")
 
@@ -51,21 +51,30 @@ def worker_count() -> int:
 
 
 def read_files(paths: Iterable[Path], prepare: Callable[[vcard.ParsedCard], T],
-               workers: int | None = None) -> Iterator[T]:
+               workers: int | None = None, known: Mapping[bytes, int] | None = None) -> Iterator[T]:
     """`prepare(card)` for every card of every file, in order. `prepare` runs where the card is
     parsed (a module-level function, so that a worker process can import it); what it returns
     travels back pickled.
 
+    A card whose fingerprint is in `known` (see model/fingerprints.py) is not parsed: `prepare`
+    gets, here, a ParsedCard with no record whose `same_as` is the person `known` names. Every
+    card parsed carries its fingerprint, where it has one, in `digest`.
+
     Stopping early (closing the generator, as a cancelled import does) stops the workers."""
     workers = worker_count() if workers is None else workers
     pool: ProcessPoolExecutor | None = None
+
+    def start_pool() -> ProcessPoolExecutor:
+        nonlocal pool
+        if pool is None:
+            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=die_with_parent, initargs=(os.getpid(),))
+        return pool
     try:
         for path in paths:
-            if workers > 1 and _worth_splitting(path):
-                if pool is None:
-                    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                               initializer=die_with_parent, initargs=(os.getpid(),))
-                yield from _read_in_pieces(path, prepare, pool, workers)
+            if _in_pieces(path):
+                parallel = workers > 1 and path.stat().st_size >= PARALLEL_FROM_BYTES
+                yield from _read_in_pieces(path, prepare, start_pool if parallel else None, workers, known or {})
             else:
                 yield from map(prepare, _read_here(path))
     finally:
@@ -95,10 +104,9 @@ def die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def _worth_splitting(path: Path) -> bool:
+def _in_pieces(path: Path) -> bool:
+    """Whether the file's bytes can be cut into cards (not UTF-16, and it can be opened)."""
     try:
-        if path.stat().st_size < PARALLEL_FROM_BYTES:
-            return False
         with open(path, "rb") as stream:
             head = stream.read(2)
     except OSError:
@@ -113,15 +121,25 @@ def _read_here(path: Path) -> Iterator[vcard.ParsedCard]:
         yield vcard.ParsedCard(str(path), 0, error=f"cannot read the file: {error.strerror or error}")
 
 
-def _read_in_pieces(path: Path, prepare: Callable[[vcard.ParsedCard], T], pool: ProcessPoolExecutor,
-                    workers: int) -> Iterator[T]:
-    in_flight: deque[tuple[Future, tuple]] = deque()
+def _read_in_pieces(path: Path, prepare: Callable[[vcard.ParsedCard], T],
+                    start_pool: Callable[[], ProcessPoolExecutor] | None, workers: int,
+                    known: Mapping[bytes, int]) -> Iterator[T]:
+    """The file's cards, a piece at a time: parsed by the workers (`start_pool` starts them on
+    the first card that needs parsing) or here (None), known cards not at all."""
+    in_flight: deque[tuple[Future, tuple | None]] = deque()
+    name = str(path)
     try:
         with open(path, "rb") as stream:
             try:
-                for data, offset, first_line, next_line in pieces(stream):
-                    job = (prepare, str(path), data, offset, first_line, next_line)
-                    in_flight.append((_submit(pool, job), job))
+                for data, offset, first_line, next_line in pieces(stream) if os.fstat(stream.fileno()).st_size else [
+                        (b"", 0, 1, None)]:  # an empty file is read too: to say it is not a vCard file
+                    for part in _parts(name, data, offset, first_line, next_line, known):
+                        if isinstance(part, vcard.ParsedCard):  # known: prepared here, at once
+                            in_flight.append((_done([prepare(part)]), None))
+                            continue
+                        job = (prepare, *part)
+                        in_flight.append((_submit(start_pool(), job) if start_pool else _done(parse_piece(*job)),
+                                          job))
                     # Keep a few pieces ahead of the planner, not the whole file, in memory.
                     while in_flight and (len(in_flight) > 2 * workers or in_flight[0][0].done()):
                         yield from _result(*in_flight.popleft())
@@ -129,12 +147,38 @@ def _read_in_pieces(path: Path, prepare: Callable[[vcard.ParsedCard], T], pool: 
                 while in_flight:
                     yield from _result(*in_flight.popleft())
                 stream.seek(big.offset)
-                for card in vcard.read_stream(stream, str(path), first_line=big.first_line):
+                for card in vcard.read_stream(stream, name, first_line=big.first_line):
                     yield prepare(card)  # its offset is the stream's own, already the file's
     except OSError as error:
-        yield prepare(vcard.ParsedCard(str(path), 0, error=f"cannot read the file: {error.strerror or error}"))
+        yield prepare(vcard.ParsedCard(name, 0, error=f"cannot read the file: {error.strerror or error}"))
     while in_flight:
         yield from _result(*in_flight.popleft())
+
+
+def _parts(name: str, data: bytes, offset: int, first_line: int, next_line: int | None,
+           known: Mapping[bytes, int]) -> Iterator[vcard.ParsedCard | tuple]:
+    """A piece in file order: a ParsedCard (`same_as` set) for each card the notebook has by its
+    fingerprint, and (name, bytes, offset, first line, next line, fingerprints by line) for each
+    run of the rest, to parse."""
+    at, at_line = 0, first_line
+    digests: dict[int, bytes] = {}  # of the cards in the run since `at`, by the line they begin on
+    for start, end, line, digest in fingerprints.regions(data, first_line):
+        person = known.get(digest)
+        if person is None:
+            digests[line] = digest
+            continue
+        if data[at:start].strip():
+            yield name, data[at:start], offset + at, at_line, line, digests
+        yield vcard.ParsedCard(name, line, offset=offset + end, digest=digest, same_as=person)
+        at, at_line, digests = end, line + data.count(b"\n", start, end), {}
+    if at == 0 or data[at:].strip():
+        yield name, data[at:], offset + at, at_line, next_line, digests
+
+
+def _done(result: list) -> Future:
+    future: Future = Future()
+    future.set_result(result)
+    return future
 
 
 def _submit(pool: ProcessPoolExecutor, job: tuple) -> Future:
@@ -146,12 +190,13 @@ def _submit(pool: ProcessPoolExecutor, job: tuple) -> Future:
         return failed
 
 
-def _result(future: Future, job: tuple) -> list:
+def _result(future: Future, job: tuple | None) -> list:
     """A piece's cards; when the workers could not run (no way to start a process, one killed),
     the piece is read here instead: slower, never lost."""
     try:
         return future.result()
     except BrokenProcessPool:
+        assert job is not None  # a known card's result is never a worker's
         return parse_piece(*job)
 
 
@@ -219,10 +264,13 @@ def _line_breaks(data: bytes) -> int:
 
 
 def parse_piece(prepare: Callable[[vcard.ParsedCard], T], name: str, data: bytes, offset: int, first_line: int,
-                next_line: int | None) -> list[T]:
-    """The cards of one piece, prepared, as a worker process reads them."""
+                next_line: int | None, digests: Mapping[int, bytes] | None = None) -> list[T]:
+    """The cards of one piece, prepared, as a worker process reads them; each read whole gets its
+    fingerprint from `digests` (by the line it begins on)."""
     cards = []
     for card in vcard.read_stream(io.BytesIO(data), name, first_line=first_line, next_line=next_line):
         card.offset += offset
+        if digests and card.record is not None and not card.warnings:  # a card with warnings is read, and told, each time
+            card.digest = digests.get(card.line, b"")
         cards.append(prepare(card))
     return cards

@@ -450,8 +450,9 @@ def display_names(contact_ids: Sequence[int]) -> dict[int, str]:
     names: dict[int, str] = {}
     wanted = list(dict.fromkeys(contact_ids))
     for start in range(0, len(wanted), 500):
-        names.update(Contact.select(Contact.id, Contact.display_name)
-                     .where(Contact.id.in_(wanted[start:start + 500])).tuples())
+        batch = wanted[start:start + 500]
+        names.update(database.execute_sql(
+            f"SELECT id, display_name FROM contact WHERE id IN ({', '.join('?' * len(batch))})", batch).fetchall())
     return names
 
 

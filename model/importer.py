@@ -379,7 +379,7 @@ class Planner:
 
     def run(self, progress: Progress | None = None, cancelled: Cancelled | None = None) -> Iterator[tuple[int, int]]:
         """Plan every card; yields the range of plan items each chunk of cards added."""
-        plan, index = self.plan, _notebook_index()
+        plan, index = self.plan, None  # the notebook's index: made when a card needs matching
         # The people of the notebook this import touches, as the plan would leave them. Only those
         # the plan changes stay between chunks; the others are read again if a later card needs them.
         existing_cache: dict[int, ContactRecord] = {}
@@ -396,7 +396,10 @@ class Planner:
                 if cancelled and cancelled():
                     raise ImportCancelled()
                 first = len(plan.items)
-                _prefetch(chunk, index, existing_cache)
+                if index is None and any(card.same_as is None and not card.error for card in chunk):
+                    index = _notebook_index()  # every card so far was known: the index was not needed
+                if index is not None:
+                    _prefetch(chunk, index, existing_cache)
                 names.update(contacts.display_names([c.same_as for c in chunk if c.same_as and c.same_as not in names]))
                 for card in chunk:
                     if card.error:
@@ -405,6 +408,7 @@ class Planner:
                         plan.items.append(PlanItem(UNCHANGED, card.file, card.line, name=names.get(card.same_as, ""),
                                                    existing_id=card.same_as, digest=card.digest, same=True))
                     else:
+                        assert index is not None
                         _plan_card(plan, index, card, existing_cache)
                 updated.update(item.existing_id for item in plan.items[first:] if item.outcome == UPDATE)
                 for contact_id in [i for i in existing_cache if i not in updated]:

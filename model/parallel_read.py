@@ -134,8 +134,8 @@ def _read_in_pieces(path: Path, prepare: Callable[[vcard.ParsedCard], T],
                 for data, offset, first_line, next_line in pieces(stream) if os.fstat(stream.fileno()).st_size else [
                         (b"", 0, 1, None)]:  # an empty file is read too: to say it is not a vCard file
                     for part in _parts(name, data, offset, first_line, next_line, known):
-                        if isinstance(part, vcard.ParsedCard):  # known: prepared here, at once
-                            in_flight.append((_done([prepare(part)]), None))
+                        if isinstance(part, list):  # known cards: prepared here, at once
+                            in_flight.append((_done([prepare(card) for card in part]), None))
                             continue
                         job = (prepare, *part)
                         in_flight.append((_submit(start_pool(), job) if start_pool else _done(parse_piece(*job)),
@@ -156,21 +156,32 @@ def _read_in_pieces(path: Path, prepare: Callable[[vcard.ParsedCard], T],
 
 
 def _parts(name: str, data: bytes, offset: int, first_line: int, next_line: int | None,
-           known: Mapping[bytes, int]) -> Iterator[vcard.ParsedCard | tuple]:
-    """A piece in file order: a ParsedCard (`same_as` set) for each card the notebook has by its
-    fingerprint, and (name, bytes, offset, first line, next line, fingerprints by line) for each
-    run of the rest, to parse."""
+           known: Mapping[bytes, int]) -> Iterator[list[vcard.ParsedCard] | tuple]:
+    """A piece in file order: lists of ParsedCards (`same_as` set) for runs of cards the notebook
+    has by their fingerprints, and (name, bytes, offset, first line, next line, fingerprints by
+    line) for each run of the rest, to parse."""
     at, at_line = 0, first_line
     digests: dict[int, bytes] = {}  # of the cards in the run since `at`, by the line they begin on
-    for start, end, line, digest in fingerprints.regions(data, first_line):
+    same: list[vcard.ParsedCard] = []
+    for start, end, line, after in fingerprints.regions(data, first_line):
+        card = data[start:end]
+        digest = fingerprints.exact(card)
         person = known.get(digest)
+        if person is None:
+            digest += fingerprints.normalised(card)
+            person = known.get(digest[16:])
         if person is None:
             digests[line] = digest
             continue
         if data[at:start].strip():
+            if same:
+                yield same
+                same = []
             yield name, data[at:start], offset + at, at_line, line, digests
-        yield vcard.ParsedCard(name, line, offset=offset + end, digest=digest, same_as=person)
-        at, at_line, digests = end, line + data.count(b"\n", start, end), {}
+        same.append(vcard.ParsedCard(name, line, offset=offset + end, digest=digest, same_as=person))
+        at, at_line, digests = end, after, {}
+    if same:
+        yield same
     if at == 0 or data[at:].strip():
         yield name, data[at:], offset + at, at_line, next_line, digests
 
@@ -270,7 +281,7 @@ def parse_piece(prepare: Callable[[vcard.ParsedCard], T], name: str, data: bytes
     cards = []
     for card in vcard.read_stream(io.BytesIO(data), name, first_line=first_line, next_line=next_line):
         card.offset += offset
-        if digests and card.record is not None and not card.warnings:  # a card with warnings is read, and told, each time
+        if digests and card.record is not None and not card.warnings:  # warnings are told at every import
             card.digest = digests.get(card.line, b"")
         cards.append(prepare(card))
     return cards

@@ -108,7 +108,7 @@ class ParsedCard:
     version: str = ""
     offset: int = 0  # about how far into the file the card ends, in bytes (for progress)
     warnings: list[tuple[int, str]] = field(default_factory=list)  # (line, what was left out)
-    digest: bytes = b""  # the card's fingerprint, where it has one (model/fingerprints.py)
+    digest: bytes = b""  # the card's fingerprints, where it has them (model/fingerprints.py)
     same_as: int | None = None  # not read: the fingerprint says the notebook has it, as this person
 
 

@@ -131,11 +131,13 @@ def vcard_files(paths: Iterable[str | Path]) -> list[Path]:
 
 def name_key(record: ContactRecord) -> str:
     """A person's name reduced for comparison: folded words, in order of appearance, sorted."""
-    name = f"{record.given_name} {record.family_name}".strip()
-    if not name:
-        name = record.formatted_name or (record.organisation if not record.points else "")
-    words = sorted(normalise.fold(name).replace(",", " ").replace(".", " ").split())
-    return " ".join(words)
+    return _name_key(record.given_name, record.family_name, record.formatted_name,
+                     record.organisation if not record.points else "")
+
+
+def _name_key(given: str, family: str, formatted: str, organisation: str) -> str:
+    name = f"{given} {family}".strip() or formatted or organisation
+    return " ".join(sorted(normalise.fold(name).replace(",", " ").replace(".", " ").split()))
 
 
 def _similar_names(a: str, b: str) -> bool:
@@ -194,9 +196,7 @@ def _notebook_index() -> _Index:
     connection = database.connection()
     for contact_id, uid, given, family, formatted, organisation in connection.execute(
             "SELECT id, uid, given_name, family_name, formatted_name, organisation FROM contact"):
-        record = ContactRecord(given_name=given, family_name=family, formatted_name=formatted,
-                               organisation=organisation)
-        index.add(contact_id, uid, name_key(record), ())
+        index.add(contact_id, uid, _name_key(given, family, formatted, organisation), ())
     for contact_id, kind, value in connection.execute(
             "SELECT contact_id, kind, normalised FROM contact_point WHERE kind IN ('phone', 'email')"):
         if value and len(value) >= 5:

@@ -145,13 +145,17 @@ def vcard_import(sizes=(10_000, 50_000)) -> list[Row]:
         notebook = workloads.OUTPUT / f"import-{size}.rapport"
         for suffix in ("", "-wal", "-shm"):
             Path(str(notebook) + suffix).unlink(missing_ok=True)
-        for attempt in ("first", "second"):
+        changed = _one_in_a_hundred_changed(path)
+        # The first import reads every card; the second finds each by its fingerprint
+        # (model/fingerprints.py); the third is the same file with one card in a hundred changed.
+        for attempt, source, target in (("first time", path, 0.5), ("second time, unchanged", path, 0.1),
+                                        ("third, 1 % of cards changed", changed, 0.15)):
             seconds, peak = timed_process([sys.executable, str(ROOT / "main.py"), "--db", str(notebook),
-                                           "--import", str(path), "--json"])
+                                           "--import", str(source), "--json"])
             ratio = seconds / bare
-            rows.append((f"import {size:,} cards, {attempt} time", f"{seconds:.1f} s ({ratio:.2f}x vobject)",
-                         "<= 0.5x vobject", verdict(ratio <= 0.5)))
-            if size == 50_000:
+            rows.append((f"import {size:,} cards, {attempt}", f"{seconds:.1f} s ({ratio:.2f}x vobject)",
+                         f"<= {target}x vobject", verdict(ratio <= target)))
+            if size == 50_000 and source is path:
                 rows.append((f"peak memory, import of {size:,} cards ({attempt})", f"{peak:.0f} MB", "< 400 MB",
                              verdict(peak < 400)))
         if size == 50_000:
@@ -171,6 +175,17 @@ def vcard_import(sizes=(10_000, 50_000)) -> list[Row]:
     return rows
 
 
+
+
+def _one_in_a_hundred_changed(path: Path) -> Path:
+    """A copy of a generated file with a note added to every hundredth card."""
+    changed = path.with_name(path.stem + "-1pc-changed.vcf")
+    if not changed.exists():
+        cards = path.read_bytes().split(b"END:VCARD")
+        for n in range(0, len(cards) - 1, 100):
+            cards[n] += b"NOTE:changed since the last export\r\n"
+        changed.write_bytes(b"END:VCARD".join(cards))
+    return changed
 
 
 def _vobject_parse(path: Path) -> tuple[float, int]:

@@ -76,6 +76,7 @@ class Shooter:
         self.settle()
 
     def shot(self, name: str, widget, path: Path, where: str) -> None:
+        widget.grab()  # the first paint: what waits for it (Today's lists) comes next
         self.settle()
         path.parent.mkdir(parents=True, exist_ok=True)
         widget.grab().save(str(path), "PNG")

@@ -85,7 +85,13 @@ def _keep_links_readable(app: QApplication) -> None:
 
 
 def save_screenshot(window: MainWindow, path: str) -> bool:
-    """Render the window, with its data, to a PNG (grab lays it out and paints it)."""
+    """Render the window, with its data, to a PNG (grab lays it out and paints it; what the first
+    paint leaves to come after it, Today's lists, is waited for)."""
+    window.grab()
+    deadline = time.monotonic() + 10
+    while window.today_page.pending and window.today_page.isVisible() and time.monotonic() < deadline:
+        QApplication.processEvents()
+    QApplication.processEvents()  # their layout, and the placeholders' deletion
     ok = window.grab().save(path, "PNG")
     if not ok:
         print(f"rapport: cannot write the screenshot to {path}", file=sys.stderr)

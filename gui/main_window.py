@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self._restore_settings()
         self._update_title()
+        self.today_page.defer_once()  # the window first; the history's lists just after
         self.show_today()
         self._update_count()
 

@@ -26,6 +26,7 @@ def window(qtbot, sample_notebook):
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: not window.today_page.pending, timeout=5000)  # Today's lists, after the first paint
     return window
 
 

@@ -153,3 +153,29 @@ def test_window_size_and_sort_are_remembered(window, qtbot, sample_notebook):
     qtbot.addWidget(again)
     assert (again.width(), again.height()) == (780, 540)
     assert again.contact_list.model.sort == "company"
+
+
+def test_the_window_appears_before_todays_history_lists_are_made(qtbot, sample_notebook, monkeypatch):
+    """The first paint has the meetings and placeholders; the lists drawn from the whole history
+    (overdue, birthdays, take it offline) are queried only after it, and the meetings above them
+    do not move when they arrive."""
+    from gui.app import application
+    from gui.main_window import MainWindow
+    from model import history
+
+    application("test")
+    asked = []
+    real = history.overdue
+    monkeypatch.setattr(history, "overdue", lambda *a, **k: asked.append("overdue") or real(*a, **k))
+    window = MainWindow(sample_notebook, "test")
+    qtbot.addWidget(window)
+    today = window.today_page
+    assert today.pending and asked == []
+    labels = lambda: " ".join(label.text() for label in today.findChildren(type(window.count_label)))  # noqa: E731
+    assert "Looking through the history…" in labels()
+    window.show()
+    qtbot.waitExposed(window)
+    meetings_at = today.sections.itemAt(1).widget().mapTo(today, today.rect().topLeft())
+    qtbot.waitUntil(lambda: not today.pending, timeout=5000)
+    assert asked == ["overdue"] and "Looking through" not in labels() and "Tom Becker" in labels()
+    assert today.sections.itemAt(1).widget().mapTo(today, today.rect().topLeft()) == meetings_at

@@ -39,8 +39,9 @@ typecheck: $(STAMP)
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) docs/make_screenshots.py
 
+# QUICK=1: every section on a tenth of its workload (a few minutes, not half an hour).
 bench: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) tests/benchmarks/run.py
+	QT_QPA_PLATFORM=offscreen QUICK=$(QUICK) $(PY) tests/benchmarks/run.py
 
 # A one-folder bundle in dist/Rapport (PyInstaller; see packaging/README.md).
 PACKAGE_STAMP := $(VENV)/.packaging

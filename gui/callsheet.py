@@ -214,7 +214,7 @@ class SheetDocument:
                     person = sheet.people[index]
                     laid_out = self._document(person_html(sheet, person, index == 0, rules, height), [person])
                     if laid_out.pageCount() <= 1:
-                        rules = self._rules_to_fill(laid_out, sheet, person, rules, height)
+                        rules = self._rules_to_fill(laid_out, sheet, person, index == 0, rules, height)
                         break
                 sections.append(person_html(sheet, person, index == 0, rules, height))
                 people.append(person)
@@ -222,13 +222,12 @@ class SheetDocument:
             _cap_scale = 1.0
         return sections, people
 
-    def _rules_to_fill(self, laid_out: QTextDocument, sheet: CallSheet, person: PersonSheet, rules: int,
-                       height) -> int:
+    def _rules_to_fill(self, laid_out: QTextDocument, sheet: CallSheet, person: PersonSheet, first: bool,
+                       rules: int, height) -> int:
         """How many ruled lines fill the page below a section laid out with `rules` of them."""
         if rules == 0:
             return 0
         free = self.page_size.sizePoints().height() - laid_out.size().height()
-        first = person is sheet.people[0]
         one_more = self._document(person_html(sheet, person, first, rules + 1, height), [person])
         row = one_more.size().height() - laid_out.size().height()
         if one_more.pageCount() > 1 or row <= 0:

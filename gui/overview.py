@@ -65,8 +65,12 @@ class TodayPage(QWidget):
     def eventFilter(self, watched, event) -> bool:
         if event.type() == QEvent.Type.Paint and self._after_paint is not None and not self._asked:
             self._asked = True
-            QTimer.singleShot(0, lambda: self._after_paint is not None and self.refresh(self._after_paint))
+            QTimer.singleShot(0, self._fill)
         return False
+
+    def _fill(self) -> None:
+        if self._after_paint is not None:  # (no refresh came first)
+            self.refresh(self._after_paint)
 
     @property
     def pending(self) -> bool:

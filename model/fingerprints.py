@@ -34,7 +34,7 @@ import functools
 import hashlib
 import marshal
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from model.schema import database
@@ -87,9 +87,16 @@ def normalised(card: bytes) -> bytes:
     return hashlib.blake2b(text, digest_size=16, key=reader_stamp(), person=b"normalised").digest()
 
 
-def both(card: bytes) -> bytes:
-    """A card's two fingerprints, exact and normalised, as the import keeps them (32 bytes)."""
-    return exact(card) + normalised(card)
+def find(card: bytes, known: Mapping[bytes, int]) -> tuple[int | None, bytes]:
+    """The person `known` has for a card's bytes (None: it is to be read), and the card's
+    fingerprints as `remember` keeps them: the exact one alone when that was found, else both
+    (32 bytes), the normalised one looked for only when the exact one is not known."""
+    fingerprint = exact(card)
+    person = known.get(fingerprint)
+    if person is None:
+        fingerprint += normalised(card)
+        person = known.get(fingerprint[16:])
+    return person, fingerprint
 
 
 def regions(data: bytes, first_line: int = 1) -> Iterator[tuple[int, int, int, int]]:
@@ -128,8 +135,8 @@ def known() -> dict[bytes, int]:
 
 
 def remember(pairs: Iterable[tuple[bytes, int]]) -> None:
-    """Keep these (fingerprints, person) pairs (`both`'s 32 bytes, or one fingerprint); a
-    fingerprint already there moves to its new person."""
+    """Keep these (fingerprints, person) pairs (`find`'s 16 or 32 bytes); a fingerprint already
+    there moves to its new person."""
     rows = [(fingerprint[start:start + 16], person) for fingerprint, person in pairs
             for start in range(0, len(fingerprint), 16)]
     for start in range(0, len(rows), 5000):

@@ -59,7 +59,11 @@ class PlanItem:
     merged_into: int | None = None  # index of an earlier card of this import it joins
     warnings: list[tuple[int, str]] = field(default_factory=list)  # (line, what was left out of the card)
     digest: bytes = b""  # the card's fingerprint: kept with the person it goes to (model/fingerprints.py)
-    same: bool = False  # found unchanged by its fingerprint, without being read (`packed` is empty)
+
+    @property
+    def same(self) -> bool:
+        """Found unchanged by its fingerprint, without being read (so there is no card to show)."""
+        return self.outcome == UNCHANGED and not self.packed
 
     @property
     def record(self) -> ContactRecord | None:
@@ -406,7 +410,7 @@ class Planner:
                         plan.items.append(PlanItem(REJECTED, card.file, card.line, reason=card.error))
                     elif card.same_as is not None:
                         plan.items.append(PlanItem(UNCHANGED, card.file, card.line, name=names.get(card.same_as, ""),
-                                                   existing_id=card.same_as, digest=card.digest, same=True))
+                                                   existing_id=card.same_as, digest=card.digest))
                     else:
                         assert index is not None
                         _plan_card(plan, index, card, existing_cache)

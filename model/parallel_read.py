@@ -105,13 +105,14 @@ def die_with_parent(parent: int) -> None:
 
 
 def _in_pieces(path: Path) -> bool:
-    """Whether the file's bytes can be cut into cards (not UTF-16, and it can be opened)."""
+    """Whether the file's bytes can be cut into cards: it can be opened, it is not UTF-16, and it
+    is not empty (_read_here says what is wrong with those)."""
     try:
         with open(path, "rb") as stream:
             head = stream.read(2)
     except OSError:
-        return False  # _read_here reports it
-    return head not in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+        return False
+    return bool(head) and head not in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 def _read_here(path: Path) -> Iterator[vcard.ParsedCard]:
@@ -131,8 +132,7 @@ def _read_in_pieces(path: Path, prepare: Callable[[vcard.ParsedCard], T],
     try:
         with open(path, "rb") as stream:
             try:
-                for data, offset, first_line, next_line in pieces(stream) if os.fstat(stream.fileno()).st_size else [
-                        (b"", 0, 1, None)]:  # an empty file is read too: to say it is not a vCard file
+                for data, offset, first_line, next_line in pieces(stream):
                     for part in _parts(name, data, offset, first_line, next_line, known):
                         if isinstance(part, list):  # known cards: prepared here, at once
                             in_flight.append((_done([prepare(card) for card in part]), None))
@@ -164,12 +164,7 @@ def _parts(name: str, data: bytes, offset: int, first_line: int, next_line: int 
     digests: dict[int, bytes] = {}  # of the cards in the run since `at`, by the line they begin on
     same: list[vcard.ParsedCard] = []
     for start, end, line, after in fingerprints.regions(data, first_line):
-        card = data[start:end]
-        digest = fingerprints.exact(card)
-        person = known.get(digest)
-        if person is None:
-            digest += fingerprints.normalised(card)
-            person = known.get(digest[16:])
+        person, digest = fingerprints.find(data[start:end], known)
         if person is None:
             digests[line] = digest
             continue

@@ -274,9 +274,36 @@ def parse_piece(prepare: Callable[[vcard.ParsedCard], T], name: str, data: bytes
     """The cards of one piece, prepared, as a worker process reads them; each read whole gets its
     fingerprint from `digests` (by the line it begins on)."""
     cards = []
-    for card in vcard.read_stream(io.BytesIO(data), name, first_line=first_line, next_line=next_line):
+    for card in read_piece(data, name, first_line, next_line):
         card.offset += offset
         if digests and card.record is not None and not card.warnings:  # warnings are told at every import
             card.digest = digests.get(card.line, b"")
         cards.append(prepare(card))
     return cards
+
+
+def read_piece(data: bytes, name: str, first_line: int = 1, next_line: int | None = None) -> Iterator[vcard.ParsedCard]:
+    """The cards in `data`, as read_stream reads them (offsets from the start of `data`): each
+    card that fingerprints.regions finds whole and vcard.read_plain can read is read so, and
+    what lies between them, read_stream reads."""
+    at, at_line = 0, first_line
+    for start, end, line, after in fingerprints.regions(data, first_line):
+        card = vcard.read_plain(data[start:end], name, line)
+        if card is None:
+            continue  # read below, with what lies before the next plain card
+        if data[at:start].strip():
+            yield from _read_between(data, at, start, name, at_line, line)
+        card.offset = end
+        yield card
+        at, at_line = end, after
+    if at == 0:
+        yield from vcard.read_stream(io.BytesIO(data), name, first_line=first_line, next_line=next_line)
+    elif data[at:].strip():
+        yield from _read_between(data, at, len(data), name, at_line, next_line)
+
+
+def _read_between(data: bytes, start: int, end: int, name: str, first_line: int,
+                  next_line: int | None) -> Iterator[vcard.ParsedCard]:
+    for card in vcard.read_stream(io.BytesIO(data[start:end]), name, first_line=first_line, next_line=next_line):
+        card.offset += start
+        yield card

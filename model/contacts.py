@@ -8,6 +8,7 @@ in a single transaction.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -368,9 +369,42 @@ def add_stored(people: Sequence[Stored], ids: Sequence[int | None] | None = None
             stored.contact[_UID] = stored.contact[_UID] or new_uid()
         connection.executemany(insert, [[contact_id, *stored.contact[:-2], stored.contact[-2] or now,
                                          stored.contact[-1] or now] for contact_id, stored in pairs])
-        _write_children(pairs)
+        with _changes_counted_once(connection, ids):
+            _write_children(pairs)
         search.reindex(ids)
     return ids
+
+
+# The triggers that count a change of a person's card with each phone, tag or kept property
+# written (schema version 13), and how many people a save must have for them to be paused.
+_CHILD_INSERT_TRIGGERS = ("contact_point_insert_changes_card", "contact_tag_insert_changes_card",
+                          "vcard_property_insert_changes_card")
+_BULK = 100
+
+
+@contextlib.contextmanager
+def _changes_counted_once(connection, contact_ids: Sequence[int]) -> Iterator[None]:
+    """Within a transaction that writes new people: count one change per person, not one per row
+    written. At 50,000 people the triggers' 300,000 upserts were 1.2-1.5 s of the import's
+    writes; they are dropped for the writing and made again from their own SQL, in the same
+    transaction, so no other connection ever sees the notebook without them."""
+    if len(contact_ids) < _BULK:
+        yield
+        return
+    marks = ",".join("?" * len(_CHILD_INSERT_TRIGGERS))
+    triggers = connection.execute(f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})",
+                                  _CHILD_INSERT_TRIGGERS).fetchall()
+    for name, _sql in triggers:
+        connection.execute(f'DROP TRIGGER "{name}"')
+    try:
+        yield
+    finally:
+        for _name, sql in triggers:
+            connection.execute(sql)
+    if triggers:
+        connection.executemany('INSERT INTO contact_change (contact_id, version) VALUES (?, 1)'
+                               ' ON CONFLICT (contact_id) DO UPDATE SET version = version + 1',
+                               [(contact_id,) for contact_id in contact_ids])
 
 
 def add_prep_and_introducers(people: Sequence[tuple[int, Stored]]) -> None:

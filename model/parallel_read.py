@@ -159,7 +159,11 @@ def _parts(name: str, data: bytes, offset: int, first_line: int, next_line: int 
            known: Mapping[bytes, int]) -> Iterator[list[vcard.ParsedCard] | tuple]:
     """A piece in file order: lists of ParsedCards (`same_as` set) for runs of cards the notebook
     has by their fingerprints, and (name, bytes, offset, first line, next line, fingerprints by
-    line) for each run of the rest, to parse."""
+    line) for each run of the rest, to parse: None for the fingerprints when the notebook knows
+    none, so that the workers take them (a first import's 50,000 were 1.3 s of this process)."""
+    if not known:
+        yield name, data, offset, first_line, next_line, None
+        return
     at, at_line = 0, first_line
     digests: dict[int, bytes] = {}  # of the cards in the run since `at`, by the line they begin on
     same: list[vcard.ParsedCard] = []
@@ -272,7 +276,11 @@ def _line_breaks(data: bytes) -> int:
 def parse_piece(prepare: Callable[[vcard.ParsedCard], T], name: str, data: bytes, offset: int, first_line: int,
                 next_line: int | None, digests: Mapping[int, bytes] | None = None) -> list[T]:
     """The cards of one piece, prepared, as a worker process reads them; each read whole gets its
-    fingerprint from `digests` (by the line it begins on)."""
+    fingerprint from `digests` (by the line it begins on), or, when None, as fingerprints.find
+    takes it."""
+    if digests is None:
+        digests = {line: fingerprints.find(data[start:end], {})[1]
+                   for start, end, line, _after in fingerprints.regions(data, first_line)}
     cards = []
     for card in read_piece(data, name, first_line, next_line):
         card.offset += offset

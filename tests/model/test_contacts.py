@@ -1,6 +1,9 @@
 """Writing, reading, listing, deleting and restoring people."""
 
 import datetime as dt
+import sqlite3
+
+import pytest
 
 from model import contacts, search
 from model.contacts import ContactPointRecord as Point
@@ -104,3 +107,43 @@ def test_dates_read_as_people_say_them():
     assert describe_date("1980-12-01", today) == "1 December 1980 (45)"
     assert describe_date("--0203", today) == "3 February"
     assert describe_date("not a date", today) == "not a date"
+
+
+def test_a_bulk_save_counts_one_change_a_person_and_keeps_the_change_triggers(notebook):
+    """A save of many new people pauses the triggers that count each phone and kept property
+    written (contacts._changes_counted_once): afterwards each person has changed once, the
+    triggers are back, and an edit still counts."""
+    from model.schema import database
+
+    def triggers():
+        return sorted(name for (name,) in database.execute_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall())
+
+    before = triggers()
+    people = [person(given_name=f"P{n}", tags=["bulk"], vcard_properties=["X-A:1", "X-B:2"],
+                     points=[Point("phone", f"+1 912 555 {n:04d}", "mobile"), Point("email", f"p{n}@example.com")])
+              for n in range(150)]
+    ids = contacts.add_contacts(people)
+    assert triggers() == before
+    stamps = {contact_id: version for contact_id, _uid, version in contacts.change_stamps(ids)}
+    assert set(stamps.values()) == {"1"} and len(stamps) == 150
+    edited = contacts.get_contact(ids[7])
+    edited.points.append(Point("email", "second@example.com"))
+    contacts.update_contact(edited)
+    assert contacts.change_stamps([ids[7]])[0][2] != "1"
+    # A few people at once (an editor's save) go through the triggers, one count a row.
+    [few] = contacts.add_contacts([person(given_name="One", points=[Point("phone", "+1 912 555 0001")])])
+    assert contacts.change_stamps([few])[0][2] == "1"
+
+
+def test_a_failed_bulk_save_leaves_the_triggers_in_place(notebook):
+    from model.schema import database
+
+    count = "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
+    before = database.execute_sql(count).fetchone()[0]
+    people = [person(given_name=f"P{n}", vcard_properties=["X-A:1"]) for n in range(150)]
+    people[-1].vcard_properties = [None]  # vcard_property.line is NOT NULL: the insert fails
+    with pytest.raises(sqlite3.IntegrityError):
+        contacts.add_contacts(people)
+    assert database.execute_sql(count).fetchone()[0] == before
+    assert database.execute_sql("SELECT count(*) FROM contact").fetchone()[0] == 0

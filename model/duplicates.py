@@ -36,7 +36,7 @@ def find_duplicates(limit: int = 500) -> list[DuplicatePair]:
             for second in ordered[position + 1:]:
                 if _similar_names(index.name_of.get(first, ""), index.name_of.get(second, "")):
                     found.setdefault((first, second), DuplicatePair(first, second, f"same {kind} {value}"))
-    for name, ids in sorted(index.names.items()):
+    for name, ids in sorted(index.people_named.items()):
         if len(ids) < 2 or " " not in name:  # one word ("Anna") is too common to mean the same person
             continue
         ordered = sorted(ids)

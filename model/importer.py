@@ -167,7 +167,10 @@ class _Index:
     def __init__(self) -> None:
         self.uid: dict[str, object] = {}
         self.points: dict[str, set] = defaultdict(set)
-        self.names: dict[str, set] = defaultdict(set)
+        # By name: the notebook's people (ids), and the cards of this import ("card:<n>") apart,
+        # since a common name has hundreds of cards in a big file and only the people are looked at.
+        self.people_named: dict[str, set[int]] = defaultdict(set)
+        self.cards_named: dict[str, set[str]] = defaultdict(set)
         self.name_of: dict[object, str] = {}
 
     def add(self, key: object, uid: str, name: str, match_keys: Iterable[str]) -> None:
@@ -176,7 +179,10 @@ class _Index:
         for match in match_keys:
             self.points[match].add(key)
         if name:
-            self.names[name].add(key)
+            if isinstance(key, int):
+                self.people_named[name].add(key)
+            else:
+                self.cards_named[name].add(str(key))
         self.name_of[key] = name
 
     def same_person(self, uid: str, match_keys: Iterable[str], name: str) -> object | None:
@@ -191,8 +197,11 @@ class _Index:
     def similar_name(self, name: str) -> object | None:
         if not name or " " not in name:  # a single word is too common to suggest a duplicate
             return None
-        keys = self.names.get(name)
-        return min(keys, key=str) if keys else None
+        people = self.people_named.get(name)
+        if people:
+            return min(people, key=str)
+        cards = self.cards_named.get(name)
+        return min(cards) if cards else None
 
 
 def _notebook_index() -> _Index:
@@ -447,8 +456,10 @@ def _prefetch(chunk: list[ReadCard], index: _Index, cache: dict[int, ContactReco
             continue
         match = index.same_person(card.uid, card.match_keys, card.name_key)
         # As _plan_card decides: the person matched, or else everyone of the same name.
-        candidates = [match] if match is not None else index.names.get(card.name_key, ())
-        wanted.update(key for key in candidates if isinstance(key, int) and key not in cache)
+        if match is None:
+            wanted.update(index.people_named.get(card.name_key, set()) - cache.keys())
+        elif isinstance(match, int) and match not in cache:
+            wanted.add(match)
     for record in contacts.get_contacts(sorted(wanted)):
         cache[record.id] = record
 
@@ -484,7 +495,7 @@ def _plan_card(plan: ImportPlan, index: _Index, card: ReadCard, existing_cache: 
         plan.items.append(item)
         index.add(match, card.uid, name_key(existing), _match_keys(merged))
         return
-    candidates = sorted(k for k in index.names.get(name, ()) if not isinstance(k, str))
+    candidates = sorted(index.people_named.get(name, ()))
     record = card.record if candidates else None
     for candidate in candidates:
         existing = existing_cache.get(candidate) or contacts.get_contact(candidate)

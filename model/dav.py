@@ -72,6 +72,7 @@ class Changes:
     removed: list[str] = field(default_factory=list)
     token: str = ""
     full: bool = False  # the whole collection was listed (no token, or the token had expired)
+    since: str = ""  # the token asked about, when the server answered what changed since it
 
 
 def secure_connections() -> bool:
@@ -327,7 +328,7 @@ class Client:
                 '<d:prop><d:getetag/></d:prop></d:sync-collection>')
         response = self.request("REPORT", collection, body, {"Content-Type": "application/xml", "Depth": "1"})
         root = fromstring(response.content)
-        found = Changes(token=(root.findtext(_tag("d:sync-token")) or "").strip())
+        found = Changes(token=(root.findtext(_tag("d:sync-token")) or "").strip(), since=token)
         own = self.url(collection).rstrip("/")
         for answer in root.findall(_tag("d:response")):
             href = (answer.findtext(_tag("d:href")) or "").strip()

@@ -224,8 +224,11 @@ class ContactList(QWidget):
 
     def _apply_search(self) -> None:
         self._search_timer.stop()
-        if self.search_field.text().strip() != self.model.search_text:
-            self._reload(lambda: self.model.set_query(text=self.search_field.text()))
+        text = self.search_field.text()
+        if text.strip() != self.model.search_text:
+            # A new search shows its best match (finding where the person shown before ranks
+            # among 10,000 matches was a second search a keystroke); a cleared one keeps them.
+            self._reload(lambda: self.model.set_query(text=text), best_match=bool(text.strip()))
             self.sort_box.setEnabled(not self.model.search_text)  # matches come best first
 
     def _apply_sort(self) -> None:
@@ -305,8 +308,8 @@ class ContactList(QWidget):
         self._reload(self.model.refresh, keep=keep)
         self.refresh_tags()
 
-    def _reload(self, change, keep: int | None = None) -> None:
-        keep = keep if keep is not None else self.current_id()
+    def _reload(self, change, keep: int | None = None, best_match: bool = False) -> None:
+        keep = None if best_match else keep if keep is not None else self.current_id()
         change()
         self.select(keep)
         self.query_changed.emit()

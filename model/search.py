@@ -108,8 +108,10 @@ def _filter(tag: str | None, show: str) -> tuple[str, list]:
     return f" AND rowid IN (SELECT c.id FROM contact c WHERE {where})", params
 
 
-def search(text: str, limit: int = 500, offset: int = 0, tag: str | None = None, show: str = "everyone") -> list[int]:
-    """Ids of the contacts matching `text` (and carrying `tag`, if given), best match first.
+def search(text: str, limit: int = 500, offset: int = 0, tag: str | None = None, show: str = "everyone",
+           count: int | None = None) -> list[int]:
+    """Ids of the contacts matching `text` (and carrying `tag`, if given), best match first;
+    `count`: how many match, when the caller has counted them (count_matches) already.
 
     Up to `_RANK_ALL_UP_TO` matches are all ranked. A short, common prefix that more people
     match ("jo", "555") ranks those whose name matches, who come first, and lists the others
@@ -119,7 +121,9 @@ def search(text: str, limit: int = 500, offset: int = 0, tag: str | None = None,
     if not expression:
         return []
     condition, params = _filter(tag, show)
-    if not _matches_more_than(_RANK_ALL_UP_TO, expression, condition, params):
+    many = (count > _RANK_ALL_UP_TO if count is not None
+            else _matches_more_than(_RANK_ALL_UP_TO, expression, condition, params))
+    if not many:
         return _ranked(expression, condition, params, limit, offset)
     by_name = f"{{name}} : ({expression})"
     named = _count(by_name, condition, params)

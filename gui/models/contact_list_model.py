@@ -86,7 +86,8 @@ class ContactListModel(QAbstractListModel):
     def _fetch_page(self, page: int) -> list[ContactRow]:
         offset = page * PAGE_SIZE
         if self._text:
-            return contacts.rows_for(search.search(self._text, PAGE_SIZE, offset, tag=self._tag, show=self._show))
+            return contacts.rows_for(search.search(self._text, PAGE_SIZE, offset, tag=self._tag, show=self._show,
+                                                   count=self._count))
         return contacts.list_contacts(self._sort, self._tag, offset, PAGE_SIZE, show=self._show)
 
     def contact_row(self, row: int) -> ContactRow | None:
@@ -110,7 +111,8 @@ class ContactListModel(QAbstractListModel):
                 if row.id == contact_id:
                     return page * PAGE_SIZE + index
         if self._text:  # the matches, best first: where the person is among them (after a reload, say)
-            ids = search.search(self._text, min(self._count, 10_000), tag=self._tag, show=self._show)
+            ids = search.search(self._text, min(self._count, 10_000), tag=self._tag, show=self._show,
+                                count=self._count)
             return ids.index(contact_id) if contact_id in ids else None
         return contacts.position_of(contact_id, self._sort, self._tag, self._show)
 

@@ -357,3 +357,16 @@ def test_links_stay_readable_in_a_dark_palette_that_sets_no_link_colour(qtbot):
     finally:
         app.setPalette(before)
     assert app.palette().color(QPalette.ColorRole.Link) == before.color(QPalette.ColorRole.Link)  # light: kept
+
+
+def test_a_new_search_shows_its_best_match_and_clearing_it_keeps_the_person_found(window, qtbot):
+    people = window.contact_list
+    people.select(people.model.index(3).data(people.model.IdRole))
+    _search(window, qtbot, "Cheryl")
+    found = people.current_id()
+    assert window.contact_page.name_label.full_text() == "Cheryl Lopata"
+    assert found == people.model.index(0).data(people.model.IdRole)
+    people.focus_search()
+    qtbot.keyClick(people.search_field, Qt.Key_Escape)
+    assert people.model.search_text == "" and people.model.rowCount() > 1
+    assert people.current_id() == found  # the list of everyone, with the person found still shown

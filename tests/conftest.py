@@ -45,6 +45,12 @@ FROZEN_TIME = dt.time(10, 0)
 
 def pytest_unconfigure(config):
     if not _INHERITED:
+        # The import workers' fork server (model/parallel_read.py) has its socket in a folder of
+        # the run's: multiprocessing stops it and removes the folder at exit; here, before the
+        # run's folder goes (it would find its own gone, and say so).
+        from multiprocessing import util
+
+        util._exit_function()
         shutil.rmtree(RUN_FOLDER, ignore_errors=True)
 
 

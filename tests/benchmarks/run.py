@@ -35,6 +35,7 @@ def timed_process_cpu(arguments: list[str]) -> tuple[float, float, float]:
     it) of a child process: wait4 counts the CPU of the children it reaped (the import's parse
     workers), and TreeMemory samples the memory they all hold at once."""
     environment = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    _adopt_orphans()
     start = time.perf_counter()
     process = subprocess.Popen(arguments, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     memory = TreeMemory(process.pid)
@@ -44,8 +45,25 @@ def timed_process_cpu(arguments: list[str]) -> tuple[float, float, float]:
     memory.stop()
     if os.waitstatus_to_exitcode(status) not in (0, 2):  # 2: an import that rejected some cards
         raise RuntimeError(f"{arguments} failed with status {status}")
+    cpu, resident = usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    # What outlived it is this process's now (the import workers' fork server, which reaped them):
+    # wait for each, and count its CPU and its children's.
+    for pid in memory.seen - {process.pid}:
+        try:
+            _, _, left = os.wait4(pid, 0)
+        except ChildProcessError:  # reaped by the process itself, and counted in its usage
+            continue
+        cpu += left.ru_utime + left.ru_stime
     # ru_maxrss (the largest single process's resident peak) only for a run too short to sample
-    return elapsed, memory.peak_mb or usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+    return elapsed, memory.peak_mb or resident, cpu
+
+
+def _adopt_orphans() -> None:
+    """Become the child subreaper (Linux): the processes a measured process leaves behind come to
+    this one, which can wait for them and read their CPU, instead of going to init."""
+    import ctypes
+
+    ctypes.CDLL(None, use_errno=True).prctl(36, 1)  # PR_SET_CHILD_SUBREAPER
 
 
 class TreeMemory(threading.Thread):
@@ -57,11 +75,14 @@ class TreeMemory(threading.Thread):
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid, self.peak_mb = pid, 0.0
+        self.seen: set[int] = {pid}  # every process of the tree, over its life
         self._done = threading.Event()
 
     def run(self) -> None:
         while not self._done.wait(0.02):
-            self.peak_mb = max(self.peak_mb, sum(map(_pss_kb, _tree(self.pid))) / 1024)
+            tree = _tree(self.pid)
+            self.seen.update(tree)
+            self.peak_mb = max(self.peak_mb, sum(map(_pss_kb, tree)) / 1024)
 
     def stop(self) -> None:
         self._done.set()

@@ -134,6 +134,17 @@ def test_a_bulk_save_counts_one_change_a_person_and_keeps_the_change_triggers(no
     # A few people at once (an editor's save) go through the triggers, one count a row.
     [few] = contacts.add_contacts([person(given_name="One", points=[Point("phone", "+1 912 555 0001")])])
     assert contacts.change_stamps([few])[0][2] == "1"
+    # Many replaced at once (an import's people that later cards joined): one count more each.
+    before_replace = {contact_id: int(version) for contact_id, _uid, version in contacts.change_stamps(ids)}
+    replaced = contacts.get_contacts(ids[:120])
+    for record in replaced:
+        record.points.append(Point("email", f"again{record.id}@example.com"))
+    contacts.replace_stored([(record.id, contacts.stored_form(record)) for record in replaced])
+    assert triggers() == before
+    after = {contact_id: int(version) for contact_id, _uid, version in contacts.change_stamps(ids)}
+    assert all(after[i] == before_replace[i] + 1 for i in ids[:120])
+    assert all(after[i] == before_replace[i] for i in ids[120:])
+    assert all(any(p.value == f"again{r.id}@example.com" for p in r.points) for r in contacts.get_contacts(ids[:120]))
 
 
 def test_a_failed_bulk_save_leaves_the_triggers_in_place(notebook):

@@ -312,8 +312,10 @@ def _parse_property(number: int, line: bytes, fallback: str) -> Property:
     for item in param_list:
         key = item[0].upper()
         values = item[1:]
-        if not values:  # vCard 2.1: a bare TYPE value ("TEL;CELL;PREF")
-            key, values = "TYPE", [item[0]]
+        if not values:
+            if re.search(b";" + re.escape(item[0].encode("utf-8", "replace")) + b"=", head, re.IGNORECASE):
+                continue  # "TYPE=": a parameter with no value (RFC 6350 3.3 allows one), which says nothing
+            key, values = "TYPE", [item[0]]  # vCard 2.1: a bare TYPE value ("TEL;CELL;PREF")
         if key == "TYPE":
             values = [part for v in values for part in v.split(",")]
         params.setdefault(key, []).extend(values)
@@ -394,8 +396,10 @@ def read_plain(data: bytes, name: str, line: int) -> ParsedCard | None:
                 key, equals, values_text = param.partition("=")
                 values = [v for v in values_text.split(",") if v] if equals else []  # as vobject drops empty ones
                 key = key.upper()
-                if not values:  # vCard 2.1: a bare TYPE value ("TEL;CELL;PREF")
-                    key, values = "TYPE", [param.partition("=")[0]]
+                if not values:
+                    if equals:
+                        continue  # "TYPE=": a parameter with no value, which says nothing
+                    key, values = "TYPE", [param]  # vCard 2.1: a bare TYPE value ("TEL;CELL;PREF")
                 params.setdefault(key, []).extend(values)
             head = content[:len(content) - len(value) - 1]
             if len(content) > 1024 and len(content.encode("utf-8")) > 4096 and _B64.search(head.encode("ascii")):

@@ -100,3 +100,20 @@ def test_generated_cards_read_the_same(content, fold_at, lf_only):
         data = data.replace(b"\r\n", b"\n")
     general, plain = both(data)
     assert plain == general
+
+
+def test_a_parameter_with_no_value_says_nothing_in_either_reader():
+    """`EMAIL;TYPE=:` is a TYPE parameter whose value is empty (RFC 6350 3.3: param-value =
+    *SAFE-CHAR, zero characters allowed), not the vCard 2.1 bare value "TYPE": it gives no label.
+    vobject, the reference, reads it the same way (no TYPE at all)."""
+    import vobject
+
+    data = (b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Example\r\nN:Example;Ann;;;\r\nEMAIL;TYPE=:ann@example.com\r\n"
+            b"TEL;TYPE=;TYPE=CELL:+1 202 555 0143\r\nTEL;X-NOTHING=;WORK:+1 202 555 0144\r\nEND:VCARD\r\n")
+    general, plain = both(data)
+    assert plain == general
+    [(_line, error, _version, record, _warnings)] = general
+    assert not error
+    assert [(p.kind, p.label) for p in record.points] == [("email", ""), ("phone", "mobile"), ("phone", "work")]
+    card = vobject.readOne(data.decode())
+    assert "TYPE" not in card.email.params and card.tel.params["TYPE"] == ["CELL"]

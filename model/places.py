@@ -413,9 +413,17 @@ def _zone_bytes(zone: str) -> bytes:
         return b""
 
 
+_UTC_NAMES = {"UTC", "UCT", "GMT", "GMT0", "GMT+0", "GMT-0", "Greenwich", "Universal", "Zulu"}
+
+
 @cache
 def canonical_zone(zone: str) -> str:
-    """The current name of a zone: phonenumbers still says Asia/Calcutta for Asia/Kolkata."""
+    """The current name of a zone: phonenumbers still says Asia/Calcutta for Asia/Kolkata. Found
+    by the zone's data being that of a zone of zone1970.tab. UTC and the other zones of no place
+    (Etc/GMT+5) have no other name to find: reading every zone to learn so took 36 ms of each
+    start on a computer set to UTC."""
+    if zone.startswith("Etc/") or zone in _UTC_NAMES:
+        return zone
     canonical = [name for _, name in _zone_table()]
     if zone in canonical or not _zone_bytes(zone):
         return zone

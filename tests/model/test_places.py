@@ -124,3 +124,15 @@ def test_zones_are_named_by_city_and_offset_now():
     assert places.zone_label("Etc/UTC", now=winter) == places.zone_label("UTC", now=winter) == "UTC"
     assert places.zone_label("Etc/GMT+5", now=winter) == "UTC−5"  # POSIX's sign, turned as people read it
     assert places.zone_label("Mars/Olympus") == "Mars/Olympus"
+
+
+def test_a_zone_by_an_old_name_is_known_by_its_current_one():
+    """tzdata's links (its `backward` file) share their target's data: Asia/Calcutta is
+    Asia/Kolkata, US/Eastern and GB name zones of zone1970.tab. UTC and Etc/ zones stay as
+    they are, without reading every zone."""
+    assert places.canonical_zone("Asia/Calcutta") == "Asia/Kolkata"
+    assert places.canonical_zone("US/Eastern") == "America/New_York"
+    assert places.canonical_zone("GB") == "Europe/London"
+    assert places.canonical_zone("Europe/Paris") == "Europe/Paris"
+    for zone in ("UTC", "Etc/UTC", "Etc/GMT+5", "Zulu"):
+        assert places.canonical_zone(zone) == zone

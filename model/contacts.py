@@ -17,6 +17,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from model import clock, collation, normalise, search
 from model.prep import SECTIONS as PREP_SECTIONS
@@ -325,9 +326,11 @@ def uid_map() -> dict[int, str]:
     return dict(database.connection().execute("SELECT id, uid FROM contact WHERE uid != ''").fetchall())
 
 
+@lru_cache(maxsize=1 << 17)
 def uid_key(uid: str) -> str:
     """What identifies a UID: a UUID without its urn:uuid: prefix and in lower case (RFC 4122
-    UUIDs are case-insensitive), any other UID as it is."""
+    UUIDs are case-insensitive), any other UID as it is. (Kept for the UIDs seen: a sync asks
+    it of every person several times, 50,000 calls and 70 ms at 10,000 people.)"""
     uid = uid.strip()
     bare = uid[9:] if uid[:9].lower() == "urn:uuid:" else uid
     return bare.lower() if _UUID.fullmatch(bare) else uid

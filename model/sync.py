@@ -706,9 +706,10 @@ class _Cards(_Side):
         self.versions = {}
         for contact_id, uid, version in contacts.change_stamps():
             self.versions[contact_id] = version
-            item = synced.get(contacts.uid_key(uid))
+            key = contacts.uid_key(uid)
+            item = synced.get(key)
             if item is not None and item.synced_hash and item.stamp == version:
-                found[contacts.uid_key(uid)] = (_Known(contact_id, uid), None)
+                found[key] = (_Known(contact_id, uid), None)
             else:
                 changed.append(contact_id)
         for record in contacts.iter_contacts(changed):

@@ -211,3 +211,21 @@ def test_describe_days_and_ago():
     assert [history.describe_days(d) for d in (0.5, 1, 5, 21, 120, 800)] == [
         "less than a day", "1 day", "5 days", "3 weeks", "4 months", "2 years"]
     assert history.describe_ago(NOW - dt.timedelta(days=21), NOW) == "3 weeks ago"
+
+
+def test_the_take_it_offline_score_reads_the_exchanges_index_alone(notebook):
+    """The score sums every candidate's exchanges of the last six months: it reads the index of
+    a person's exchanges by time, which carries their message counts (schema version 16), and
+    never the table's rows (at 1,000,000 exchanges, 235 ms against 79 ms)."""
+    from model.schema import database
+
+    statements: list[str] = []
+    connection = database.connection()
+    connection.set_trace_callback(statements.append)
+    try:
+        history.take_it_offline(clock.now(), limit=5)
+    finally:
+        connection.set_trace_callback(None)
+    [score] = [sql for sql in statements if "AS score" in sql]
+    plan = " | ".join(row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {score}"))
+    assert "COVERING INDEX interaction_contact_id_occurred_at" in plan, plan

@@ -191,7 +191,13 @@ class ContactList(QWidget):
 
         # Search as the user types, but let a burst of keystrokes settle first.
         self._search_timer = QTimer(self, singleShot=True, interval=120)
-        self._search_timer.timeout.connect(self._apply_search)
+        self._search_timer.timeout.connect(lambda: self._apply_search(typing=True))
+        # While the user types, the list is painted first and the person it selects is shown
+        # just after (the person's page took half of what a keystroke cost): a burst of
+        # keystrokes loads one page, not one a keystroke.
+        self._typing = False
+        self._show_soon = QTimer(self, singleShot=True, interval=0)
+        self._show_soon.timeout.connect(lambda: self.contact_selected.emit(self.current_id()))
         self.search_field.textChanged.connect(self._search_timer.start)
         self.search_field.returnPressed.connect(self._open_first_match)
         self.sort_box.currentIndexChanged.connect(self._apply_sort)
@@ -222,13 +228,18 @@ class ContactList(QWidget):
 
     # -- Filters ------------------------------------------------------------------------
 
-    def _apply_search(self) -> None:
+    def _apply_search(self, typing: bool = False) -> None:
+        """The search in the field, now; `typing`: as the user types (the person shown follows)."""
         self._search_timer.stop()
         text = self.search_field.text()
         if text.strip() != self.model.search_text:
             # A new search shows its best match (finding where the person shown before ranks
             # among 10,000 matches was a second search a keystroke); a cleared one keeps them.
-            self._reload(lambda: self.model.set_query(text=text), best_match=bool(text.strip()))
+            self._typing = typing
+            try:
+                self._reload(lambda: self.model.set_query(text=text), best_match=bool(text.strip()))
+            finally:
+                self._typing = False
             self.sort_box.setEnabled(not self.model.search_text)  # matches come best first
 
     def _apply_sort(self) -> None:
@@ -297,7 +308,7 @@ class ContactList(QWidget):
             self.view.setCurrentIndex(index)
             self.view.scrollTo(index)
         else:
-            self.contact_selected.emit(None)
+            self._selected(None)
 
     def clear_selection(self) -> None:
         self.view.selectionModel().clear()
@@ -316,7 +327,14 @@ class ContactList(QWidget):
 
     def _after_reset(self) -> None:
         if self.model.rowCount() == 0:
-            self.contact_selected.emit(None)
+            self._selected(None)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self.contact_selected.emit(current.data(ContactListModel.IdRole) if current.isValid() else None)
+        self._selected(current.data(ContactListModel.IdRole) if current.isValid() else None)
+
+    def _selected(self, contact_id: int | None) -> None:
+        if self._typing:
+            self._show_soon.start()  # after the list's paint, which is posted already
+            return
+        self._show_soon.stop()
+        self.contact_selected.emit(contact_id)

@@ -370,3 +370,18 @@ def test_a_new_search_shows_its_best_match_and_clearing_it_keeps_the_person_foun
     qtbot.keyClick(people.search_field, Qt.Key_Escape)
     assert people.model.search_text == "" and people.model.rowCount() > 1
     assert people.current_id() == found  # the list of everyone, with the person found still shown
+
+
+def test_while_typing_the_list_comes_first_and_the_best_match_once_the_keys_settle(window, qtbot):
+    """A search as the user types repaints the list at once and shows the person it selects on
+    the next turn of the event loop: a burst of keystrokes loads the person's page once."""
+    people = window.contact_list
+    shown = []
+    people.contact_selected.connect(shown.append)
+    for text in ("Ch", "Che", "Cher"):
+        people.search_field.setText(text)
+        people._apply_search(typing=True)  # what the debounce timer runs
+        assert people.model.search_text == text and shown == []
+    qtbot.waitUntil(lambda: bool(shown), timeout=5000)
+    assert shown == [people.model.index(0).data(people.model.IdRole)]
+    assert window.contact_page.name_label.full_text() == "Cheryl Lopata"

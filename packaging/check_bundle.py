@@ -161,7 +161,8 @@ def check_keyring(folder: Path, people: Path) -> None:
 
 # Modules imported by name only when they are needed, which no run above reaches: what reads an
 # SRV or TXT answer (DNS discovery needs a domain's DNS).
-LOADED_BY_NAME = ["dns.rdtypes.IN.SRV", "dns.rdtypes.ANY.TXT", "dns.rdtypes.ANY.SOA", "dns.resolver"]
+LOADED_BY_NAME = ["dns.rdtypes.IN.SRV", "dns.rdtypes.ANY.TXT", "dns.rdtypes.ANY.SOA", "dns.resolver",
+                  "model.import_worker"]
 
 
 def check_modules() -> None:

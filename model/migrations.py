@@ -422,6 +422,22 @@ DROP INDEX "interaction_contact_id_occurred_at";
 CREATE INDEX "interaction_contact_id_occurred_at" ON "interaction" ("contact_id", "occurred_at", "messages");
 """
 
+# Version 17: the search index keeps one-letter prefixes too. A search such as "Berlin C" (the
+# second word just begun) made FTS5 merge every term beginning with c: 13-20 ms a query at
+# 100,000 people, two or three queries a keystroke; 1.7-3.9 ms so. It costs a fifth more index
+# (41 -> 52 MB at 100,000 people) and 0.2 s more in an import of 50,000 cards.
+_VERSION_17 = """
+CREATE VIRTUAL TABLE "contact_search_new" USING fts5(
+    name, organisation, place, notes, handles, history,
+    tokenize = "unicode61 remove_diacritics 2", prefix = '1 2 3'
+);
+INSERT INTO "contact_search_new" (rowid, name, organisation, place, notes, handles, history)
+    SELECT rowid, name, organisation, place, notes, handles, history FROM "contact_search";
+DROP TABLE "contact_search";
+ALTER TABLE "contact_search_new" RENAME TO "contact_search";
+INSERT INTO "contact_search" ("contact_search") VALUES ('optimize')
+"""
+
 # MIGRATIONS[n] brings a notebook from version n to version n + 1.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _script(_VERSION_1),
@@ -440,5 +456,6 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _script(_VERSION_14),
     _script(_VERSION_15),
     _script(_VERSION_16),
+    _script(_VERSION_17),
 ]
 CURRENT_VERSION = len(MIGRATIONS)

@@ -129,14 +129,24 @@ def test_a_notebook_of_a_newer_rapport_is_refused_untouched(tmp_path):
     assert digest(notebook) == before
 
 
-def _damage(path, how):
-    data = bytearray(path.read_bytes())
+def _damage(path, how, table=None):
+    """Half the file cut off, or a page overwritten with noise, as a failing disk would leave it:
+    the page in the middle of the file, or the middle one of `table`'s pages (a table the window
+    does not read as it opens, for damage that only the background check finds)."""
     page = 4096
+    number = None
+    if table is not None:
+        with sqlite3.connect(path) as connection:
+            pages = [row[0] for row in connection.execute("SELECT pageno FROM dbstat WHERE name = ? ORDER BY pageno",
+                                                          [table])]
+        connection.close()
+        number = pages[len(pages) // 2]
+    data = bytearray(path.read_bytes())
     if how == "truncated":
         data = data[: len(data) // 2]
-    else:  # a page in the middle overwritten with noise, as a failing disk would leave it
-        middle = (len(data) // page // 2) * page
-        data[middle:middle + page] = os.urandom(page)
+    else:
+        start = (number - 1) * page if number else (len(data) // page // 2) * page
+        data[start:start + page] = os.urandom(page)
     path.write_bytes(bytes(data))
 
 

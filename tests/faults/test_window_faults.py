@@ -52,7 +52,7 @@ def close_next_message_box(seen, tries=500):
 
 def test_damage_found_after_opening_is_salvaged_from_the_window(qtbot, tmp_path, fresh_settings):
     path = make_notebook(tmp_path / "mine.rapport", people=600)
-    _damage(path, "bit-flipped")
+    _damage(path, "bit-flipped", table="contact_search_content")
     notebook = storage.open_notebook(path, exclusive=True, check=False)  # as the window opens it
     window = MainWindow(notebook, "test")
     qtbot.addWidget(window)
@@ -75,7 +75,7 @@ def test_damage_found_after_opening_is_salvaged_from_the_window(qtbot, tmp_path,
 
 def test_until_the_user_decides_a_damaged_notebook_takes_no_writes(qtbot, tmp_path, fresh_settings):
     path = make_notebook(tmp_path / "mine.rapport", people=600)
-    _damage(path, "bit-flipped")
+    _damage(path, "bit-flipped", table="contact_search_content")
     notebook = storage.open_notebook(path, exclusive=True, check=False)
     window = MainWindow(notebook, "test")
     qtbot.addWidget(window)

@@ -364,7 +364,7 @@ def test_a_new_search_shows_its_best_match_and_clearing_it_keeps_the_person_foun
     people.select(people.model.index(3).data(people.model.IdRole))
     _search(window, qtbot, "Cheryl")
     found = people.current_id()
-    assert window.contact_page.name_label.full_text() == "Cheryl Lopata"
+    qtbot.waitUntil(lambda: window.contact_page.name_label.full_text() == "Cheryl Lopata", timeout=5000)
     assert found == people.model.index(0).data(people.model.IdRole)
     people.focus_search()
     qtbot.keyClick(people.search_field, Qt.Key_Escape)

@@ -71,3 +71,26 @@ def test_a_broad_prefix_lists_name_matches_first_and_pages_through_every_match(n
     pages = [search.search("sail", limit=2, offset=offset) for offset in range(0, 8, 2)]
     assert sum(pages, []) == found and search.count_matches("sail") == 6
     assert search.search("sail", tag="nobody-has-it") == []
+
+
+def test_the_index_of_an_older_notebook_gains_one_letter_prefixes_and_finds_the_same(tmp_path):
+    """Schema version 17 remakes the search index with one-letter prefixes (a search such as
+    "Berlin C" no longer merges every term that begins with c): an older notebook's index is
+    copied into it, and every search finds what it found before."""
+    from model import migrations, storage
+
+    path = tmp_path / "older.rapport"
+    notebook = storage.open_notebook(path, target_version=16)
+    contacts.add_contacts([ContactRecord(given_name=given, family_name=family, city=city)
+                           for given, family, city in [("Carla", "Becker", "Berlin"), ("Ann", "Cole", "Berlin"),
+                                                       ("Bo", "Diaz", "Boston"), ("Cy", "Ames", "Cairo")]])
+    asked = ["Berlin C", "C", "b", "Berl", "Cairo", "zz"]
+    before = {text: search.search(text) for text in asked}
+    notebook.close()
+    notebook = storage.open_notebook(path)
+    assert notebook.schema_version == migrations.CURRENT_VERSION
+    sql = notebook.database.execute_sql("SELECT sql FROM sqlite_master WHERE name = 'contact_search'").fetchone()[0]
+    assert "prefix = '1 2 3'" in sql
+    assert {text: search.search(text) for text in asked} == before
+    assert len(before["Berlin C"]) == 2 and before["zz"] == []
+    notebook.close()

@@ -162,8 +162,8 @@ def startup(sizes=(10_000, 100_000), runs: int = 7, exchanges: int = 1_000_000) 
         for name, command in commands.items():
             results[name].append(timed_window(command, png, None if name in ("bare", "stack") else first))
 
-    def spread(name, what: int = 0, scale: float = 1000) -> str:
-        values = [result[what] * scale for result in results[name]]
+    def spread(name, what: int = 0) -> str:  # min-median-max, in ms
+        values = [result[what] * 1000 for result in results[name]]
         return f"{min(values):.0f}-{statistics.median(values):.0f}-{max(values):.0f}"
 
     def median(name, what: int = 0) -> float:

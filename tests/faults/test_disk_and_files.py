@@ -2,6 +2,7 @@
 newer Rapport. Each asserts the one-line message and exit code of the command line, that the
 notebook is byte-identical (or intact), and that nothing partial is left behind."""
 
+import contextlib
 import hashlib
 import os
 import sqlite3
@@ -136,10 +137,9 @@ def _damage(path, how, table=None):
     page = 4096
     number = None
     if table is not None:
-        with sqlite3.connect(path) as connection:
+        with contextlib.closing(sqlite3.connect(path)) as connection:
             pages = [row[0] for row in connection.execute("SELECT pageno FROM dbstat WHERE name = ? ORDER BY pageno",
                                                           [table])]
-        connection.close()
         number = pages[len(pages) // 2]
     data = bytearray(path.read_bytes())
     if how == "truncated":

@@ -307,6 +307,8 @@ class ContactList(QWidget):
         if index.isValid():
             self.view.setCurrentIndex(index)
             self.view.scrollTo(index)
+            if self._show_soon.isActive():  # chosen, not typed: the person's page follows now
+                self._selected(self.current_id())
         else:
             self._selected(None)
 

@@ -385,3 +385,15 @@ def test_while_typing_the_list_comes_first_and_the_best_match_once_the_keys_sett
     qtbot.waitUntil(lambda: bool(shown), timeout=5000)
     assert shown == [people.model.index(0).data(people.model.IdRole)]
     assert window.contact_page.name_label.full_text() == "Cheryl Lopata"
+
+
+def test_a_person_chosen_while_the_typed_search_settles_is_shown_at_once(window, qtbot):
+    """Choosing a person (a click, Return, a script) straight after a typed search does not wait for
+    the deferred page: Ctrl+E pressed next edits the person chosen (CI once pressed it in between)."""
+    people = window.contact_list
+    people.search_field.setText("Cheryl")
+    people._apply_search(typing=True)
+    assert window.contact_page.name_label.full_text() != "Cheryl Lopata"  # deferred, as typing wants
+    people.select(people.model.index(0).data(people.model.IdRole))
+    assert window.contact_page.name_label.full_text() == "Cheryl Lopata"
+    assert window.edit_action.isEnabled()

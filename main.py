@@ -100,6 +100,32 @@ def open_notebook(arguments: argparse.Namespace, path: Path | None = None, exclu
         return storage.open_notebook(path, read_only=True, check=check)
 
 
+class WindowOpener:
+    """The window's notebook, opened before Qt is even imported: the Today page's history lists
+    (190-260 ms of queries at 1,000,000 exchanges) then run on a worker while PySide6 loads and
+    the window is built. What stops it opening (locked by another Rapport, damaged) is raised
+    when the window asks for it, where a dialog can say so; a second ask (after a repair) opens
+    it again. The window checks the notebook for damage in the background, after the first paint."""
+
+    def __init__(self, arguments: argparse.Namespace, path: Path) -> None:
+        self.arguments = arguments
+        self.early: object = None
+        try:
+            self.early = open_notebook(arguments, path, exclusive=True, check=False)
+        except Exception as error:  # noqa: BLE001 - raised again by open(), where the window handles it
+            self.early = error
+        else:
+            from model import history
+
+            history.start_today_lists()
+
+    def open(self, path: Path):
+        early, self.early = self.early, None
+        if isinstance(early, Exception):
+            raise early
+        return early if early is not None else open_notebook(self.arguments, path, exclusive=True, check=False)
+
+
 def setup_logging() -> Path | None:
     """Warnings and errors go to rapport.log in the user's log folder; returns its path."""
     import logging
@@ -397,11 +423,12 @@ def main(argv: list[str] | None = None) -> int:
 
         import model.meetings  # noqa: F401
         import model.prep  # noqa: F401
+
+        path = notebook_path(arguments)
+        opener = WindowOpener(arguments, path)
         from gui.app import start
 
-        # The window checks the notebook for damage in the background, after the first paint.
-        return start(lambda path: open_notebook(arguments, path, exclusive=True, check=False), notebook_path(arguments),
-                     files=arguments.files, screenshot=arguments.screenshot, version=__version__,
+        return start(opener.open, path, files=arguments.files, screenshot=arguments.screenshot, version=__version__,
                      single_instance=not (arguments.demo or arguments.screenshot), log_path=log_path)
     if arguments.salvage:
         return salvage(notebook_path(arguments), Path(arguments.salvage))

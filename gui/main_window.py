@@ -36,7 +36,7 @@ from gui.undo_commands import (
 )
 from gui.widgets.line_icons import line_icon
 from gui.widgets.worker import BackgroundError, run_in_background
-from model import backups, clock, contacts, meetings, preferences, storage
+from model import backups, clock, contacts, history, meetings, preferences, storage
 from model.faults import Damaged
 from model.file_kinds import CALENDAR_SUFFIXES, CARD_SUFFIXES, HISTORY_SUFFIXES, sort_paths
 from model.meetings import MeetingRecord
@@ -92,8 +92,9 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self._restore_settings()
         self._update_title()
-        self.today_page.defer_once()  # the window first; the history's lists just after
+        self.today_page.defer_once()  # the window first; the history's lists as a worker makes them
         self.show_today()
+        history.drop_start_lists()  # (begun at start-up for this first Today, if it was shown)
         self._update_count()
 
     # -- Building -----------------------------------------------------------------------

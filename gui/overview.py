@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from concurrent.futures import Future
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -51,33 +52,36 @@ class TodayPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scrolled(body))
-        self._defer = False  # the next refresh leaves the history's lists for after the first paint
-        self._after_paint: dt.datetime | None = None  # the time those lists wait to be made for
-        self._asked = False  # whether the first paint has asked for them
-        self.title.installEventFilter(self)
+        self._defer = False  # the next refresh takes the history's lists from a worker
+        self._coming: Future[history.TodayLists] | None = None  # those lists, while they are made
+        self._arrived.connect(self._fill)
+
+    _arrived = Signal(object)  # a worker's lists are ready (queued to this page's thread)
 
     def defer_once(self) -> None:
-        """Let the next refresh show the meetings at once and the lists drawn from the whole history
-        (overdue, birthdays, take it offline: 190-260 ms at 1,000,000 exchanges) just after the
-        page is first painted, so that the window appears without waiting for them."""
+        """Let the next refresh show the meetings at once, and the lists drawn from the whole
+        history (overdue, birthdays, take it offline: 190-260 ms at 1,000,000 exchanges) when a
+        worker has made them (model.history.today_lists_soon): the window does not wait for them."""
         self._defer = True
 
-    def eventFilter(self, watched, event) -> bool:
-        if event.type() == QEvent.Type.Paint and self._after_paint is not None and not self._asked:
-            self._asked = True
-            QTimer.singleShot(0, self._fill)
-        return False
-
-    def _fill(self) -> None:
-        if self._after_paint is not None:  # (no refresh came first)
-            self.refresh(self._after_paint)
+    def _fill(self, future: Future[history.TodayLists]) -> None:
+        if future is not self._coming:  # a refresh came since: these lists are stale
+            return
+        self._coming = None
+        try:
+            lists = future.result()
+        except Exception:  # noqa: BLE001 - the window's fault handler shows it; the page stays usable
+            self._replace_placeholders(None)
+            raise
+        self._replace_placeholders(lists)
 
     @property
     def pending(self) -> bool:
         """Whether the history's lists are still to come (placeholders are shown)."""
-        return self._after_paint is not None
+        return self._coming is not None
 
     def refresh(self, now: dt.datetime | None = None) -> None:
+        explicit = now is not None
         now = now or history.now_utc()
         today = now.astimezone().date()
         self.title.setText(f"Today, {today:%A} {today.day} {today:%B}")
@@ -87,21 +91,39 @@ class TodayPage(QWidget):
                 item.widget().deleteLater()
         self._section("Meetings today and tomorrow", self._meetings(today),
                       "Nothing planned. Plan a call with Ctrl+M.")
-        self._after_paint, self._asked = None, False
+        self._coming = None
         if self._defer:
-            self._defer, self._after_paint = False, now
+            self._defer = False
             for title in ("Overdue to get in touch", "Birthdays this week", "Take it offline"):
                 self._section(title, [], "Looking through the history…")
+            self._coming = future = history.today_lists_soon(now if explicit else None)
+            future.add_done_callback(self._arrived.emit)  # (at once, here, if it is done already)
             return
-        self._section("Overdue to get in touch", self._people(history.overdue(now, limit=8)),
+        self._history_sections(history.today_lists(now))
+
+    def _history_sections(self, lists: history.TodayLists) -> None:
+        self._section("Overdue to get in touch", self._people(lists.overdue),
                       "Nobody is overdue. Set a keep-in-touch cadence on a person's History tab.")
-        self._section("Birthdays this week", self._people(history.birthdays(today)), "No birthdays this week.")
-        offline = history.take_it_offline(now, limit=5)
-        lines = self._people(offline)
-        if offline:
+        self._section("Birthdays this week", self._people(lists.birthdays), "No birthdays this week.")
+        lines = self._people(lists.offline)
+        if lists.offline:
             lines.append("<a href='offline:'>See the whole list…</a>")
         self._section("Take it offline", lines,
                       "Nobody to take offline yet: log LinkedIn, X or email exchanges and they show up here.")
+
+    def _replace_placeholders(self, lists: history.TodayLists | None) -> None:
+        """The history's sections in place of their placeholders (the meetings above stay put)."""
+        for _ in range(6):  # three headings, three placeholders, after the meetings' two widgets
+            item = self.sections.takeAt(2)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.hide()
+                widget.setParent(None)  # gone from the page now, deleted in a moment
+                widget.deleteLater()
+        if lists is None:
+            self._section("History", [], "The history could not be read just now; it shows after the next change.")
+        else:
+            self._history_sections(lists)
 
     def _people(self, lines: list[PersonLine]) -> list[str]:
         dim = secondary_text(self.palette()).name()

@@ -437,7 +437,7 @@ def read_plan(paths: Sequence[str | Path], progress: Progress | None = None,
     """Read history exports (files, folders and zips) into a plan; `day_first` and `me` answer,
     per chat file, the questions the plan asked (the date order; which sender is the user)."""
     from model import clock, exports
-    from model.importer import ImportCancelled
+    from model.faults import ImportCancelled
 
     files, zone = [str(path) for path in paths], clock.local_zone()
 

@@ -20,6 +20,11 @@ import peewee as pw
 E = TypeVar("E", bound=BaseException)
 
 
+class ImportCancelled(Exception):
+    """The user stopped a long job (an import); nothing was written. Here, not in model.importer,
+    so that the window's worker can tell it apart without loading the importer at start-up."""
+
+
 class NotebookError(Exception):
     """A notebook (or a file Rapport writes) that cannot be used; the message is fit to show a user."""
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from model import contacts, fingerprints, normalise
 from model.contacts import ContactRecord, uid_key
+from model.faults import ImportCancelled
 from model.schema import database
 
 if TYPE_CHECKING:
@@ -31,10 +32,6 @@ KEEP_BOTH, MERGE, SKIP = "keep both", "merge", "skip"
 
 Progress = Callable[[int, int], None]  # (done, total), in bytes read or changes written
 Cancelled = Callable[[], bool]
-
-
-class ImportCancelled(Exception):
-    """The user stopped the import; nothing was written."""
 
 
 @dataclass(slots=True)

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from model import importer, storage
-from model.faults import FAULTS, explain
+from model import storage
+from model.faults import FAULTS, ImportCancelled, explain
 
 
 class Worker(QObject):
@@ -32,7 +32,7 @@ class Worker(QObject):
     def run(self) -> None:
         try:
             result = self._job(lambda done, total: self.progress.emit(done, total), self.cancel_event.is_set)
-        except importer.ImportCancelled:
+        except ImportCancelled:
             self.failed.emit("")
         except FAULTS as error:  # a full disk, a damaged page: said as what it is
             self.failed.emit(str(explain(error, storage.current_path() or "the notebook")))

@@ -156,27 +156,55 @@ def test_window_size_and_sort_are_remembered(window, qtbot, sample_notebook):
     assert again.contact_list.model.sort == "company"
 
 
-def test_the_window_appears_before_todays_history_lists_are_made(qtbot, sample_notebook, monkeypatch):
-    """The first paint has the meetings and placeholders; the lists drawn from the whole history
-    (overdue, birthdays, take it offline) are queried only after it, and the meetings above them
-    do not move when they arrive."""
+def test_the_window_does_not_wait_for_todays_history_lists(qtbot, sample_notebook, monkeypatch):
+    """The lists drawn from the whole history (overdue, birthdays, take it offline) are made on a
+    worker thread, never the window's: the page shows the meetings and placeholders until they
+    come, and the meetings above them do not move when they arrive."""
+    import threading
+
     from gui.app import application
     from gui.main_window import MainWindow
     from model import history
 
     application("test")
-    asked = []
-    real = history.overdue
-    monkeypatch.setattr(history, "overdue", lambda *a, **k: asked.append("overdue") or real(*a, **k))
+    on_the_window_thread = []
+    real, gate = history.overdue, threading.Event()
+
+    def overdue(*a, **k):
+        on_the_window_thread.append(threading.current_thread() is threading.main_thread())
+        gate.wait(5)  # held until the window has been built and painted
+        return real(*a, **k)
+
+    monkeypatch.setattr(history, "overdue", overdue)
     window = MainWindow(sample_notebook, "test")
     qtbot.addWidget(window)
     today = window.today_page
-    assert today.pending and asked == []
     labels = lambda: " ".join(label.text() for label in today.findChildren(type(window.count_label)))  # noqa: E731
-    assert "Looking through the history…" in labels()
+    assert today.pending and "Looking through the history…" in labels()
     window.show()
     qtbot.waitExposed(window)
     meetings_at = today.sections.itemAt(1).widget().mapTo(today, today.rect().topLeft())
+    assert today.pending
+    gate.set()
     qtbot.waitUntil(lambda: not today.pending, timeout=5000)
-    assert asked == ["overdue"] and "Looking through" not in labels() and "Tom Becker" in labels()
+    assert on_the_window_thread == [False]
+    assert "Looking through" not in labels() and "Tom Becker" in labels()
     assert today.sections.itemAt(1).widget().mapTo(today, today.rect().topLeft()) == meetings_at
+
+
+def test_the_lists_begun_at_start_up_are_for_that_notebook_only(qtbot, sample_notebook, tmp_path):
+    """main.py begins Today's lists before Qt loads; a window on another notebook makes its own."""
+    from gui.app import application
+    from gui.main_window import MainWindow
+    from model import history, storage
+
+    application("test")
+    history.start_today_lists()  # the sample's lists
+    other = storage.open_notebook(tmp_path / "other.rapport")
+    window = MainWindow(other, "test")
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: not window.today_page.pending, timeout=5000)
+    labels = " ".join(label.text() for label in window.findChildren(type(window.count_label)))
+    assert "Tom Becker" not in labels
+    assert history._early is None

@@ -27,7 +27,7 @@ def find_duplicates(limit: int = 500) -> list[DuplicatePair]:
     """Pairs of people who are probably one person, the surest first."""
     index = _notebook_index()
     found: dict[tuple[int, int], DuplicatePair] = {}
-    for match, ids in sorted(index.points.items()):
+    for match, ids in sorted(index.points.groups()):
         if len(ids) < 2:
             continue
         kind, value = match.split(":", 1)
@@ -36,7 +36,7 @@ def find_duplicates(limit: int = 500) -> list[DuplicatePair]:
             for second in ordered[position + 1:]:
                 if _similar_names(index.name_of.get(first, ""), index.name_of.get(second, "")):
                     found.setdefault((first, second), DuplicatePair(first, second, f"same {kind} {value}"))
-    for name, ids in sorted(index.people_named.items()):
+    for name, ids in sorted(index.people_named.groups()):
         if len(ids) < 2 or " " not in name:  # one word ("Anna") is too common to mean the same person
             continue
         ordered = sorted(ids)

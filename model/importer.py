@@ -13,8 +13,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import pickle
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -158,35 +157,64 @@ def _match_keys(record: ContactRecord) -> list[str]:
     return keys
 
 
+class _Several(set):
+    """Two or more keys under one entry of a `_Keys` table."""
+
+
+class _Keys(dict):
+    """A table from an entry (a phone, an email, a name) to the keys seen with it. Nearly every
+    entry has one key, kept bare: a set for each of the 111,000 phones and emails of a
+    50,000-card import was 24 MB of its peak."""
+
+    def add(self, entry: str, key: object) -> None:
+        present = self.get(entry)
+        if present is None:
+            self[entry] = key
+        elif type(present) is _Several:
+            present.add(key)
+        elif present != key:
+            self[entry] = _Several((present, key))
+
+    def of(self, entry: str) -> Collection:
+        """The keys seen with `entry` (none, one or several)."""
+        present = self.get(entry)
+        return () if present is None else present if type(present) is _Several else (present,)
+
+    def groups(self) -> Iterator[tuple[str, Collection]]:
+        """(entry, its keys) for every entry."""
+        for entry in self:
+            yield entry, self.of(entry)
+
+
 class _Index:
     """Who is who: UIDs, phones, emails and names of the people seen so far."""
 
     def __init__(self) -> None:
         self.uid: dict[str, object] = {}
-        self.points: dict[str, set] = defaultdict(set)
+        self.points = _Keys()
         # By name: the notebook's people (ids), and the cards of this import ("card:<n>") apart,
         # since a common name has hundreds of cards in a big file and only the people are looked at.
-        self.people_named: dict[str, set[int]] = defaultdict(set)
-        self.cards_named: dict[str, set[str]] = defaultdict(set)
+        self.people_named = _Keys()
+        self.cards_named = _Keys()
         self.name_of: dict[object, str] = {}
 
     def add(self, key: object, uid: str, name: str, match_keys: Iterable[str]) -> None:
         if uid:
             self.uid.setdefault(uid_key(uid), key)
         for match in match_keys:
-            self.points[match].add(key)
+            self.points.add(match, key)
         if name:
             if isinstance(key, int):
-                self.people_named[name].add(key)
+                self.people_named.add(name, key)
             else:
-                self.cards_named[name].add(str(key))
+                self.cards_named.add(name, str(key))
         self.name_of[key] = name
 
     def same_person(self, uid: str, match_keys: Iterable[str], name: str) -> object | None:
         if uid and uid_key(uid) in self.uid:
             return self.uid[uid_key(uid)]
         for match in match_keys:
-            for key in sorted(self.points.get(match, ()), key=str):
+            for key in sorted(self.points.of(match), key=str):
                 if _similar_names(name, self.name_of.get(key, "")):
                     return key
         return None
@@ -194,10 +222,10 @@ class _Index:
     def similar_name(self, name: str) -> object | None:
         if not name or " " not in name:  # a single word is too common to suggest a duplicate
             return None
-        people = self.people_named.get(name)
+        people = self.people_named.of(name)
         if people:
             return min(people, key=str)
-        cards = self.cards_named.get(name)
+        cards = self.cards_named.of(name)
         return min(cards) if cards else None
 
 
@@ -210,7 +238,7 @@ def _notebook_index() -> _Index:
     for contact_id, kind, value in connection.execute(
             "SELECT contact_id, kind, normalised FROM contact_point WHERE kind IN ('phone', 'email')"):
         if value and len(value) >= 5:
-            index.points[f"{kind}:{value}"].add(contact_id)
+            index.points.add(f"{kind}:{value}", contact_id)
     return index
 
 
@@ -454,7 +482,7 @@ def _prefetch(chunk: list[ReadCard], index: _Index, cache: dict[int, ContactReco
         match = index.same_person(card.uid, card.match_keys, card.name_key)
         # As _plan_card decides: the person matched, or else everyone of the same name.
         if match is None:
-            wanted.update(index.people_named.get(card.name_key, set()) - cache.keys())
+            wanted.update(key for key in index.people_named.of(card.name_key) if key not in cache)
         elif isinstance(match, int) and match not in cache:
             wanted.add(match)
     for record in contacts.get_contacts(sorted(wanted)):
@@ -492,7 +520,7 @@ def _plan_card(plan: ImportPlan, index: _Index, card: ReadCard, existing_cache: 
         plan.items.append(item)
         index.add(match, card.uid, name_key(existing), _match_keys(merged))
         return
-    candidates = sorted(index.people_named.get(name, ()))
+    candidates = sorted(index.people_named.of(name))
     record = card.record if candidates else None
     for candidate in candidates:
         existing = existing_cache.get(candidate) or contacts.get_contact(candidate)

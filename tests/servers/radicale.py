@@ -66,11 +66,15 @@ class Server:
 
 
 @contextlib.contextmanager
-def radicale(folder: Path, timeout: float = 30) -> Iterator[Server]:
-    """A Radicale server storing in `folder`, for one user with a password."""
+def radicale(folder: Path, timeout: float = 30, port: int | None = None, tuned: bool = False) -> Iterator[Server]:
+    """A Radicale server storing in `folder`, for one user with a password; on `port` (the one it
+    had before, say), else a free one. `tuned`: its item cache checked by each file's mtime and
+    size instead of a SHA-256 of its content, as Radicale's Performance tuning page advises for
+    collections with many items (github.com/Kozea/Radicale/wiki/Performance-tuning)."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "users").write_text(f"{USER}:{PASSWORD}\n", encoding="utf-8")
-    port = free_port()
+    port = port or free_port()
+    tuning = "use_mtime_and_size_for_item_cache = True\n" if tuned else ""
     config = folder / "config"
     config.write_text(f"""[server]
 hosts = 127.0.0.1:{port}
@@ -83,7 +87,7 @@ htpasswd_encryption = plain
 type = owner_only
 [storage]
 filesystem_folder = {folder / "collections"}
-[logging]
+{tuning}[logging]
 level = warning
 """, encoding="utf-8")
     with serving([sys.executable, "-m", "radicale", "--config", str(config)], folder / "radicale.log", port,

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from model import contacts, fingerprints, normalise
+from model import contacts, fingerprints, normalise, search
 from model.contacts import ContactRecord, uid_key
 from model.faults import ImportCancelled
 from model.schema import database
@@ -388,11 +388,12 @@ def import_files(paths: Sequence[str | Path]) -> tuple[ImportPlan, ImportResult]
     items = planner.plan.items
     result = ImportResult()
     written: dict[int, tuple[int, bytes]] = {}  # plan index: (contact id, the card as written)
-    with database.atomic():
+    with database.atomic(), search.bulk_writes() as bulk:
         for first, last in planner.run():
             batch = [n for n in range(first, last) if _adds_person(items[n])]
             ids = contacts.add_stored([items[n].stored() for n in batch])
             written.update((n, (contact_id, items[n].packed)) for n, contact_id in zip(batch, ids, strict=True))
+            bulk.expect(len(written))
         # A card that a later card of the files joined is written as it ended.
         contacts.replace_stored([
             (contact_id, items[n].stored())
@@ -401,7 +402,7 @@ def import_files(paths: Sequence[str | Path]) -> tuple[ImportPlan, ImportResult]
         updates, result.skipped = _updates(planner.plan)
         _write_updates(updates, result)
         _remember_cards(planner.plan, {n: contact_id for n, (contact_id, _packed) in written.items()})
-        _optimize_search_after(len(written) + len(updates))
+        bulk.expect(len(written) + len(updates))
     result.contact_ids[:0] = [contact_id for contact_id, _packed in written.values()]
     result.added = len(written)
     return planner.plan, result
@@ -546,7 +547,8 @@ def apply_plan(plan: ImportPlan, progress: Progress | None = None, cancelled: Ca
     updates, result.skipped = _updates(plan)
     total = len(new_items) + len(updates) or 1
     written: list[tuple[int, contacts.Stored]] = []  # people whose cards carry prep or an introducer
-    with database.atomic():
+    with database.atomic(), search.bulk_writes() as bulk:
+        bulk.expect(len(new_items) + len(updates))
         for start in range(0, len(new_items), 1000):
             if cancelled and cancelled():
                 raise ImportCancelled()
@@ -561,7 +563,6 @@ def apply_plan(plan: ImportPlan, progress: Progress | None = None, cancelled: Ca
                        cancelled)
         contacts.add_prep_and_introducers(written)
         _remember_cards(plan, dict(zip(adding, result.contact_ids[:len(adding)], strict=True)))
-        _optimize_search_after(len(new_items) + len(updates))
     result.added = len(new_items)
     return result
 
@@ -581,13 +582,6 @@ def _remember_cards(plan: ImportPlan, added: dict[int, int]) -> None:
             went_to.append(None)
     fingerprints.remember((item.digest, person) for item, person in zip(plan.items, went_to, strict=True)
                           if item.digest and person is not None and not item.same)
-
-
-def _optimize_search_after(changed: int) -> None:
-    if changed >= 1000:
-        from model import search
-
-        search.optimize()
 
 
 def _adds_person(item: PlanItem) -> bool:

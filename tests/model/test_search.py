@@ -94,3 +94,43 @@ def test_the_index_of_an_older_notebook_gains_one_letter_prefixes_and_finds_the_
     assert {text: search.search(text) for text in asked} == before
     assert len(before["Berlin C"]) == 2 and before["zz"] == []
     notebook.close()
+
+
+def _cards(count: int) -> str:
+    return "".join(f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Person {n} Bulkington\r\nN:Bulkington;Person {n};;;\r\n"
+                   f"EMAIL:p{n}@bulk.example\r\nEND:VCARD\r\n" for n in range(count))
+
+
+def _merging_settings() -> dict:
+    from model.schema import database
+
+    return dict(database.execute_sql("SELECT k, v FROM contact_search_config WHERE k != 'version'").fetchall())
+
+
+def test_a_big_import_puts_off_merging_the_index_and_leaves_it_merged_with_fts5s_defaults(notebook, tmp_path):
+    """An import of 1,000 or more people writes the index without merging as it goes, then
+    optimizes once: afterwards FTS5 is as it was told by default, with one segment, and finds all."""
+    from model import importer
+
+    path = tmp_path / "bulk.vcf"
+    path.write_text(_cards(1200), encoding="utf-8")
+    importer.import_files([path])
+    assert _merging_settings() == {"automerge": 4, "crisismerge": 16}
+    assert search.count_matches("bulkington") == 1200 and names(search.search("p1199")) == ["Person 1199 Bulkington"]
+
+
+def test_a_cancelled_big_import_leaves_the_index_settings_untouched(notebook, tmp_path):
+    from model import importer
+    from model.faults import ImportCancelled
+
+    path = tmp_path / "bulk.vcf"
+    path.write_text(_cards(2500), encoding="utf-8")
+    plan = importer.read_plan([path])
+    asked = []
+    try:
+        importer.apply_plan(plan, cancelled=lambda: asked.append(1) or len(asked) > 1)
+    except ImportCancelled:
+        pass
+    else:
+        raise AssertionError("the import was not cancelled")
+    assert _merging_settings() == {} and search.count_matches("bulkington") == 0

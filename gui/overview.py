@@ -64,6 +64,13 @@ class TodayPage(QWidget):
         worker has made them (model.history.today_lists_soon): the window does not wait for them."""
         self._defer = True
 
+    def _arrive(self, future: Future[history.TodayLists]) -> None:
+        """On the worker's thread: hand the lists to the page's (which may be gone: a closed window)."""
+        try:
+            self._arrived.emit(future)
+        except RuntimeError:  # the page was deleted meanwhile
+            pass
+
     def _fill(self, future: Future[history.TodayLists]) -> None:
         if future is not self._coming:  # a refresh came since: these lists are stale
             return
@@ -97,7 +104,7 @@ class TodayPage(QWidget):
             for title in ("Overdue to get in touch", "Birthdays this week", "Take it offline"):
                 self._section(title, [], "Looking through the history…")
             self._coming = future = history.today_lists_soon(now if explicit else None)
-            future.add_done_callback(self._arrived.emit)  # (at once, here, if it is done already)
+            future.add_done_callback(self._arrive)  # (at once, here, if it is done already)
             return
         self._history_sections(history.today_lists(now))
 

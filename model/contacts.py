@@ -523,14 +523,21 @@ def _records_for(ids: list[int]) -> dict[int, ContactRecord]:
 def _iter_everyone() -> Iterator[ContactRecord]:
     """Every person in name order, for an export of the whole notebook: each table read once
     (what hangs off the people, without photos, first; then the people one row at a time), where
-    batches of a few hundred ids took twice as long (6.3 s for 50,000 people)."""
-    children: dict[int, Stored] = defaultdict(lambda: Stored([], [], [], []))
-    _add_children(children, "IS NOT NULL", [])
-    for contact_id, *values in database.connection().execute(
-            f"SELECT id, {', '.join(_STORED_COLUMNS)} FROM contact ORDER BY sort_key, id"):
-        stored = children.pop(contact_id, None) or Stored([], [], [], [])
-        stored.contact = values
-        yield record_from(stored, contact_id)
+    batches of a few hundred ids took twice as long (6.3 s for 50,000 people). The file is read
+    through a memory map meanwhile: in name order, the people's rows (photos and all) came page
+    by page, 109,000 reads for 50,000 people, 0.45 s of a 4.3 s export."""
+    connection = database.connection()
+    connection.execute(f"PRAGMA mmap_size = {1 << 30}")
+    try:
+        children: dict[int, Stored] = defaultdict(lambda: Stored([], [], [], []))
+        _add_children(children, "IS NOT NULL", [])
+        for contact_id, *values in connection.execute(
+                f"SELECT id, {', '.join(_STORED_COLUMNS)} FROM contact ORDER BY sort_key, id"):
+            stored = children.pop(contact_id, None) or Stored([], [], [], [])
+            stored.contact = values
+            yield record_from(stored, contact_id)
+    finally:
+        connection.execute("PRAGMA mmap_size = 0")
 
 
 def _add_children(found: dict[int, Stored], which: str, params: list[int]) -> None:

@@ -470,15 +470,23 @@ class PersonLine:
     score: float = 0.0
 
 
+def _julian_day(moment: dt.datetime) -> float:
+    """`moment` as SQLite's julianday() gives it, worked out once: SQLite works out julianday() of
+    a bound value again on every row (it cannot tell the value is not 'now'), which was a third
+    of the take-it-offline ranking at 1,000,000 exchanges (100 -> 68 ms)."""
+    return database.execute_sql("SELECT julianday(?)", (stamp(moment),)).fetchone()[0]
+
+
 def overdue(now: dt.datetime | None = None, limit: int = 100) -> list[PersonLine]:
     """People past their keep-in-touch cadence, the most overdue first."""
     now = now or now_utc()
+    today = _julian_day(now)
     cursor = database.execute_sql(
         "SELECT id, display_name, cadence_days, last_contact_at,"
-        " julianday(?) - coalesce(julianday(last_contact_at) + cadence_days, julianday(created_at)) AS late"
+        " ? - coalesce(julianday(last_contact_at) + cadence_days, julianday(created_at)) AS late"
         " FROM contact WHERE cadence_days > 0"
-        " AND (last_contact_at = '' OR julianday(last_contact_at) + cadence_days < julianday(?))"
-        " ORDER BY last_contact_at = '', late DESC LIMIT ?", (stamp(now), stamp(now), limit))
+        " AND (last_contact_at = '' OR julianday(last_contact_at) + cadence_days < ?)"
+        " ORDER BY last_contact_at = '', late DESC LIMIT ?", (today, today, limit))
     lines = []
     for contact_id, name, cadence_days, last, late in cursor.fetchall():
         if last:
@@ -535,10 +543,10 @@ def take_it_offline(now: dt.datetime | None = None, limit: int = 50, window_days
     # its name or sort key doubled the time at 100,000 people. The winners are read after.
     scores = database.execute_sql(
         "SELECT c.id, (SELECT sum(min(i.messages, 20)"
-        "                  / (1.0 + max(julianday(:now) - julianday(i.occurred_at), 0) / 30.0))"
+        "                  / (1.0 + max(:now - julianday(i.occurred_at), 0) / 30.0))"
         "              FROM interaction i WHERE i.contact_id = c.id AND i.occurred_at >= :since) AS score"
         " FROM contact c WHERE c.step IN (0, 1) AND c.last_contact_at >= :since"
-        " ORDER BY score DESC, c.id LIMIT :limit", {"now": stamp(now), "since": since, "limit": limit}).fetchall()
+        " ORDER BY score DESC, c.id LIMIT :limit", {"now": _julian_day(now), "since": since, "limit": limit}).fetchall()
     if not scores:
         return []
     ids = [contact_id for contact_id, _ in scores]

@@ -102,7 +102,7 @@ def open_notebook(arguments: argparse.Namespace, path: Path | None = None, exclu
 
 class WindowOpener:
     """The window's notebook, opened before Qt is even imported: the Today page's history lists
-    (190-260 ms of queries at 1,000,000 exchanges) then run on a worker while PySide6 loads and
+    (about 0.1 s of queries at 1,000,000 exchanges) then run on a worker while PySide6 loads and
     the window is built. What stops it opening (locked by another Rapport, damaged) is raised
     when the window asks for it, where a dialog can say so; a second ask (after a repair) opens
     it again. The window checks the notebook for damage in the background, after the first paint."""

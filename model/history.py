@@ -601,7 +601,7 @@ _early: tuple[object, Future[TodayLists]] | None = None  # (the notebook's datab
 
 def today_lists_soon(now: dt.datetime | None = None) -> Future[TodayLists]:
     """`today_lists(now)` on a thread of its own, with a connection of its own. SQLite lets go of
-    the interpreter while it reads, so at 1,000,000 exchanges the 190-260 ms of these queries run
+    the interpreter while it reads, so at 1,000,000 exchanges the 0.1 s of these queries runs
     beside the window being built instead of after it. Without `now`: the lists `start_today_lists`
     began for this start-up, if it did."""
     global _early

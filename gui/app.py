@@ -196,17 +196,16 @@ def run(notebook: Notebook, files: list[str], screenshot: str | None, version: s
     if server is not None:
         server.close()
     window.notebook.close()
-    # All is saved: what is left is the interpreter tearing down, whose collections went through
-    # every object once more (35-40 ms at 100,000 people, a sixth of the whole exit).
-    gc.freeze()
     return status
 
 
 def _collect_again() -> None:
-    """Once the window is up: what start-up made is kept out of later collections for good (it
-    lives as long as the window does), and collection, off since main.py began, is on again."""
-    gc.freeze()
-    gc.enable()
+    """Once the window is up, where main.py turned collection off for start-up: what start-up
+    made is kept out of later collections for good (it lives as long as the window does), and
+    collection is on again."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def _handed_over(window: MainWindow, paths: list[str]) -> None:

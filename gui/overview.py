@@ -54,6 +54,7 @@ class TodayPage(QWidget):
         layout.addWidget(scrolled(body))
         self._defer = False  # the next refresh takes the history's lists from a worker
         self._coming: Future[history.TodayLists] | None = None  # those lists, while they are made
+        self._placeholders_from = 0  # where the sections waiting for them begin
         self._arrived.connect(self._fill)
 
     _arrived = Signal(object)  # a worker's lists are ready (queued to this page's thread)
@@ -101,6 +102,7 @@ class TodayPage(QWidget):
         self._coming = None
         if self._defer:
             self._defer = False
+            self._placeholders_from = self.sections.count()
             for title in ("Overdue to get in touch", "Birthdays this week", "Take it offline"):
                 self._section(title, [], "Looking through the history…")
             self._coming = future = history.today_lists_soon(now if explicit else None)
@@ -120,9 +122,8 @@ class TodayPage(QWidget):
 
     def _replace_placeholders(self, lists: history.TodayLists | None) -> None:
         """The history's sections in place of their placeholders (the meetings above stay put)."""
-        for _ in range(6):  # three headings, three placeholders, after the meetings' two widgets
-            item = self.sections.takeAt(2)
-            widget = item.widget() if item is not None else None
+        while self.sections.count() > self._placeholders_from:
+            widget = self.sections.takeAt(self._placeholders_from).widget()
             if widget is not None:
                 widget.hide()
                 widget.setParent(None)  # gone from the page now, deleted in a moment

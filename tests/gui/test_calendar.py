@@ -433,8 +433,15 @@ def test_the_editor_offers_reminders_that_suit_the_meeting_and_keeps_an_imported
 
 
 def test_past_and_unmarked_meetings_look_different_and_today_drops_what_is_over(window, qtbot):
+    # Mid-afternoon where the test runs: three hours earlier and an hour later are both today
+    # (run at 01:00, "three hours ago" was yesterday and the meeting not on today's list).
+    with clock.frozen(dt.datetime.combine(clock.today(), dt.time(15), clock.local_zone())):
+        _past_and_unmarked(window)
+
+
+def _past_and_unmarked(window):
     now = clock.now()
-    day = now.date()
+    day = clock.today()  # the local day (now.date() is UTC's: a day off in Pago Pago)
     earlier = now - dt.timedelta(hours=3)
 
     def plan(title, start, **fields):

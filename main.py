@@ -279,10 +279,10 @@ def import_vcards(paths: list[str], as_json: bool) -> int:
 
 def export_vcard(out: str, version: str) -> int:
     """`--export-vcard`: every contact, by name, to one file."""
-    from model import contacts, vcard
+    from model import parallel_write
 
     try:
-        count = vcard.export_file(contacts.iter_contacts(), out, version)
+        count = parallel_write.export_vcards(out, version)
     except OSError as error:
         from model.faults import explain
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QDate
@@ -23,7 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from gui.widgets.layout import dialog_buttons
-from model import clock, contacts, ical, meetings, vcard
+from gui.widgets.worker import BackgroundError, run_in_background
+from model import clock, contacts, ical, meetings, parallel_write
 
 
 def _qdate(day: dt.date) -> QDate:
@@ -46,11 +48,23 @@ class _ExportDialog(QDialog):
     def file_name(self) -> str:
         raise NotImplementedError
 
-    def write(self, path: str | Path) -> int:
+    def writer(self) -> Callable[[str | Path], int]:
+        """What writes the file as the dialog now says (read here, on the UI thread)."""
         raise NotImplementedError
 
     def export_to(self, path: str | Path) -> int:
-        written = self.write(path)
+        """Write the file on a worker thread (the window repaints; a busy dialog shows if it
+        takes a while) and return how many were written. Raises BackgroundError saying why not."""
+        write = self.writer()
+
+        def job() -> int:
+            try:
+                return write(path)
+            except (OSError, ValueError) as error:  # a full disk, a folder not writable; IcsError is a ValueError
+                raise _NotWritten(getattr(error, "strerror", None) or str(error)) from error
+
+        written = run_in_background(self, f"Exporting to {Path(path).name}…", job)
+        assert isinstance(written, int)
         self.result_message = f"Exported {written} {self.noun}{'s' if written != 1 else ''} to {path}."
         return written
 
@@ -60,11 +74,14 @@ class _ExportDialog(QDialog):
             return
         try:
             self.export_to(path)
-        except (OSError, ValueError) as error:  # a full disk, a folder not writable; IcsError is a ValueError
-            QMessageBox.warning(self, self.title,
-                                f"Could not write {path}: {getattr(error, 'strerror', None) or error}")
+        except BackgroundError as error:
+            QMessageBox.warning(self, self.title, f"Could not write {path}: {error}")
             return
         super().accept()
+
+
+class _NotWritten(Exception):
+    """The export file could not be written: the message says why (the notebook is not at fault)."""
 
 
 class ExportCalendarDialog(_ExportDialog):
@@ -107,16 +124,22 @@ class ExportCalendarDialog(_ExportDialog):
         layout.addWidget(note)
         layout.addWidget(buttons)
 
-    def records(self) -> list[meetings.MeetingRecord]:
+    def _reader(self) -> Callable[[], list[meetings.MeetingRecord]]:
+        """What reads the meetings chosen (the choice read from the widgets now)."""
         if self.chosen.isChecked():
-            return [r for r in (meetings.get(i) for i in self.meeting_ids) if r]
+            ids = list(self.meeting_ids)
+            return lambda: [r for r in (meetings.get(i) for i in ids) if r]
         if self.between.isChecked():
-            first, last = self.first.date().toPython(), self.last.date().toPython()
-            return meetings.in_range(min(first, last), max(first, last))
-        return meetings.all_meetings()
+            first, last = sorted((self.first.date().toPython(), self.last.date().toPython()))
+            return lambda: meetings.in_range(first, last)
+        return meetings.all_meetings
 
-    def write(self, path: str | Path) -> int:
-        return ical.export_file(self.records(), path)
+    def records(self) -> list[meetings.MeetingRecord]:
+        return self._reader()()
+
+    def writer(self) -> Callable[[str | Path], int]:
+        read = self._reader()
+        return lambda path: ical.export_file(read(), path)
 
     def file_name(self) -> str:
         return "meeting.ics" if self.chosen.isChecked() and len(self.meeting_ids) == 1 else "rapport.ics"
@@ -183,8 +206,9 @@ class ExportContactsDialog(_ExportDialog):
             return contacts.ids_with_tag(self.tag_box.currentData())
         return None
 
-    def write(self, path: str | Path) -> int:
-        return vcard.export_file(contacts.iter_contacts(self.contact_ids()), path, self.version.currentData())
+    def writer(self) -> Callable[[str | Path], int]:
+        ids, version = self.contact_ids(), self.version.currentData()
+        return lambda path: parallel_write.export_vcards(path, version, ids)
 
     def file_name(self) -> str:
         ids = self.contact_ids()

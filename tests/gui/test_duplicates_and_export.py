@@ -1,9 +1,14 @@
 """Tools → Find duplicates and File → Export contacts, through the real dialogs."""
 
+import threading
+
+import pytest
+
 from gui.duplicates_dialog import DuplicatesDialog
 from gui.export_dialog import ExportContactsDialog
 from gui.undo_commands import MergeContacts
-from model import contacts, history, search, vcard
+from gui.widgets.worker import BackgroundError
+from model import contacts, history, parallel_write, search, vcard
 from model.contacts import ContactPointRecord, ContactRecord
 
 
@@ -52,3 +57,17 @@ def test_export_everyone_the_selection_or_a_tag(window, qtbot, tmp_path):
     dialog.version.setCurrentIndex(1)
     assert dialog.export_to(tmp_path / "all.vcf") == contacts.count_contacts()
     assert "VERSION:4.0" in (tmp_path / "all.vcf").read_text(encoding="utf-8")
+
+
+def test_the_export_is_written_off_the_ui_thread_and_says_why_not(window, qtbot, tmp_path, monkeypatch):
+    threads = []
+    export_vcards = parallel_write.export_vcards
+    monkeypatch.setattr(parallel_write, "export_vcards", lambda *arguments: threads.append(
+        threading.current_thread()) or export_vcards(*arguments))
+    dialog = ExportContactsDialog([], None, window)
+    qtbot.addWidget(dialog)
+    assert dialog.export_to(tmp_path / "all.vcf") == contacts.count_contacts()
+    assert threads and threads[0] is not threading.main_thread()
+    assert dialog.result_message == f"Exported {contacts.count_contacts()} contacts to {tmp_path / 'all.vcf'}."
+    with pytest.raises(BackgroundError, match="No such file or directory"):
+        dialog.export_to(tmp_path / "no such folder" / "all.vcf")

@@ -158,3 +158,21 @@ def test_a_failed_bulk_save_leaves_the_triggers_in_place(notebook):
         contacts.add_contacts(people)
     assert database.execute_sql(count).fetchone()[0] == before
     assert database.execute_sql("SELECT count(*) FROM contact").fetchone()[0] == 0
+
+
+def test_a_failed_bulk_save_inside_a_callers_transaction_goes_with_it(notebook):
+    """Inside a transaction of the caller's (an import's), a save makes no savepoint of its own:
+    what it wrote before failing is rolled back with the caller's transaction."""
+    from model.schema import database
+
+    count = "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
+    triggers = database.execute_sql(count).fetchone()[0]
+    contacts.add_contact(person(given_name="Kept"))
+    people = [person(given_name=f"P{n}", vcard_properties=["X-A:1"]) for n in range(150)]
+    people[-1].vcard_properties = [None]
+    with pytest.raises(sqlite3.IntegrityError), database.atomic():
+        contacts.add_contact(person(given_name="Before"))
+        contacts.add_contacts(people)
+    assert [record.given_name for record in contacts.iter_contacts()] == ["Kept"]
+    assert database.execute_sql(count).fetchone()[0] == triggers
+    assert search.search("P1") == [] and search.search("Before") == []

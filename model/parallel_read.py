@@ -82,15 +82,15 @@ def read_files(paths: Iterable[Path], prepare: Callable[[vcard.ParsedCard], T],
             pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _context() -> multiprocessing.context.BaseContext:
-    """On Linux, workers forked from a fork server that has loaded what they need (see
-    model/import_worker.py): 10,000 cards took about 0.35 s less CPU (median of six paired runs)
-    than with spawned workers, which each load it again. The server is a fresh interpreter, not
-    a fork of this process and its threads, and ends with this process. Elsewhere, spawned
-    workers."""
+def _context(preload: str = "model.import_worker") -> multiprocessing.context.BaseContext:
+    """On Linux, workers forked from a fork server that has loaded what they need (`preload`;
+    see model/import_worker.py): 10,000 cards took about 0.35 s less CPU (median of six paired
+    runs) than with spawned workers, which each load it again. The server is a fresh
+    interpreter, not a fork of this process and its threads, and ends with this process; what
+    it loads is what the first workers it serves asked for. Elsewhere, spawned workers."""
     if sys.platform.startswith("linux"):
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["model.import_worker"])
+        context.set_forkserver_preload([preload])
         return context
     return multiprocessing.get_context("spawn")
 

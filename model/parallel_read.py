@@ -62,24 +62,58 @@ def read_files(paths: Iterable[Path], prepare: Callable[[vcard.ParsedCard], T],
 
     Stopping early (closing the generator, as a cancelled import does) stops the workers."""
     workers = worker_count() if workers is None else workers
-    pool: ProcessPoolExecutor | None = None
-
-    def start_pool() -> ProcessPoolExecutor:
-        nonlocal pool
-        if pool is None:
-            pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=die_with_parent,
-                                       initargs=(os.getpid(),))
-        return pool
+    pool = Workers(workers)
     try:
         for path in paths:
             if _in_pieces(path):
                 parallel = workers > 1 and path.stat().st_size >= PARALLEL_FROM_BYTES
-                yield from _read_in_pieces(path, prepare, start_pool if parallel else None, workers, known or {})
+                yield from _read_in_pieces(path, prepare, pool if parallel else None, workers, known or {})
             else:
                 yield from map(prepare, _read_here(path))
     finally:
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+        pool.shutdown()
+
+
+class Workers:
+    """The pool of parse workers, started on a thread of its own when a piece first needs one.
+    Starting waits for the fork server to load the modules and tables (0.3-0.4 s here); the
+    pieces that come meanwhile are parsed in this process, which used to wait: the import
+    dialog's first rows no longer wait for the workers."""
+
+    def __init__(self, workers: int) -> None:
+        self._workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+        self._started = threading.Event()
+        self._starter: threading.Thread | None = None
+
+    def ready(self, wait: bool = False) -> ProcessPoolExecutor | None:
+        """The pool once its workers run, or None while they start (the first call starts them;
+        `wait` waits for them) and if they cannot (a piece is then parsed here)."""
+        if self._starter is None:
+            self._starter = threading.Thread(target=self._start, name="parse workers starting", daemon=True)
+            self._starter.start()
+        if wait:
+            self._started.wait()
+        return self._pool if self._started.is_set() else None
+
+    def _start(self) -> None:
+        pool = None
+        try:
+            pool = ProcessPoolExecutor(self._workers, mp_context=_context(), initializer=die_with_parent,
+                                       initargs=(os.getpid(),))
+            pool.submit(int).result()  # a worker runs
+            self._pool = pool
+        except BaseException:  # noqa: BLE001 - no worker could start: every piece is parsed here
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
+        finally:
+            self._started.set()
+
+    def shutdown(self) -> None:
+        if self._starter is not None:
+            self._starter.join()
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _context(preload: str = "model.import_worker") -> multiprocessing.context.BaseContext:
@@ -152,11 +186,11 @@ def _read_here(path: Path) -> Iterator[vcard.ParsedCard]:
         yield vcard.ParsedCard(str(path), 0, error=f"cannot read the file: {error.strerror or error}")
 
 
-def _read_in_pieces(path: Path, prepare: Callable[[vcard.ParsedCard], T],
-                    start_pool: Callable[[], ProcessPoolExecutor] | None, workers: int,
+def _read_in_pieces(path: Path, prepare: Callable[[vcard.ParsedCard], T], pool: Workers | None, workers: int,
                     known: Mapping[bytes, int]) -> Iterator[T]:
-    """The file's cards, a piece at a time: parsed by the workers (`start_pool` starts them on
-    the first card that needs parsing) or here (None), known cards not at all."""
+    """The file's cards, a piece at a time: parsed by the workers once they run (`pool` starts
+    them on the first card that needs parsing), here while they start or without a pool, known
+    cards not at all."""
     in_flight: deque[tuple[Future, tuple | None]] = deque()
     name = str(path)
     try:
@@ -168,8 +202,8 @@ def _read_in_pieces(path: Path, prepare: Callable[[vcard.ParsedCard], T],
                             in_flight.append((_done([prepare(card) for card in part]), None))
                             continue
                         job = (prepare, *part)
-                        in_flight.append((_submit(start_pool(), job) if start_pool else _done(parse_piece(*job)),
-                                          job))
+                        executor = pool.ready() if pool else None
+                        in_flight.append((_submit(executor, job) if executor else _done(parse_piece(*job)), job))
                     # Keep a few pieces ahead of the planner, not the whole file, in memory.
                     while in_flight and (len(in_flight) > 2 * workers or in_flight[0][0].done()):
                         yield from _result(*in_flight.popleft())

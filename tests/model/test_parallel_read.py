@@ -1,5 +1,6 @@
 """Big files are read in pieces by worker processes: the same cards, lines and errors as one read."""
 
+import functools
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 
@@ -62,15 +63,26 @@ def test_pieces_cut_before_a_card_and_count_lines(messy_file):
             assert next_line == 1 + len(vcard._LINE_BREAK.findall(data[:following[1]]))
 
 
-def test_workers_read_what_one_process_reads(messy_file, monkeypatch):
+@pytest.mark.parametrize("waiting", [True, False], ids=["workers started first", "first pieces parsed here"])
+def test_workers_read_what_one_process_reads(messy_file, monkeypatch, waiting):
+    """Whether the workers run from the first piece or this process parses the pieces that come
+    while they start (as it does for an import), the cards are the same."""
     expected = [comparable(importer.read_card(c)) for c in vcard.read_cards(messy_file)]
     monkeypatch.setattr(parallel_read, "PIECE_BYTES", 8192)
     monkeypatch.setattr(parallel_read, "PARALLEL_FROM_BYTES", 0)
+    if waiting:
+        monkeypatch.setattr(parallel_read.Workers, "ready", functools.partialmethod(parallel_read.Workers.ready,
+                                                                                     wait=True))
+    with open(messy_file, "rb") as stream:
+        all_pieces = list(parallel_read.pieces(stream, size=8192))
     pieces = []
     monkeypatch.setattr(parallel_read, "_submit", lambda pool, job: pieces.append(job) or pool.submit(
         parallel_read.parse_piece, *job))
     got = [comparable(c) for c in parallel_read.read_files([messy_file], importer.read_card, workers=2)]
-    assert len(pieces) > 10
+    if waiting:
+        assert len(pieces) == len(all_pieces) > 10
+    else:  # the first piece comes before any worker can run (and maybe all do, on a fast machine)
+        assert all(job[3] != all_pieces[0][1] for job in pieces) and len(pieces) < len(all_pieces)
     assert got == expected
     errors = [(line, error) for _file, line, error, *_rest in got if error]
     assert any("cannot read this line" in error for _line, error in errors)

@@ -145,7 +145,8 @@ class ExportCalendarDialog(_ExportDialog):
         return "meeting.ics" if self.chosen.isChecked() and len(self.meeting_ids) == 1 else "rapport.ics"
 
     def accept(self) -> None:
-        if not self.records():
+        # Whether the choice holds a meeting; all of them are not read for that on this thread.
+        if not (meetings.count() if self.everything.isChecked() else self.records()):
             QMessageBox.information(self, self.title, "There are no meetings to export in that choice.")
             return
         super().accept()

@@ -99,8 +99,7 @@ class Workers:
     def _start(self) -> None:
         pool = None
         try:
-            pool = ProcessPoolExecutor(self._workers, mp_context=_context(), initializer=die_with_parent,
-                                       initargs=(os.getpid(),))
+            pool = worker_pool(self._workers)
             pool.submit(int).result()  # a worker runs
             self._pool = pool
         except BaseException:  # noqa: BLE001 - no worker could start: every piece is parsed here
@@ -116,7 +115,14 @@ class Workers:
             self._pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _context(preload: str = "model.import_worker") -> multiprocessing.context.BaseContext:
+def worker_pool(workers: int, preload: str = "model.import_worker") -> ProcessPoolExecutor:
+    """A pool of `workers` processes (see _context; `preload` is what their fork server loads)
+    that end with this one (die_with_parent)."""
+    return ProcessPoolExecutor(workers, mp_context=_context(preload), initializer=die_with_parent,
+                               initargs=(os.getpid(),))
+
+
+def _context(preload: str) -> multiprocessing.context.BaseContext:
     """On Linux, workers forked from a fork server that has loaded what they need (`preload`;
     see model/import_worker.py): 10,000 cards took about 0.35 s less CPU (median of six paired
     runs) than with spawned workers, which each load it again. The server is a fresh

@@ -21,7 +21,6 @@ was read, whole; nobody is written twice or left out.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -92,8 +91,7 @@ def _write_runs(stream: TextIO, notebook: Path, ids: list[int], version: str, pr
 
     # A fork server that loads only what writing needs (an import's also loads the collation
     # table and the phone metadata: 0.15 s more before the first worker runs), unless one runs.
-    pool = ProcessPoolExecutor(processes - 1, mp_context=parallel_read._context("model.parallel_write"),
-                               initializer=parallel_read.die_with_parent, initargs=(os.getpid(),))
+    pool = parallel_read.worker_pool(processes - 1, preload="model.parallel_write")
     feeders = [threading.Thread(target=feed, args=(pool,), name=f"export feeder {n}", daemon=True)
                for n in range(processes - 1)]
     for feeder in feeders:

@@ -633,3 +633,24 @@ def test_preferences_start_the_week_on_sunday_and_set_the_usual_reminder(window,
         assert editor.reminder.currentData() == 30
     finally:
         preferences.forget()
+
+
+def test_exporting_a_choice_with_no_meetings_says_so_before_asking_for_a_file(window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    told, asked = [], []
+    monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text: told.append(text))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *arguments: asked.append(arguments) or ("", ""))
+    dialog = ExportCalendarDialog([], window)
+    qtbot.addWidget(dialog)
+    dialog.first.setDate(dialog.first.date().addYears(-30))
+    dialog.last.setDate(dialog.first.date().addDays(1))  # a range in the 1990s: nothing there
+    dialog.accept()
+    assert told == ["There are no meetings to export in that choice."] and asked == []
+    dialog.everything.setChecked(True)  # the sample's meetings: on to the file
+    dialog.accept()
+    assert len(told) == 1 and len(asked) == 1
+    for meeting in meetings.all_meetings():
+        meetings.delete([meeting.id])
+    dialog.accept()
+    assert len(told) == 2 and len(asked) == 1

@@ -129,6 +129,7 @@ def run_in_background(parent: QWidget | None, text: str, job: Callable[[], objec
     busy.setCancelButton(None)
     busy.setWindowModality(Qt.WindowModality.WindowModal)
     busy.setMinimumDuration(400)
+    busy.setValue(0)  # starts the wait: without a value, Qt never shows the dialog at all
     thread.start()
     loop.exec()
     busy.reset()

@@ -71,3 +71,24 @@ def test_the_export_is_written_off_the_ui_thread_and_says_why_not(window, qtbot,
     assert dialog.result_message == f"Exported {contacts.count_contacts()} contacts to {tmp_path / 'all.vcf'}."
     with pytest.raises(BackgroundError, match="No such file or directory"):
         dialog.export_to(tmp_path / "no such folder" / "all.vcf")
+
+
+def test_a_long_background_job_shows_that_it_is_busy(window, qtbot):
+    """run_in_background's busy note appears once a job has run 0.4 s (it never did: Qt shows a
+    progress dialog only once it has been given a value), and goes when the job ends."""
+    import time
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QProgressDialog
+
+    from gui.widgets.worker import run_in_background
+
+    def busy_notes():
+        return [(top.labelText(), top.isVisible()) for top in QApplication.topLevelWidgets()
+                if isinstance(top, QProgressDialog)]
+
+    seen = []
+    QTimer.singleShot(1000, lambda: seen.extend(busy_notes()))
+    assert run_in_background(window, "Working it out…", lambda: time.sleep(1.6) or 42) == 42
+    assert ("Working it out…", True) in seen
+    qtbot.waitUntil(lambda: not any(visible for _text, visible in busy_notes()), timeout=2000)

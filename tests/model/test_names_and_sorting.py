@@ -3,8 +3,12 @@ phonetic names (SORT-AS, X-PHONETIC-*, SOUND;X-IRMC-N), collation order, prep li
 introduced whom; and the 2.1 line details (soft-break spaces, backslashes)."""
 
 import io
+import unicodedata
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from model import collation, contacts, importer, migrations, prep, vcard
 from model.contacts import ContactRecord
@@ -105,6 +109,73 @@ def test_a_notebook_of_version_7_is_sorted_again_and_keeps_its_phonetic_lines(tm
         assert lopez.phonetic_family == "loh-pez" and lopez.vcard_properties == []
     finally:
         notebook.close()
+
+
+
+# The table from the cache folder against pyuca reading its own file: combining marks after a
+# letter (pyuca's non-starter search), contractions, kana with voicing marks, Hangul, CJK
+# ideographs (implicit weights), and what no table names.
+SCRIPTS = ("AaZzŁłØøÆæßİı Ωωάέ Жжёй ЁЀ العربية עִבְרִית हिन्दी ไทย 한국어 ㄱㅏ 日本語 かがきぎカガｶﾞ 中文𠀀 "
+           "\u0300\u0301\u0302\u0308\u0327\u0323\u05b0\u05bc\u093c\u0e48\u3099\u309a l·L· \U0001f600\ufffd")
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory):
+    from pyuca import collator
+
+    table = Path(collator.__file__).with_name("allkeys-10.0.0.txt")
+    cache = tmp_path_factory.mktemp("collation") / "table.uca"
+    read = collation.load(table, cache)  # reads the table and writes the cache
+    assert cache.exists() and not list(cache.parent.glob("*.partial"))
+    return table, cache, read, collation.load(table, cache)
+
+
+def test_the_cached_table_is_the_one_pyuca_reads(tables):
+    _table, _cache, read, cached = tables
+    assert type(cached.table).__name__ == "_CachedTrie" and type(read.table).__name__ == "Trie"
+    names = ["Łukasz", "Østergaard", "Ærø", "Zoë", "安藤ロイド", "あんどう", "ｱﾝﾄﾞｳ", "김민준", "Ἀθῆναι", "Nguyễn"]
+    for name in names + list(SCRIPTS):
+        text = unicodedata.normalize("NFD", name)
+        assert [list(e) for e in cached.collation_elements(text)] == read.collation_elements(text), name
+        assert cached.sort_key(text) == read.sort_key(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from(SCRIPTS), max_size=12) | st.text(max_size=8))
+def test_any_text_has_the_same_collation_elements_from_the_cache(tables, text):
+    _table, _cache, read, cached = tables
+    text = unicodedata.normalize("NFD", text)
+    assert [list(e) for e in cached.collation_elements(text)] == read.collation_elements(text)
+
+
+@pytest.mark.parametrize("damage", ["truncated", "a byte changed", "not a table", "empty", "a folder"])
+def test_a_damaged_cached_table_is_read_again_from_the_table_and_mended(tables, tmp_path, damage):
+    table, cache, read, _cached = tables
+    good = cache.read_bytes()
+    broken = tmp_path / "table.uca"
+    if damage == "truncated":
+        broken.write_bytes(good[:len(good) // 2])
+    elif damage == "a byte changed":
+        broken.write_bytes(good[:-100] + bytes([good[-100] ^ 0xFF]) + good[-99:])
+    elif damage == "not a table":
+        broken.write_bytes(b"\x00" * 64)
+    elif damage == "empty":
+        broken.write_bytes(b"")
+    else:
+        broken.mkdir()
+    made = collation.load(table, broken)
+    assert made.sort_key("Łukasz Østergaard") == read.sort_key("Łukasz Østergaard")
+    if damage != "a folder":  # a folder in the way cannot be replaced by a file: it is left, and read past
+        assert broken.read_bytes() == good
+    assert not list(tmp_path.glob("*.partial"))
+
+
+def test_a_cache_folder_that_cannot_be_written_still_sorts(tables, tmp_path):
+    table, _cache, read, _cached = tables
+    blocked = tmp_path / "a file"
+    blocked.write_text("not a folder")
+    made = collation.load(table, blocked / "collation" / "table.uca")
+    assert made.sort_key("Ærø") == read.sort_key("Ærø")
 
 
 # -- Prep and introductions in the card -----------------------------------------------------

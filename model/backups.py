@@ -208,7 +208,7 @@ def replace_damaged(damaged: Path, good: Path) -> Path:
     Returns where the damaged file now is; it is kept, never changed."""
     aside = damaged.with_name(f"{damaged.stem}.damaged-{_stamp()}{damaged.suffix}")
     os.replace(damaged, aside)
-    for extra in ("-wal", "-shm"):
+    for extra in ("-wal", "-shm", "-journal"):  # a hot journal goes with the file it can mend
         companion = damaged.with_name(damaged.name + extra)
         if companion.exists():
             os.replace(companion, aside.with_name(aside.name + extra))

@@ -10,6 +10,7 @@ the notebook as it was.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import itertools
 import pickle
@@ -384,11 +385,15 @@ def import_files(paths: Sequence[str | Path]) -> tuple[ImportPlan, ImportResult]
     """The command line's import: the plan with its safe default choices, applied as the
     cards are planned rather than after (the database writes while the workers parse), in one
     transaction all the same. The notebook ends as `apply_plan(read_plan(paths))` leaves it."""
+    from model import storage
+
     planner = Planner(paths)
     items = planner.plan.items
     result = ImportResult()
     written: dict[int, tuple[int, bytes]] = {}  # plan index: (contact id, the card as written)
-    with database.atomic(), search.bulk_writes() as bulk:
+    first_fill = database.execute_sql("SELECT 1 FROM contact LIMIT 1").fetchone() is None
+    journal = storage.rollback_journal(database) if first_fill else contextlib.nullcontext()
+    with journal, database.atomic(), search.bulk_writes() as bulk:
         for first, last in planner.run():
             batch = [n for n in range(first, last) if _adds_person(items[n])]
             ids = contacts.add_stored([items[n].stored() for n in batch])

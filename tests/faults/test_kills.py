@@ -149,3 +149,36 @@ def test_an_import_killed_while_reading_on_every_core_leaves_no_worker_behind(tm
     while _processes_marked(mark) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert _processes_marked(mark) == []
+
+
+def test_a_first_import_killed_while_writing_leaves_an_empty_healthy_notebook(tmp_path):
+    """A first import writes through SQLite's rollback journal (storage.rollback_journal): killed
+    after some batches are in the file, it leaves a hot journal, which the next open rolls back."""
+    path, cards = tmp_path / "mine.rapport", tmp_path / "cards.vcf"
+    cards.write_text("".join(f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Card {n}\r\nN:{n};Card;;;\r\nNOTE:{'words ' * 50}\r\n"
+                             f"EMAIL:c{n}@example.org\r\nEND:VCARD\r\n" for n in range(3000)), encoding="utf-8")
+    storage.open_notebook(path).close()
+    killed_while(f"""
+from model import contacts, importer, storage
+from model.schema import database
+calls = []
+add_stored = contacts.add_stored
+def killed(people, ids=None):
+    calls.append(len(people))
+    if len(calls) == 4:
+        assert database.execute_sql("PRAGMA journal_mode").fetchone()[0] == "delete"
+        os.kill(os.getpid(), 9)  # three batches written, some pages already in the file
+    return add_stored(people, ids)
+contacts.add_stored = killed
+notebook = storage.open_notebook({str(path)!r})
+importer.import_files([{str(cards)!r}])
+""")
+    assert path.with_name(path.name + "-journal").exists()  # hot: the transaction never committed
+    notebook = storage.open_notebook(path)
+    try:
+        assert notebook.check(thorough=True) == "ok"
+        assert contacts.count_contacts() == 0
+        assert notebook.database.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        notebook.close()
+    assert not path.with_name(path.name + "-journal").exists()

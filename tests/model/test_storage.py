@@ -103,3 +103,56 @@ def test_a_missing_folder_is_an_error_unless_asked_to_create_it(tmp_path):
 def test_a_folder_is_not_a_notebook(tmp_path):
     with pytest.raises(NotebookError, match="folder"):
         open_notebook(tmp_path)
+
+
+def _import_watching_the_journal(paths):
+    """importer.import_files, and the journal mode each batch of people was written in."""
+    from model import importer
+    from model.schema import database
+
+    modes = []
+    add_stored = contacts.add_stored
+
+    def watched(people, ids=None):
+        modes.append(database.execute_sql("PRAGMA journal_mode").fetchone()[0])
+        return add_stored(people, ids)
+
+    contacts.add_stored = watched
+    try:
+        return importer.import_files(paths)[1], modes
+    finally:
+        contacts.add_stored = add_stored
+
+
+def _cards(path, count, first=0):
+    path.write_text("".join(f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Card {n}\r\nN:{n};Card;;;\r\nEND:VCARD\r\n"
+                            for n in range(first, first + count)), encoding="utf-8")
+    return path
+
+
+def test_a_first_import_fills_the_notebook_through_the_rollback_journal_and_goes_back_to_wal(tmp_path):
+    notebook = open_notebook(tmp_path / "mine.rapport")
+    try:
+        result, modes = _import_watching_the_journal([_cards(tmp_path / "a.vcf", 1200)])
+        assert result.added == 1200 and set(modes) == {"delete"}
+        assert notebook.database.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert notebook.database.execute_sql("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL again
+        # A notebook with people in it is written through its WAL, as every other write is.
+        result, modes = _import_watching_the_journal([_cards(tmp_path / "b.vcf", 10, first=5000)])
+        assert result.added == 10 and set(modes) == {"wal"}
+        assert contacts.count_contacts() == 1210 and notebook.check(thorough=True) == "ok"
+    finally:
+        notebook.close()
+
+
+def test_a_first_import_with_another_connection_open_stays_in_the_wal(tmp_path):
+    notebook = open_notebook(tmp_path / "mine.rapport")
+    reader = sqlite3.connect(tmp_path / "mine.rapport")
+    try:
+        assert reader.execute("SELECT count(*) FROM contact").fetchone() == (0,)
+        result, modes = _import_watching_the_journal([_cards(tmp_path / "a.vcf", 50)])
+        assert result.added == 50 and set(modes) == {"wal"}  # SQLite could not switch: nothing else changed
+        assert reader.execute("SELECT count(*) FROM contact").fetchone() == (50,)
+    finally:
+        reader.close()
+        notebook.close()

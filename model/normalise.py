@@ -69,7 +69,8 @@ def _bare_digits(text: str) -> str:
 
 # What phonenumbers.parse + format_number(E164) give without running them (17 µs a number; the
 # 13,278 numbers of the bench's 10,000 cards took 0.23 s of a parse worker's 2.3 s, 0.09-0.11 s
-# so), for the two shapes most numbers in a phone's export have. Both are checked against the library itself (tests/model/test_phones.py).
+# so), for the two shapes most numbers in a phone's export have. Both are checked against the
+# library itself (tests/model/test_phones.py).
 #
 # - "+", a country code, digits grouped by spaces, hyphens, dots or brackets: the library takes
 #   the digits after "+", the country code off their front, and strips a national prefix from

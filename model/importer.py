@@ -391,8 +391,7 @@ def import_files(paths: Sequence[str | Path]) -> tuple[ImportPlan, ImportResult]
     items = planner.plan.items
     result = ImportResult()
     written: dict[int, tuple[int, bytes]] = {}  # plan index: (contact id, the card as written)
-    first_fill = database.execute_sql("SELECT 1 FROM contact LIMIT 1").fetchone() is None
-    journal = storage.rollback_journal(database) if first_fill else contextlib.nullcontext()
+    journal = contextlib.nullcontext() if contacts.has_contacts() else storage.rollback_journal(database)
     with journal, database.atomic(), search.bulk_writes() as bulk:
         for first, last in planner.run():
             batch = [n for n in range(first, last) if _adds_person(items[n])]

@@ -11,7 +11,7 @@ import locale
 import os
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
 # Profile URLs whose path names the handle: host fragment -> channel key.
 _SERVICE_HOSTS = {
@@ -81,7 +81,6 @@ def _bare_digits(text: str) -> str:
 #   (INVALID_COUNTRY_CODE) and the answer is the bare digits.
 _INTERNATIONAL = re.compile(r"\+[1-9][0-9 .()-]*[0-9]", re.ASCII)
 _NOT_DIGITS = re.compile(r"[ .()-]+")
-_NATIONAL_PREFIX: dict[int, re.Pattern | None] = {}
 
 
 def _quick_phone(text: str, region: str | None) -> str | None:
@@ -93,17 +92,13 @@ def _quick_phone(text: str, region: str | None) -> str | None:
         for length in range(1, min(len(digits), 3) + 1):
             code = int(digits[:length])
             if code in _country_codes():
-                prefix = _national_prefix(code)
-                if prefix is None or prefix.match(digits[length:]):
-                    return None  # no metadata, or a national prefix after the code: ask the library
+                if _national_prefix(code).match(digits[length:]):
+                    return None  # a national prefix after the code (or no metadata): ask the library
                 return "+" + digits
         return None
     if region is None and "+" not in text and "\uff0b" not in text:
         return _bare_digits(text)
     return None
-
-
-_NONE = re.compile("(?!)")  # a country whose numbers have no national prefix to strip
 
 
 @lru_cache(maxsize=1)
@@ -113,21 +108,19 @@ def _country_codes() -> frozenset[int]:
     return frozenset(phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
 
 
-def _national_prefix(country_code: int) -> re.Pattern | None:
-    """The pattern of a national prefix in the country's numbers (_NONE when they have none), or
-    None when the library has no metadata for the country."""
-    if country_code not in _NATIONAL_PREFIX:
-        import phonenumbers
-        from phonenumbers import PhoneMetadata
+@cache
+def _national_prefix(country_code: int) -> re.Pattern:
+    """The pattern of a national prefix in the country's numbers: one that never matches where
+    they have none, and one that always does where the library has no metadata for the country
+    (so that the library is asked)."""
+    import phonenumbers
+    from phonenumbers import PhoneMetadata
 
-        metadata = PhoneMetadata.metadata_for_region_or_calling_code(
-            country_code, phonenumbers.region_code_for_country_code(country_code))
-        if metadata is None:
-            _NATIONAL_PREFIX[country_code] = None
-        else:
-            pattern = metadata.national_prefix_for_parsing
-            _NATIONAL_PREFIX[country_code] = re.compile(pattern) if pattern else _NONE
-    return _NATIONAL_PREFIX[country_code]
+    metadata = PhoneMetadata.metadata_for_region_or_calling_code(
+        country_code, phonenumbers.region_code_for_country_code(country_code))
+    if metadata is None:
+        return re.compile("")
+    return re.compile(metadata.national_prefix_for_parsing or "(?!)")
 
 
 def email(value: str) -> str:

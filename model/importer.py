@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from model import contacts, fingerprints, normalise, search
+from model import contacts, fingerprints, normalise, search, storage
 from model.contacts import ContactRecord, uid_key
 from model.faults import ImportCancelled
 from model.schema import database
@@ -385,8 +385,6 @@ def import_files(paths: Sequence[str | Path]) -> tuple[ImportPlan, ImportResult]
     """The command line's import: the plan with its safe default choices, applied as the
     cards are planned rather than after (the database writes while the workers parse), in one
     transaction all the same. The notebook ends as `apply_plan(read_plan(paths))` leaves it."""
-    from model import storage
-
     planner = Planner(paths)
     items = planner.plan.items
     result = ImportResult()

@@ -14,6 +14,7 @@ path and the status, never the Authorization header or the password.
 
 from __future__ import annotations
 
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -156,6 +157,7 @@ class Client:
         self.hosts = {urlsplit(self.base).netloc, *trusted}
         self.answered = self.base  # the URL the last answer came from (after redirects)
         self.requests = 0  # how many were made: the bench counts them
+        self.waited = 0.0  # seconds spent waiting for their answers: the bench tells them apart
 
     def url(self, href: str) -> str:
         return urljoin(self.base, href)
@@ -191,6 +193,7 @@ class Client:
                 raise OtherHost(f"{_where(self.base)} sends Rapport to another server, {urlsplit(url).hostname}:"
                                 " your password goes there only if you allow it", host)
             self.requests += 1
+            sent = time.perf_counter()
             try:
                 response = self.session.request(method, url, data=body.encode() if isinstance(body, str) else body,
                                                 headers=headers or {}, timeout=TIMEOUT, allow_redirects=False)
@@ -199,6 +202,8 @@ class Client:
                                f" ({type(error).__name__})") from None
             except (requests.ConnectionError, requests.Timeout) as error:
                 raise Unreachable(f"{method} {_where(url)}: no answer ({type(error).__name__})") from None
+            finally:
+                self.waited += time.perf_counter() - sent
             if response.status_code in (301, 302, 303, 307, 308) and "Location" in response.headers:
                 target = urljoin(url, response.headers["Location"])
                 if urlsplit(target).scheme == "http" and urlsplit(url).scheme == "https":

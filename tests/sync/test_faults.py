@@ -112,6 +112,25 @@ def test_a_server_slower_than_rapport_waits_is_offline_and_nothing_is_lost(noteb
     assert_in_step(server, account)
 
 
+def test_the_client_counts_the_time_spent_waiting_for_answers(notebook_on_proxy, monkeypatch):
+    """`Client.waited` (the bench's split between the server's time and Rapport's) holds each
+    answer's wait, and the wait for one that never came."""
+    _notebook, account, server, proxy = notebook_on_proxy
+    client = dav.Client(proxy.url, server.user, server.password)
+    client.changes(account.address_book)
+    assert 0 < client.waited < 0.4
+    quick = client.waited
+    proxy.add(method="REPORT", delay=0.6)
+    client.changes(account.address_book)
+    assert client.waited - quick >= 0.6
+    monkeypatch.setattr(dav, "TIMEOUT", (5, 0.3))
+    proxy.add(method="REPORT", delay=1)
+    before = client.waited
+    with pytest.raises(dav.Unreachable):
+        client.changes(account.address_book)
+    assert client.waited - before >= 0.3 and client.requests == 3
+
+
 def test_an_expired_sync_token_falls_back_to_the_whole_listing_once(notebook_on_proxy):
     _notebook, account, server, proxy = notebook_on_proxy
     run(server)

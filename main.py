@@ -115,9 +115,14 @@ class WindowOpener:
         except Exception as error:  # noqa: BLE001 - raised again by open(), where the window handles it
             self.early = error
         else:
-            from model import history
+            import threading
+
+            from model import history, places
 
             history.start_today_lists()
+            # tzlocal's first answer reads the system's zone files (10-20 ms where /etc/localtime
+            # is a copy, not a link); it keeps it, and Today's meetings ask for it before the first paint.
+            threading.Thread(target=places.computer_zone, name="zone", daemon=True).start()
 
     def open(self, path: Path):
         early, self.early = self.early, None

@@ -651,7 +651,10 @@ def _delete_unused_tags() -> None:
 
 def count_contacts(tag: str | None = None, show: str = "everyone") -> int:
     where, params = filter_sql(tag, show)
-    return database.execute_sql(f"SELECT count(*) FROM contact c WHERE {where}", params).fetchone()[0]
+    # Without a WHERE, SQLite counts from the table's b-tree pages (its count optimisation):
+    # 0.02 ms at 100,000 people, against 1.8-5 ms scanning an index for "WHERE 1".
+    sql = "SELECT count(*) FROM contact" if where == "1" else f"SELECT count(*) FROM contact c WHERE {where}"
+    return database.execute_sql(sql, params).fetchone()[0]
 
 
 def has_contacts() -> bool:

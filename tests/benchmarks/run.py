@@ -94,7 +94,11 @@ def _tree(pid: int) -> list[int]:
     while waiting:
         current = waiting.pop()
         found.append(current)
-        for task in Path(f"/proc/{current}/task").glob("*/children"):
+        try:
+            tasks = list(Path(f"/proc/{current}/task").glob("*/children"))
+        except OSError:  # the process ended while it was listed
+            continue
+        for task in tasks:
             try:
                 waiting += [int(child) for child in task.read_text().split()]
             except OSError:  # gone meanwhile

@@ -348,11 +348,11 @@ def parse_piece(prepare: Callable[[vcard.ParsedCard], T], name: str, data: bytes
     """The cards of one piece, prepared, as a worker process reads them; each read whole gets its
     fingerprint from `digests` (by the line it begins on), or, when None, as fingerprints.find
     takes it."""
+    regions = list(fingerprints.regions(data, first_line))
     if digests is None:
-        digests = {line: fingerprints.find(data[start:end], {})[1]
-                   for start, end, line, _after in fingerprints.regions(data, first_line)}
+        digests = {line: fingerprints.find(data[start:end], {})[1] for start, end, line, _after in regions}
     cards = []
-    for card in read_piece(data, name, first_line, next_line):
+    for card in read_piece(data, name, first_line, next_line, regions):
         card.offset += offset
         if digests and card.record is not None and not card.warnings:  # warnings are told at every import
             card.digest = digests.get(card.line, b"")
@@ -360,12 +360,13 @@ def parse_piece(prepare: Callable[[vcard.ParsedCard], T], name: str, data: bytes
     return cards
 
 
-def read_piece(data: bytes, name: str, first_line: int = 1, next_line: int | None = None) -> Iterator[vcard.ParsedCard]:
+def read_piece(data: bytes, name: str, first_line: int = 1, next_line: int | None = None,
+               regions: Iterable[tuple[int, int, int, int]] | None = None) -> Iterator[vcard.ParsedCard]:
     """The cards in `data`, as read_stream reads them (offsets from the start of `data`): each
-    card that fingerprints.regions finds whole and vcard.read_plain can read is read so, and
-    what lies between them, read_stream reads."""
+    card that fingerprints.regions finds whole (`regions`, when the caller has them already) and
+    vcard.read_plain can read is read so, and what lies between them, read_stream reads."""
     at, at_line = 0, first_line
-    for start, end, line, after in fingerprints.regions(data, first_line):
+    for start, end, line, after in fingerprints.regions(data, first_line) if regions is None else regions:
         card = vcard.read_plain(data[start:end], name, line)
         if card is None:
             continue  # read below, with what lies before the next plain card

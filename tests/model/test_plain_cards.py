@@ -117,3 +117,18 @@ def test_a_parameter_with_no_value_says_nothing_in_either_reader():
     assert [(p.kind, p.label) for p in record.points] == [("email", ""), ("phone", "mobile"), ("phone", "work")]
     card = vobject.readOne(data.decode())
     assert "TYPE" not in card.email.params and card.tel.params["TYPE"] == ["CELL"]
+
+
+def test_parameters_spelt_alike_are_parsed_once_and_their_store_stays_bounded():
+    def card(n: int) -> bytes:
+        return (f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:P{n}\r\nTEL;TYPE=CELL;X-N{n}=1:+1 555 0100\r\n"
+                f"EMAIL;TYPE=WORK:p{n}@example.com\r\nEND:VCARD\r\n").encode()
+
+    first, second = vcard.read_plain(card(1), "x", 1), vcard.read_plain(card(2), "x", 1)
+    assert first and second and first.record and second.record
+    assert first.record.points[1].label == second.record.points[1].label == "work"
+    for n in range(3 * 4096):  # every card spells its phone's parameters its own way
+        read = vcard.read_plain(card(n), "x", 1)
+        assert read and read.record and read.record.points[0].label == "mobile"
+    assert len(vcard._PARAMETERS) <= 4096 + 2
+    assert vcard._PARAMETERS[""] == {}

@@ -196,9 +196,14 @@ def _read_in_pieces(path: Path, prepare: Callable[[vcard.ParsedCard], T], pool: 
                     known: Mapping[bytes, int]) -> Iterator[T]:
     """The file's cards, a piece at a time: parsed by the workers once they run (`pool` starts
     them on the first card that needs parsing), here while they start or without a pool, known
-    cards not at all."""
+    cards not at all.
+
+    A re-import starts the workers only once it has found PARALLEL_FROM_BYTES of cards to parse,
+    as a first import of a file that big does: a weekly phone export with a hundred changed cards
+    in 10,000 parsed them in 30 ms here, and then waited 0.3-0.4 s for workers to start and stop."""
     in_flight: deque[tuple[Future, tuple | None]] = deque()
     name = str(path)
+    to_parse = 0  # bytes of the cards sent to be parsed so far
     try:
         with open(path, "rb") as stream:
             try:
@@ -208,7 +213,8 @@ def _read_in_pieces(path: Path, prepare: Callable[[vcard.ParsedCard], T], pool: 
                             in_flight.append((_done([prepare(card) for card in part]), None))
                             continue
                         job = (prepare, *part)
-                        executor = pool.ready() if pool else None
+                        to_parse += len(part[1])
+                        executor = pool.ready() if pool and (not known or to_parse >= PARALLEL_FROM_BYTES) else None
                         in_flight.append((_submit(executor, job) if executor else _done(parse_piece(*job)), job))
                     # Keep a few pieces ahead of the planner, not the whole file, in memory.
                     while in_flight and (len(in_flight) > 2 * workers or in_flight[0][0].done()):

@@ -132,6 +132,32 @@ def test_workers_skip_known_cards_too(notebook, tmp_path, monkeypatch):
     assert [c.line for c in cards] == [item.line for item in first.items]
 
 
+@pytest.mark.parametrize("changed", [10, 1500], ids=["a few changed: read here", "many changed: by the workers"])
+def test_a_reimport_starts_the_workers_only_for_enough_to_parse(notebook, tmp_path, monkeypatch, changed):
+    """Starting the workers costs more than parsing a few changed cards: they start once the cards
+    to parse add up to what a first import would start them for (PARALLEL_FROM_BYTES)."""
+    path = _write(tmp_path / "big.vcf", "".join(card(n) for n in range(3000)))
+    monkeypatch.setattr(parallel_read, "PIECE_BYTES", 16384)
+    monkeypatch.setattr(parallel_read, "PARALLEL_FROM_BYTES", 64 * 1024)
+    importer.import_files([path])
+    _write(path, "".join(card(n).replace("FN:", "NOTE:changed\r\nFN:") if n % (3000 // changed) == 0 else card(n)
+                         for n in range(3000)))
+    started = []
+    real_ready = parallel_read.Workers.ready
+    # Once asked for, the workers are waited for (on a fast machine the file would be read before they run).
+    monkeypatch.setattr(parallel_read.Workers, "ready", lambda self: started.append(1) or real_ready(self, wait=True))
+    sent = []
+    real = parallel_read._submit
+    monkeypatch.setattr(parallel_read, "_submit", lambda pool, job: sent.append(job) or real(pool, job))
+    cards = list(parallel_read.read_files([path], importer.read_card, workers=2, known=fingerprints.known()))
+    read = [c for c in cards if c.same_as is None]
+    assert len(cards) == 3000 and len(read) == changed and all(c.record.notes.startswith("changed") for c in read)
+    if changed == 10:
+        assert started == [] and sent == []
+    else:  # the first 64 KB of cards to parse are read here
+        assert started and sent and sum(len(job[1]) for job in sent) < len(path.read_bytes()) - 64 * 1024
+
+
 def _write(path, text: str):
     path.write_bytes(text.encode())
     return path

@@ -217,7 +217,7 @@ def import_calendars(paths: list[str], as_json: bool) -> int:
 
 
 def agenda(first: str, last: str, as_json: bool) -> int:
-    """`--agenda FROM TO`: the meetings and occurrences on those days (in the computer's zone),
+    """`--agenda FROM TO`: the meetings and occurrences on those days (in the user's zone, clock.local_zone),
     as a JSON list with exactly the keys uid, recurrence_id, title, start, end, all_day, zone and
     status (--json), or a line each."""
     import datetime as dt

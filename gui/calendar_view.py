@@ -260,7 +260,7 @@ class WeekGrid(QWidget):
         font.setStrikeOut(record.status == "cancelled")
         painter.setFont(font)
         painter.setPen(text)
-        local = occurrence.starts_at.astimezone()
+        local = clock.local(occurrence.starts_at)
         label = f"{local:%H:%M} {'✓ ' if record.status == 'done' else ''}{record.title}"
         inner = rect.adjusted(5, 1, -4, -1)
         metrics = painter.fontMetrics()
@@ -361,7 +361,7 @@ class WeekHeader(QWidget):
             line = self.fontMetrics().height()
             painter.drawText(QRectF(rect.x(), 2, width, line * 2 + 4), Qt.AlignCenter, f"{day:%a}\n{day.day}")
             titles = [o.meeting.title for o in self.grid.all_day
-                      if o.starts_at.astimezone().date() <= day < o.ends_at.astimezone().date()]
+                      if clock.local(o.starts_at).date() <= day < clock.local(o.ends_at).date()]
             if titles:
                 chip = QRectF(rect.x() + 2, line * 2 + 8, width - 4, line + 2)
                 painter.fillRect(chip, self.palette().color(QPalette.Highlight))

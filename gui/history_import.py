@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from gui.widgets.person_field import PersonField
 from gui.widgets.worker import Jobs
-from model import contacts, exchange_import, history, preferences
+from model import clock, contacts, exchange_import, history, preferences
 from model.exchange_import import Applied, HistoryPlan
 
 COLUMNS = ["Import", "Person", "In your notebook", "Channels", "New", "First", "Last"]
@@ -298,8 +298,8 @@ def rows_of(plan: HistoryPlan, channel_names: dict[str, str]) -> list[tuple[bool
         new = f"{person.new_messages} of {person.messages}" if person.messages else "–"
         first, last = person.first, person.last
         rows.append((person.include, [person.name, match, channels, new,
-                                      f"{first.astimezone():%d %b %Y}".lstrip("0") if first else "",
-                                      f"{last.astimezone():%d %b %Y}".lstrip("0") if last else ""]))
+                                      f"{clock.local(first):%d %b %Y}".lstrip("0") if first else "",
+                                      f"{clock.local(last):%d %b %Y}".lstrip("0") if last else ""]))
     return rows
 
 

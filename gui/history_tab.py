@@ -26,7 +26,7 @@ from gui.models.timeline_model import IdRole, TimelineModel
 from gui.widgets.channel_icon import STEP_COLOURS, channel_colour, channel_icon, channel_pixmap
 from gui.widgets.keys import claim_delete_key
 from gui.widgets.palette import secondary_text, visible_on
-from model import history
+from model import clock, history
 from model.history import CADENCES, STEP_NAMES, HistorySummary
 
 
@@ -156,7 +156,7 @@ class CadenceBox(QWidget):
 
 
 def _when(moment: dt.datetime, now: dt.datetime) -> str:
-    local = moment.astimezone()
+    local = clock.local(moment)
     return f"{local:%d %B %Y}".lstrip("0") + f" ({history.describe_ago(moment, now)})"
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDateTime, Qt, QTimeZone
+from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -33,16 +33,20 @@ from gui.widgets.keys import claim_delete_key
 from gui.widgets.layout import dialog_buttons
 from gui.widgets.palette import secondary_text
 from gui.widgets.person_field import PersonField
-from model import contacts, history, meetings
+from model import clock, contacts, history, meetings
 from model.history import DIRECTIONS, InteractionRecord
 
 
 def to_qdatetime(moment: dt.datetime) -> QDateTime:
-    return QDateTime.fromSecsSinceEpoch(int(moment.timestamp()), QTimeZone.systemTimeZone())
+    """The field's value for `moment`: its wall time in the user's zone (clock.local), to the second."""
+    local = clock.local(moment).replace(microsecond=0)
+    return QDateTime(local.date(), local.time())
 
 
 def from_qdatetime(value: QDateTime) -> dt.datetime:
-    return dt.datetime.fromtimestamp(value.toSecsSinceEpoch(), dt.UTC)
+    """The instant a field's wall time names in the user's zone, in UTC."""
+    wall = dt.datetime.combine(value.date().toPython(), value.time().toPython()).replace(microsecond=0)
+    return clock.local(wall).astimezone(dt.UTC)
 
 
 class DateTimeField(QDateTimeEdit):
@@ -219,7 +223,7 @@ class LogDialog(QDialog):
         if found != self._planned:
             self._planned = found
             if planned is not None:
-                when = meetings.shown(planned).starts_at.astimezone()
+                when = clock.local(meetings.shown(planned).starts_at)
                 self.planned_box.setText(f"This was “{planned.title}”, planned for {when:%H:%M}: mark it done")
                 self.planned_box.setChecked(True)
         self.planned_box.setVisible(found is not None)

@@ -671,7 +671,7 @@ class MainWindow(QMainWindow):
             text = f"&Call {record.location}" if link.startswith("tel:") else "&Join the video call" \
                 if record.kind == "video" and meetings.call_link(record.location) else "&Open the location"
             menu.addAction(text, lambda: QDesktopServices.openUrl(QUrl(link)))
-        day = start.astimezone().date() if start is not None else None  # of a series: this occurrence's
+        day = clock.local(start).date() if start is not None else None  # of a series: this occurrence's
         menu.addAction("&Print call sheet…", lambda: self.print_call_sheet(makers_for("meeting", meeting_id, day)))
         menu.addAction("Save call sheet as P&DF…",
                        lambda: self.save_call_sheet(makers_for("meeting", meeting_id, day), record.title))
@@ -707,7 +707,7 @@ class MainWindow(QMainWindow):
         if editor.exec():
             after = editor.record()
             self.undo_stack.push(SaveMeeting(None, after, self._meetings_changed,
-                                             f"Change “{record.title}” on {start.astimezone():%a %d %b}"))
+                                             f"Change “{record.title}” on {clock.local(start):%a %d %b}"))
 
     def _split(self, record: MeetingRecord, start: dt.datetime | None, text: str,
                following: MeetingRecord | None) -> bool:
@@ -747,14 +747,14 @@ class MainWindow(QMainWindow):
         _ended, draft = meetings.split_series(series, original)
         editor = MeetingEditor(draft, parent=self)
         if editor.exec():
-            self._split(record, start, f"Change “{series.title}” from {original.astimezone():%a %d %b}",
+            self._split(record, start, f"Change “{series.title}” from {clock.local(original):%a %d %b}",
                         editor.record())
 
     def delete_following(self, record: MeetingRecord, start: dt.datetime | None) -> None:
         series = self._series_of(record)
         original = record.recurrence_id or start
         if series is not None and original is not None:
-            text = f"Delete “{series.title}” from {original.astimezone():%a %d %b}"
+            text = f"Delete “{series.title}” from {clock.local(original):%a %d %b}"
             if self._split(record, start, text, None):
                 keys = QKeySequence(QKeySequence.Undo).toString(QKeySequence.NativeText)
                 self.statusBar().showMessage(f"{text}. Undo with {keys}.", 6000)
@@ -771,7 +771,7 @@ class MainWindow(QMainWindow):
         if series is None or original is None:
             self.delete_meetings([record.id])
             return
-        text = f"Delete “{series.title}” on {original.astimezone():%a %d %b}"
+        text = f"Delete “{series.title}” on {clock.local(original):%a %d %b}"
         self.undo_stack.beginMacro(text)
         if record.recurrence_id is not None:
             self.undo_stack.push(DeleteMeetings([record.id], self._meetings_changed))
@@ -1063,7 +1063,7 @@ class MainWindow(QMainWindow):
 
         notice = ReminderNotice(occurrence, self)
         meeting_id = occurrence.meeting.id
-        day = occurrence.starts_at.astimezone().date()
+        day = clock.local(occurrence.starts_at).date()
         notice.sheet_button.clicked.connect(lambda: self.print_call_sheet(makers_for("meeting", meeting_id, day)))
         if self.reminders is not None:
             reminders = self.reminders

@@ -84,7 +84,7 @@ def _usual_way(record: contacts.ContactRecord) -> tuple[str, str]:
 
 def next_slot(now: dt.datetime | None = None, days: int = 1) -> dt.datetime:
     """A sensible default start: 10:00 local time, `days` from today."""
-    now = (now or clock.now()).astimezone()
+    now = clock.local(now or clock.now())
     return dt.datetime.combine(now.date() + dt.timedelta(days=days), dt.time(10), now.tzinfo).astimezone(dt.UTC)
 
 
@@ -400,7 +400,7 @@ class OutcomeDialog(QDialog):
     def __init__(self, record: MeetingRecord, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Mark as done")
-        local = record.starts_at.astimezone()
+        local = clock.local(record.starts_at)
         intro = QLabel(f"<b>{html.escape(record.title)}</b><br>{local:%A} {local.day} {local:%B, %H:%M}")
         self.outcome = QLineEdit(placeholderText="One line: how did it go?")
         self.outcome.setAccessibleName("Outcome")

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from gui.widgets.layout import heading, scrolled
 from gui.widgets.palette import secondary_text
-from model import history, meetings
+from model import clock, history, meetings
 from model.history import PersonLine
 
 _IdRole = Qt.UserRole + 1
@@ -91,7 +91,7 @@ class TodayPage(QWidget):
     def refresh(self, now: dt.datetime | None = None) -> None:
         explicit = now is not None
         now = now or history.now_utc()
-        today = now.astimezone().date()
+        today = clock.local(now).date()
         self.title.setText(f"Today, {today:%A} {today.day} {today:%B}")
         while self.sections.count():
             item = self.sections.takeAt(0)
@@ -146,7 +146,7 @@ class TodayPage(QWidget):
             state = meetings.state_of(occurrence)
             if state == "over":  # an occurrence of a series that has ended: nothing left to do
                 continue
-            local = occurrence.starts_at.astimezone()
+            local = clock.local(occurrence.starts_at)
             day = "Today" if local.date() <= today else "Tomorrow"  # (an all-day one may have begun before)
             at = "all day" if record.all_day else f"{local:%H:%M}"
             status = {"done": " (done)", "unmarked": " (over: how did it go?)"}.get(state, "")

@@ -35,7 +35,7 @@ from gui.widgets.layout import heading, scrolled
 from gui.widgets.palette import secondary_text
 from gui.widgets.person_field import PersonField
 from gui.widgets.zone_box import ZoneBox
-from model import connections, history, meetings, places, prep
+from model import clock, connections, history, meetings, places, prep
 from model.contacts import ContactRecord
 
 _IdRole = Qt.UserRole + 1
@@ -319,7 +319,7 @@ class PrepTab(QWidget):
         self.introduced_by.set_person(record.introduced_by)
         summary = summary or history.summary(record.id)
         self.first_channel_label.setText(
-            f"{summary.first_channel}, {summary.first.astimezone():%d %B %Y}".lstrip("0")
+            f"{summary.first_channel}, {clock.local(summary.first):%d %B %Y}".lstrip("0")
             if summary.first else "Nothing logged yet")
         self._show_links(record.id)
 
@@ -376,7 +376,7 @@ class PrepTab(QWidget):
         upcoming = meetings.next_meeting(contact_id, now)
         if upcoming:
             when = (f"{upcoming.starts_at:%a %d %b}, all day" if upcoming.meeting.all_day
-                    else f"{upcoming.starts_at.astimezone():%a %d %b, %H:%M}")
+                    else f"{clock.local(upcoming.starts_at):%a %d %b, %H:%M}")
             lines.append(f"Next: <b>{html.escape(upcoming.meeting.title)}</b> "
                          f"<span style='color: {_dim(self)}'>{when}</span>")
         self.lately_label.setText("<br>".join(lines) if lines else

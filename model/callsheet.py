@@ -107,7 +107,7 @@ def person_sheet(record: ContactRecord, now: dt.datetime, limit: int = 6, exchan
         if link.description == "introduced you":
             met.append(f"Introduced by {link.other_name}")
     if summary.first_channel:
-        met.append(f"First exchange on {summary.first_channel}, {summary.first.astimezone():%B %Y}")
+        met.append(f"First exchange on {summary.first_channel}, {clock.local(summary.first):%B %Y}")
     sheet.how_met = met
     sheet.mutual = _trim([f"{link.other_name}: {link.description}" if link.description else link.other_name
                           for link in links if link.description != "introduced you"], limit)
@@ -123,7 +123,7 @@ def person_sheet(record: ContactRecord, now: dt.datetime, limit: int = 6, exchan
     sheet.interests = _trim(by_section.get("interests", []), limit)
     sheet.avoid = _trim(by_section.get("avoid", []), limit)
     sheet.questions = _trim(by_section.get("ask_next", []), limit)
-    sheet.exchanges = [Exchange(f"{entry.occurred_at.astimezone():%d %b %Y}".lstrip("0"), entry.channel_name,
+    sheet.exchanges = [Exchange(f"{clock.local(entry.occurred_at):%d %b %Y}".lstrip("0"), entry.channel_name,
                                 entry.channel_key, entry.summary or "(no summary)")
                        for entry in history.history(record.id, limit=exchanges)]
     sheet.phones = [f"{p.value}" + (f" ({p.label})" if p.label else "") for p in record.points_of("phone")][:4]
@@ -157,13 +157,13 @@ def for_meeting(meeting_id: int, now: dt.datetime | None = None, limit: int = 6,
     attending = contacts.get_contacts(record.contact_ids)
     people = [person_sheet(r, now, limit, exchanges=max(3, limit - 1), meeting_at=None if record.all_day else starts_at)
               for r in attending]
-    here = starts_at.astimezone()
+    here = clock.local(starts_at)
     if record.all_day:
-        last = occurrence.ends_at.astimezone() - dt.timedelta(days=1)
+        last = clock.local(occurrence.ends_at) - dt.timedelta(days=1)
         days = "" if last.date() == here.date() else f" to {last:%A} {last.day} {last:%B}"
         when_here = f"{here:%A} {here.day} {here:%B %Y}{days}, all day"
     else:
-        when_here = f"{here:%A} {here.day} {here:%B %Y, %H:%M}–{occurrence.ends_at.astimezone():%H:%M} here"
+        when_here = f"{here:%A} {here.day} {here:%B %Y, %H:%M}–{clock.local(occurrence.ends_at):%H:%M} here"
     there = ""
     # The time in the meeting's own zone when it was planned in another one (lunch in Berlin),
     # else where the people are (the first whose zone is known).

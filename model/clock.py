@@ -35,6 +35,14 @@ def local_zone() -> dt.tzinfo:
     return ZoneInfo(name) if name else dt.datetime.now().astimezone().tzinfo or dt.UTC
 
 
+def local(moment: dt.datetime) -> dt.datetime:
+    """`moment` in the user's own zone (the home zone of the preferences, else the computer's):
+    the hour every time is shown at and the day it falls on, wherever it is shown. A naive
+    moment is taken as a wall time there."""
+    zone = local_zone()
+    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
+
+
 def local_now() -> dt.datetime:
     """The current instant in the user's own zone."""
     return now().astimezone(local_zone())

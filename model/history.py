@@ -43,7 +43,7 @@ class HistoryError(ValueError):
 def utc(moment: dt.datetime) -> dt.datetime:
     """`moment` as an aware UTC datetime (a naive one is taken as local time)."""
     if moment.tzinfo is None:
-        moment = moment.astimezone()
+        moment = clock.local(moment)
     return moment.astimezone(dt.UTC)
 
 
@@ -368,7 +368,7 @@ def describe_days(days: float) -> str:
 def describe_ago(moment: dt.datetime, now: dt.datetime | None = None) -> str:
     """"today", "yesterday", "3 weeks ago", or "in 2 days" for the future."""
     now = now or now_utc()
-    local_now, local = now.astimezone(), utc(moment).astimezone()
+    local_now, local = clock.local(now), clock.local(utc(moment))
     days = (local_now.date() - local.date()).days
     if days == 0:
         return "today"
@@ -593,7 +593,7 @@ class TodayLists:
 def today_lists(now: dt.datetime | None = None) -> TodayLists:
     """The Today page's lists: who is overdue (8), whose birthday is this week, who to take offline (5)."""
     now = now or now_utc()
-    return TodayLists(now, overdue(now, limit=8), birthdays(now.astimezone().date()), take_it_offline(now, limit=5))
+    return TodayLists(now, overdue(now, limit=8), birthdays(clock.local(now).date()), take_it_offline(now, limit=5))
 
 
 _early: tuple[object, Future[TodayLists]] | None = None  # (the notebook's database, its lists)

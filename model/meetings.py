@@ -879,14 +879,14 @@ def describe_reminder(occurrence: Occurrence, now: dt.datetime | None = None) ->
     now = now or history.now_utc()
     record = occurrence.meeting
     if record.all_day:  # on a date: no hour, and no time there to give
-        local = occurrence.starts_at.astimezone()
-        days = (local.date() - now.astimezone().date()).days
+        local = clock.local(occurrence.starts_at)
+        days = (local.date() - clock.local(now).date()).days
         return f"{record.title} is {({0: 'today', 1: 'tomorrow'}).get(days, f'on {local:%A %d %b}')}, all day."
-    at = f"{occurrence.starts_at.astimezone():%H:%M}"
+    at = f"{clock.local(occurrence.starts_at):%H:%M}"
     minutes = round((occurrence.starts_at - now).total_seconds() / 60)
-    local = occurrence.starts_at.astimezone()
+    local = clock.local(occurrence.starts_at)
     if minutes >= 120:
-        days = (local.date() - now.astimezone().date()).days
+        days = (local.date() - clock.local(now).date()).days
         when = f"is {({0: 'today', 1: 'tomorrow'}).get(days, f'on {local:%A}')} at {at}"
     elif minutes > 60:  # "starts in 1 h 45 min", not "in 105 minutes"
         when = f"starts in {duration_text(minutes)} ({at})"

@@ -76,13 +76,15 @@ def frozen_clock():
 
 @pytest.fixture(autouse=True)
 def fresh_preferences():
-    """Each test reads the preferences file as it finds it: none saved by an earlier test stays
-    in memory (autouse, so this runs after a test's monkeypatch has put its environment back)."""
+    """Each test starts from no preferences: what a test saves (a home zone, call hours) goes with
+    it, from memory and from the run's config folder (autouse, so this runs after a test's
+    monkeypatch has put its environment back)."""
     from model import preferences
 
     preferences.forget()
     yield
     preferences.forget()
+    preferences.path().unlink(missing_ok=True)
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ class TimelineModel(QAbstractListModel):
         rows: list[tuple[int, int] | InteractionRecord] = []
         month = None
         for entry in entries:
-            local = entry.occurred_at.astimezone()
+            local = clock.local(entry.occurred_at)
             if (local.year, local.month) != month:
                 month = (local.year, local.month)
                 rows.append(month)
@@ -86,7 +86,7 @@ class TimelineModel(QAbstractListModel):
         return None
 
     def _text(self, entry: InteractionRecord) -> str:
-        local = entry.occurred_at.astimezone()
+        local = clock.local(entry.occurred_at)
         details = [entry.channel_name, DIRECTIONS.get(entry.direction, entry.direction)]
         if entry.duration_minutes:
             details.append(f"{entry.duration_minutes} min")

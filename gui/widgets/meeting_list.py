@@ -114,12 +114,12 @@ class MeetingModel(QAbstractTableModel):
     def _text(self, occurrence: Occurrence, column: int, state: str) -> str:
         record = occurrence.meeting
         if column == 0:
-            local = occurrence.starts_at.astimezone()
+            local = clock.local(occurrence.starts_at)
             if record.all_day:  # on its dates: no time to show
                 return f"{local:%a %d %b %Y}  all day" if self.show_dates else "All day"
             if self.show_dates:
                 return f"{local:%a %d %b %Y  %H:%M}"
-            return f"{local:%H:%M}–{occurrence.ends_at.astimezone():%H:%M}"
+            return f"{local:%H:%M}–{clock.local(occurrence.ends_at):%H:%M}"
         if column == 1:
             return ("✓ " if record.status == "done" else "") + record.title + ("  ↻" if record.recurrence else "") \
                 + ("  · not marked done" if state == "unmarked" else "")

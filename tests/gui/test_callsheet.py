@@ -1,5 +1,6 @@
 """Call sheets rendered to real PDFs and read back with pdftotext."""
 
+import dataclasses
 import datetime as dt
 import shutil
 import subprocess
@@ -7,7 +8,7 @@ import subprocess
 import pytest
 
 from gui.callsheet import PrintError, makers_for, write_pdf
-from model import contacts, meetings, prep, search
+from model import contacts, meetings, preferences, prep, search
 from model.contacts import ContactPointRecord, ContactRecord
 from model.meetings import Attendee, MeetingRecord
 
@@ -91,6 +92,9 @@ def test_a_meeting_with_three_people_gives_one_page_each(sample_notebook, qapp, 
 
 
 def test_a_call_planned_in_my_zone_shows_the_time_where_they_are(sample_notebook, qapp, tmp_path):
+    # Home is London, whatever zone the computer running the test is in (in Asia/Kolkata, Priya's
+    # own, the sheet rightly gives the time once, without "in Mumbai").
+    preferences.save(dataclasses.replace(preferences.current(), home_zone="Europe/London"))
     priya = search.search("Priya Sharma")[0]  # in Mumbai
     start = dt.datetime(2026, 12, 2, 10, 0, tzinfo=dt.UTC)
     meeting = meetings.save(MeetingRecord("Call with Priya", start, start + dt.timedelta(minutes=30),

@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from gui.widgets.worker import BackgroundError, run_in_background
-from model import backups
+from model import backups, clock
 from model.faults import Damaged, NotebookError
 
 
@@ -41,7 +41,7 @@ def offer_recovery(parent: QWidget | None, path: Path, error: Damaged,
         "everything that can still be read. Either way the damaged file is kept beside it, unchanged.")
     restore = None
     if backup is not None:
-        when = dt.datetime.fromtimestamp(backup.stat().st_mtime).strftime("%d %b %Y, %H:%M").lstrip("0")
+        when = f"{clock.local(dt.datetime.fromtimestamp(backup.stat().st_mtime, dt.UTC)):%d %b %Y, %H:%M}".lstrip("0")
         restore = box.addButton(f"Restore the backup of {when}", QMessageBox.ButtonRole.AcceptRole)
     salvage = box.addButton("Salvage what can be read", QMessageBox.ButtonRole.AcceptRole)
     box.addButton(QMessageBox.StandardButton.Cancel)

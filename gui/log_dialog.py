@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import QDateTime, Qt, QTimeZone
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -37,10 +37,14 @@ from model import clock, contacts, history, meetings
 from model.history import DIRECTIONS, InteractionRecord
 
 
+def wall_time(local: dt.datetime) -> QDateTime:
+    """A wall time (its date and clock time, whatever its zone) as a DateTimeField holds it."""
+    return QDateTime(local.date(), local.time(), QTimeZone.utc())
+
+
 def to_qdatetime(moment: dt.datetime) -> QDateTime:
     """The field's value for `moment`: its wall time in the user's zone (clock.local), to the second."""
-    local = clock.local(moment).replace(microsecond=0)
-    return QDateTime(local.date(), local.time())
+    return wall_time(clock.local(moment).replace(microsecond=0))
 
 
 def from_qdatetime(value: QDateTime) -> dt.datetime:
@@ -51,7 +55,18 @@ def from_qdatetime(value: QDateTime) -> dt.datetime:
 
 class DateTimeField(QDateTimeEdit):
     """A date and time field that Tab leaves (QDateTimeEdit would step through its sections);
-    the arrow keys still move between day, month, year, hour and minute."""
+    the arrow keys still move between day, month, year, hour and minute.
+
+    It holds a wall time, in whatever zone its dialog means (the user's, a meeting's), so it keeps
+    it in UTC's spec, which has no daylight-saving gaps: in the computer's own zone, 02:30 on the
+    night its clocks go forward became 03:30, and a meeting planned for 02:30 in London from New
+    York moved an hour."""
+
+    def __init__(self, value: QDateTime | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTimeZone(QTimeZone.utc())
+        if value is not None:
+            self.setDateTime(value)
 
     def focusNextPrevChild(self, forward: bool) -> bool:
         return QWidget.focusNextPrevChild(self, forward)

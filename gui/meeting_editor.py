@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 import html
 
-from PySide6.QtCore import QDateTime, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.log_dialog import DateTimeField, PeoplePicker
+from gui.log_dialog import DateTimeField, PeoplePicker, wall_time
 from gui.widgets.layout import dialog_buttons
 from gui.widgets.palette import secondary_text
 from gui.widgets.zone_box import ZoneBox
@@ -258,7 +258,7 @@ class MeetingEditor(QDialog):
         framed = self.editing is not None and self.editing.framed and self._zone_name() in ("", FLOATING)
         zone = dt.UTC if framed else places.zone_or_local(self._zone_name())
         local = moment.astimezone(zone).replace(tzinfo=None)
-        self.start.setDateTime(QDateTime(local.date(), local.time()))
+        self.start.setDateTime(wall_time(local))
 
     def _zone_name(self) -> str:
         """The zone chosen: an IANA name, FLOATING, or "" for an all-day meeting (no zone)."""

@@ -53,3 +53,38 @@ def test_the_log_dialogs_field_shows_and_reads_the_home_zones_wall_time(in_tokyo
     field = to_qdatetime(AT)
     assert (field.date().toPython(), field.time().toPython()) == (dt.date(2026, 12, 3), dt.time(5, 0))
     assert from_qdatetime(field) == AT
+
+
+@pytest.fixture
+def computer_in_new_york(monkeypatch):
+    """The process's own zone (what Qt's local time follows) set to New York for one test."""
+    import time
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_a_wall_time_the_computers_zone_skips_stays_as_typed(notebook, qapp, computer_in_new_york):
+    """02:30 on 8 March 2026 does not exist in New York (its clocks go forward at 02:00); in
+    London, home here, it does. The field keeps it, and it reads back as that instant."""
+    from gui.log_dialog import DateTimeField, from_qdatetime, to_qdatetime
+
+    preferences.save(dataclasses.replace(preferences.current(), home_zone="Europe/London"))
+    moment = dt.datetime(2026, 3, 8, 2, 30, tzinfo=dt.UTC)  # 02:30 in London (GMT)
+    field = DateTimeField(to_qdatetime(moment))
+    assert field.time().toPython() == dt.time(2, 30)
+    assert from_qdatetime(field.dateTime()) == moment
+
+
+def test_the_meeting_editor_keeps_a_meeting_at_a_time_the_computers_zone_skips(notebook, qapp, computer_in_new_york):
+    from gui.meeting_editor import MeetingEditor
+
+    moment = dt.datetime(2026, 3, 8, 2, 30, tzinfo=dt.UTC)
+    editor = MeetingEditor()
+    editor.zone.setCurrentText("Europe/London")
+    editor._set_start(moment)
+    assert editor.start.time().toPython() == dt.time(2, 30)
+    assert editor.starts_at() == moment

@@ -242,6 +242,18 @@ class LogDialog(QDialog):
                 self.planned_box.setText(f"This was “{planned.title}”, planned for {when:%H:%M}: mark it done")
                 self.planned_box.setChecked(True)
         self.planned_box.setVisible(found is not None)
+        self._fit_width()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._fit_width()
+
+    def _fit_width(self) -> None:
+        """Wide enough for the planned call's line, whose text can be longer than the dialog was
+        made for (its minimum width, set in __init__, keeps the layout from widening it)."""
+        wanted = self.minimumSizeHint().width()
+        if self.width() < wanted:
+            self.resize(wanted, self.height())
 
     def done_meeting(self) -> int | None:
         """The planned meeting to mark done with this exchange, if the user left it ticked."""

@@ -217,6 +217,8 @@ def test_logging_the_planned_call_offers_to_mark_the_meeting_done(window, qtbot)
         assert dialog.planned_box.isHidden()  # a message is not the call
         dialog.channel_box.setCurrentIndex(dialog.channel_box.findData("video"))
         assert not dialog.planned_box.isHidden() and dialog.planned_box.isChecked()
+        # Its line is read whole: the dialog grows for it (it was cut off at "mark i").
+        assert dialog.planned_box.width() >= dialog.planned_box.sizeHint().width()
         offered.append(dialog.planned_box.text())
         dialog.accept()
 

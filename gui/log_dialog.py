@@ -42,6 +42,11 @@ def wall_time(local: dt.datetime) -> QDateTime:
     return QDateTime(local.date(), local.time(), QTimeZone.utc())
 
 
+def wall_of(value: QDateTime) -> dt.datetime:
+    """The wall time a DateTimeField holds, naive."""
+    return dt.datetime.combine(value.date().toPython(), value.time().toPython())
+
+
 def to_qdatetime(moment: dt.datetime) -> QDateTime:
     """The field's value for `moment`: its wall time in the user's zone (clock.local), to the second."""
     return wall_time(clock.local(moment).replace(microsecond=0))
@@ -49,8 +54,7 @@ def to_qdatetime(moment: dt.datetime) -> QDateTime:
 
 def from_qdatetime(value: QDateTime) -> dt.datetime:
     """The instant a field's wall time names in the user's zone, in UTC."""
-    wall = dt.datetime.combine(value.date().toPython(), value.time().toPython()).replace(microsecond=0)
-    return clock.local(wall).astimezone(dt.UTC)
+    return clock.local(wall_of(value).replace(microsecond=0)).astimezone(dt.UTC)
 
 
 class DateTimeField(QDateTimeEdit):

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.log_dialog import DateTimeField, PeoplePicker, wall_time
+from gui.log_dialog import DateTimeField, PeoplePicker, wall_of, wall_time
 from gui.widgets.layout import dialog_buttons
 from gui.widgets.palette import secondary_text
 from gui.widgets.zone_box import ZoneBox
@@ -305,7 +305,7 @@ class MeetingEditor(QDialog):
     def starts_at(self) -> dt.datetime:
         """The start chosen: an instant, or, all-day or floating, its date or clock time at UTC."""
         value = self.start.dateTime()
-        wall = dt.datetime.combine(value.date().toPython(), value.time().toPython()).replace(second=0, microsecond=0)
+        wall = wall_of(value).replace(second=0, microsecond=0)
         if self.all_day.isChecked():
             return dt.datetime.combine(wall.date(), dt.time(0), dt.UTC)
         if self._zone_name() == FLOATING:

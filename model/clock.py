@@ -45,7 +45,7 @@ def local(moment: dt.datetime) -> dt.datetime:
 
 def local_now() -> dt.datetime:
     """The current instant in the user's own zone."""
-    return now().astimezone(local_zone())
+    return local(now())
 
 
 def today() -> dt.date:
